@@ -1,0 +1,176 @@
+//! `posecoach bench`: where the time of a frame goes, per model variant.
+//!
+//! Each variant runs twice over the same clip: once with the detector on
+//! every frame (detection mode, as for photos), once tracking (video mode).
+//! Figures are medians and 95th percentiles in milliseconds.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::pose::blazepose::StageTimings;
+use crate::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
+use crate::source;
+
+#[derive(Debug, Clone)]
+pub struct BenchArgs {
+    pub source: PathBuf,
+    pub variants: Vec<ModelVariant>,
+    pub max_frames: usize,
+    pub intra_threads: usize,
+}
+
+/// Median and 95th percentile of a set of durations, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub median_ms: f64,
+    pub p95_ms: f64,
+}
+
+pub fn summarize(durations: &[Duration]) -> Option<Summary> {
+    if durations.is_empty() {
+        return None;
+    }
+    let mut ms: Vec<f64> = durations.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+    Some(Summary {
+        median_ms: at(0.5),
+        p95_ms: at(0.95),
+    })
+}
+
+/// Resident memory of this process, from /proc (Linux), in MB.
+pub fn resident_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+#[derive(Debug, Default)]
+struct Pass {
+    detector: Vec<Duration>,
+    landmarks: Vec<Duration>,
+    other: Vec<Duration>,
+    total: Vec<Duration>,
+    frames_with_person: usize,
+    frames: usize,
+    max_rss_mb: f64,
+}
+
+fn run_pass(args: &BenchArgs, variant: &ModelVariant, mode: TrackingMode) -> anyhow::Result<Pass> {
+    let mut config = BlazePoseConfig::new(variant.clone(), mode);
+    config.intra_threads = args.intra_threads;
+    let mut estimator =
+        BlazePose::new(&config).with_context(|| format!("cannot load the {variant} model"))?;
+    let mut frames = source::open(&args.source)?;
+    let mut pass = Pass::default();
+    while pass.frames < args.max_frames {
+        let Some(frame) = frames.next_frame()? else {
+            break;
+        };
+        let found = estimator.estimate(&frame.image, frame.t_ms)?.is_some();
+        let StageTimings {
+            detector_inference,
+            landmark_inference,
+            total,
+            detected,
+        } = estimator.last_timings();
+        if detected {
+            pass.detector.push(detector_inference);
+        }
+        if !landmark_inference.is_zero() {
+            pass.landmarks.push(landmark_inference);
+        }
+        pass.other
+            .push(total.saturating_sub(detector_inference + landmark_inference));
+        pass.total.push(total);
+        pass.frames += 1;
+        pass.frames_with_person += usize::from(found);
+        if pass.frames % 10 == 1 {
+            pass.max_rss_mb = pass.max_rss_mb.max(resident_mb().unwrap_or(0.0));
+        }
+    }
+    Ok(pass)
+}
+
+fn cell(durations: &[Duration]) -> String {
+    match summarize(durations) {
+        Some(s) => format!("{:>6.1} {:>6.1}", s.median_ms, s.p95_ms),
+        None => format!("{:>6} {:>6}", "-", "-"),
+    }
+}
+
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    println!(
+        "posecoach bench: {} (up to {} frames), {} intra-op thread(s); milliseconds per frame, median and p95",
+        args.source.display(),
+        args.max_frames,
+        args.intra_threads
+    );
+    println!(
+        "{:<8} {:<9} {:>13} {:>13} {:>13} {:>13} {:>8} {:>9} {:>7}",
+        "model",
+        "mode",
+        "detector",
+        "landmarks",
+        "other",
+        "whole frame",
+        "other %",
+        "found",
+        "RSS MB"
+    );
+    for variant in &args.variants {
+        for (mode, label) in [
+            (TrackingMode::StaticImages, "detection"),
+            (TrackingMode::Video, "tracking"),
+        ] {
+            let pass = run_pass(args, variant, mode)?;
+            let other_share = {
+                let other: f64 = pass.other.iter().map(Duration::as_secs_f64).sum();
+                let total: f64 = pass.total.iter().map(Duration::as_secs_f64).sum();
+                if total > 0.0 {
+                    100.0 * other / total
+                } else {
+                    0.0
+                }
+            };
+            println!(
+                "{:<8} {:<9} {:>13} {:>13} {:>13} {:>13} {:>7.1}% {:>4}/{:<4} {:>7.0}",
+                variant.to_string(),
+                label,
+                cell(&pass.detector),
+                cell(&pass.landmarks),
+                cell(&pass.other),
+                cell(&pass.total),
+                other_share,
+                pass.frames_with_person,
+                pass.frames,
+                pass.max_rss_mb
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_picks_median_and_p95() {
+        let d: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        let s = summarize(&d).unwrap();
+        assert_eq!(s.median_ms, 51.0);
+        assert_eq!(s.p95_ms, 95.0);
+        assert_eq!(summarize(&[]), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! The application layer: one function per command-line job. Only this
+//! layer prints, reads the clock for pacing and measuring, and starts
+//! threads; it turns library errors into messages with `anyhow`.
+
+pub mod bench;
+pub mod cameras;
+pub mod pose;

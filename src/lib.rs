@@ -1,0 +1,11 @@
+//! posecoach: an offline webcam coach for back-pain relief exercises.
+//!
+//! Frames come from a [`source`], the [`pose`] stage turns each into 33 body
+//! landmarks with MediaPipe's BlazePose models on ONNX Runtime
+//! ([`runtime`]), and the [`app`] layer runs the command-line jobs.
+//! ARCHITECTURE.md has the map and the invariants.
+
+pub mod app;
+pub mod pose;
+pub mod runtime;
+pub mod source;

@@ -1,0 +1,111 @@
+//! The `posecoach` command: parses arguments, sets up logging, and hands
+//! over to the application layer.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use posecoach::app;
+use posecoach::pose::ModelVariant;
+
+/// Coaching for back-pain relief exercises in front of a webcam, fully
+/// offline. Logging is controlled with RUST_LOG (e.g. RUST_LOG=debug).
+#[derive(Debug, Parser)]
+#[command(name = "posecoach", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Find a person's 33 body landmarks in photos or in a video.
+    #[command(
+        after_help = "Examples:\n  posecoach pose fixtures/photos/messi5.jpg\n  posecoach pose --frames clip.mp4 --model full --json"
+    )]
+    Pose {
+        /// Photos to look at, each on its own (the detector runs on every one).
+        #[arg(required_unless_present = "frames")]
+        images: Vec<PathBuf>,
+        /// A folder of frames (in name order) or a video file, tracked as one video.
+        #[arg(long, value_name = "DIR|FILE")]
+        frames: Option<PathBuf>,
+        /// Landmark model: lite, full, heavy, or a path to an .onnx file.
+        #[arg(long, default_value = "lite")]
+        model: ModelVariant,
+        /// Print one JSON array (MediaPipe reference layout) instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// ONNX Runtime intra-op threads per model.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
+    /// Measure milliseconds per frame of each pipeline stage, per model.
+    Bench {
+        /// The clip to run on: a video file or a folder of frames.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/videos/sports2d/demo.mp4"))]
+        source: PathBuf,
+        /// Model variants to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "lite,full")]
+        models: Vec<ModelVariant>,
+        /// Stop after this many frames.
+        #[arg(long, default_value_t = 230)]
+        frames: usize,
+        /// ONNX Runtime intra-op threads per model.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
+    /// List the cameras this machine offers.
+    Cameras {
+        /// Print a JSON list.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Pose {
+            images,
+            frames,
+            model,
+            json,
+            threads,
+        } => app::pose::run(&app::pose::PoseArgs {
+            images,
+            frames,
+            variant: model,
+            json,
+            intra_threads: threads,
+        }),
+        Command::Bench {
+            source,
+            models,
+            frames,
+            threads,
+        } => app::bench::run(&app::bench::BenchArgs {
+            source,
+            variants: models,
+            max_frames: frames,
+            intra_threads: threads,
+        })
+        .map(|()| true),
+        Command::Cameras { json } => app::cameras::run(json).map(|()| true),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

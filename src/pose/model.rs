@@ -1,0 +1,169 @@
+//! Loading an ONNX model file and running it, with its input and output
+//! shapes checked against what the pipeline needs.
+
+use std::path::{Path, PathBuf};
+
+use ort::session::Session;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::value::TensorRef;
+
+use crate::runtime::{self, RuntimeError};
+
+/// Why a model could not be loaded or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("model file {path} not found")]
+    Missing { path: PathBuf },
+    #[error("model file {path} could not be read: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("model file {path} is not a valid ONNX model (truncated or corrupt?): {reason}")]
+    Invalid { path: PathBuf, reason: String },
+    #[error("model file {path} is the wrong model: {what} has shape {found}, expected {expected}")]
+    WrongShape {
+        path: PathBuf,
+        what: String,
+        found: String,
+        expected: String,
+    },
+    #[error("model file {path}: inference failed: {reason}")]
+    Inference { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Runtime(#[from] RuntimeError),
+}
+
+/// A named tensor and the shape the pipeline needs it to have.
+#[derive(Debug, Clone, Copy)]
+pub struct TensorSpec {
+    pub name: &'static str,
+    pub shape: &'static [i64],
+}
+
+/// A loaded model with a single float input.
+#[derive(Debug)]
+pub struct OnnxModel {
+    session: Session,
+    path: PathBuf,
+    input: TensorSpec,
+}
+
+fn shape_text(shape: &[i64]) -> String {
+    format!(
+        "[{}]",
+        shape
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    )
+}
+
+impl OnnxModel {
+    /// Loads `path` and checks it has `input` and every one of `outputs`
+    /// with the expected shapes. `intra_threads` is ONNX Runtime's
+    /// intra-op thread count.
+    pub fn load(
+        path: &Path,
+        input: TensorSpec,
+        outputs: &[TensorSpec],
+        intra_threads: usize,
+    ) -> Result<OnnxModel, ModelError> {
+        let env = runtime::environment()?;
+        if !path.is_file() {
+            return Err(ModelError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| ModelError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let invalid = |reason: String| ModelError::Invalid {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let session = Session::builder(env)
+            .and_then(|b| Ok(b.with_optimization_level(GraphOptimizationLevel::Level3)?))
+            .and_then(|b| Ok(b.with_intra_threads(intra_threads)?))
+            .and_then(|b| Ok(b.with_inter_threads(1)?))
+            .and_then(|mut b| b.commit_from_memory(&bytes))
+            .map_err(|e| invalid(first_line(&e.to_string())))?;
+
+        let check = |kind: &str, outlets: &[ort::value::Outlet], spec: &TensorSpec| {
+            let outlet = outlets
+                .iter()
+                .find(|o| o.name() == spec.name)
+                .ok_or_else(|| ModelError::WrongShape {
+                    path: path.to_path_buf(),
+                    what: format!("{kind} {}", spec.name),
+                    found: "nothing (no such tensor)".into(),
+                    expected: shape_text(spec.shape),
+                })?;
+            let found: Vec<i64> = outlet
+                .dtype()
+                .tensor_shape()
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default();
+            if found != spec.shape {
+                return Err(ModelError::WrongShape {
+                    path: path.to_path_buf(),
+                    what: format!("{kind} {}", spec.name),
+                    found: shape_text(&found),
+                    expected: shape_text(spec.shape),
+                });
+            }
+            Ok(())
+        };
+        check("input", session.inputs(), &input)?;
+        for spec in outputs {
+            check("output", session.outputs(), spec)?;
+        }
+        Ok(OnnxModel {
+            session,
+            path: path.to_path_buf(),
+            input,
+        })
+    }
+
+    /// The file the model came from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs the model on `input` (laid out as the input spec's shape) and
+    /// copies the named outputs, in the order given, into `outputs`.
+    pub fn run(
+        &mut self,
+        input: &[f32],
+        outputs: &mut [(&str, &mut Vec<f32>)],
+    ) -> Result<(), ModelError> {
+        let shape: Vec<usize> = self.input.shape.iter().map(|&d| d as usize).collect();
+        let fail = |e: ort::Error| ModelError::Inference {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        };
+        let tensor = TensorRef::from_array_view((shape, input)).map_err(fail)?;
+        let results = self
+            .session
+            .run(ort::inputs![self.input.name => tensor])
+            .map_err(|e| ModelError::Inference {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            })?;
+        for (name, out) in outputs.iter_mut() {
+            let (_, data) =
+                results[*name]
+                    .try_extract_tensor::<f32>()
+                    .map_err(|e| ModelError::Inference {
+                        path: self.path.clone(),
+                        reason: e.to_string(),
+                    })?;
+            out.clear();
+            out.extend_from_slice(data);
+        }
+        Ok(())
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_string()
+}

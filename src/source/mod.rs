@@ -1,0 +1,140 @@
+//! Where frames come from: one small trait, and its implementations.
+//!
+//! A source hands out frames in order with their timestamps. A frame that
+//! cannot be read is an error for that frame only; the source moves past it,
+//! so the caller can report it and carry on.
+
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+
+pub mod camera;
+pub mod video;
+
+/// Frame rate assumed for a folder of images.
+pub const DEFAULT_FOLDER_FPS: f64 = 30.0;
+/// Image file endings read from a folder.
+const IMAGE_EXTENSIONS: [&str; 3] = ["jpg", "jpeg", "png"];
+
+/// Why a source or one of its frames could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: cannot read: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error("{path}: not a readable image: {reason}")]
+    Decode { path: PathBuf, reason: String },
+    #[error("{path}: no images (.jpg, .jpeg, .png) in this folder")]
+    EmptyFolder { path: PathBuf },
+    #[error("{0}")]
+    Camera(String),
+}
+
+/// One frame, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub image: RgbImage,
+    /// Milliseconds since the source's first frame.
+    pub t_ms: f64,
+    /// File name or frame number, for messages and JSON output.
+    pub name: String,
+}
+
+/// A stream of frames.
+pub trait FrameSource {
+    /// The next frame, `Ok(None)` at the end.
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError>;
+}
+
+/// Reads one image file as 8-bit RGB (greyscale is expanded, alpha dropped).
+pub fn load_image(path: &Path) -> Result<RgbImage, SourceError> {
+    let reader = image::ImageReader::open(path).map_err(|e| SourceError::Io {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let reader = reader.with_guessed_format().map_err(|e| SourceError::Io {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let mut reader = reader;
+    // Large photos are legitimate input; the default limits refuse 10000 x
+    // 10000 images, which decode in about 300 MB.
+    reader.no_limits();
+    let image = reader.decode().map_err(|e| SourceError::Decode {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    Ok(image.to_rgb8())
+}
+
+/// Opens a video file or a folder of images, whichever `path` is.
+pub fn open(path: &Path) -> Result<Box<dyn FrameSource>, SourceError> {
+    if path.is_dir() {
+        Ok(Box::new(ImageFolder::open(path, DEFAULT_FOLDER_FPS)?))
+    } else {
+        Ok(Box::new(video::VideoFile::open(path)?))
+    }
+}
+
+/// The images of a folder in file-name order, played as a video.
+#[derive(Debug)]
+pub struct ImageFolder {
+    files: Vec<PathBuf>,
+    next: usize,
+    fps: f64,
+}
+
+impl ImageFolder {
+    pub fn open(dir: &Path, fps: f64) -> Result<ImageFolder, SourceError> {
+        let entries = std::fs::read_dir(dir).map_err(|e| SourceError::Io {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            })
+            .collect();
+        if files.is_empty() {
+            return Err(SourceError::EmptyFolder {
+                path: dir.to_path_buf(),
+            });
+        }
+        files.sort();
+        Ok(ImageFolder {
+            files,
+            next: 0,
+            fps,
+        })
+    }
+
+    /// How many frames the folder holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+impl FrameSource for ImageFolder {
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+        let Some(path) = self.files.get(self.next) else {
+            return Ok(None);
+        };
+        let index = self.next;
+        self.next += 1;
+        let image = load_image(path)?;
+        Ok(Some(Frame {
+            image,
+            t_ms: index as f64 * 1000.0 / self.fps,
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }))
+    }
+}

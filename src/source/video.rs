@@ -1,0 +1,176 @@
+//! Video files, decoded by the `ffmpeg` program into raw RGB frames.
+//!
+//! Any container and codec ffmpeg reads works (H.264 and VP9 MP4, WebM,
+//! MJPEG AVI). The stream's size and frame rate come from `ffprobe`; frames
+//! arrive through a pipe one at a time, so memory stays at one frame.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use image::RgbImage;
+
+use super::{Frame, FrameSource, SourceError};
+
+/// A video file being decoded.
+#[derive(Debug)]
+pub struct VideoFile {
+    path: PathBuf,
+    child: Child,
+    stdout: ChildStdout,
+    width: u32,
+    height: u32,
+    fps: f64,
+    next_index: u64,
+}
+
+fn missing_tool(tool: &str, path: &Path, e: &std::io::Error) -> SourceError {
+    SourceError::Io {
+        path: path.to_path_buf(),
+        reason: format!(
+            "cannot run {tool} to decode video ({e}); install it: apt-get install ffmpeg"
+        ),
+    }
+}
+
+/// Parses ffprobe's `num/den` frame rate.
+fn parse_rate(text: &str) -> Option<f64> {
+    let (num, den) = text.split_once('/')?;
+    let (num, den): (f64, f64) = (num.trim().parse().ok()?, den.trim().parse().ok()?);
+    (num > 0.0 && den > 0.0).then_some(num / den)
+}
+
+impl VideoFile {
+    pub fn open(path: &Path) -> Result<VideoFile, SourceError> {
+        if !path.is_file() {
+            return Err(SourceError::Io {
+                path: path.to_path_buf(),
+                reason: "no such file".into(),
+            });
+        }
+        let probe = Command::new("ffprobe")
+            .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+            .args(["stream=width,height,avg_frame_rate,r_frame_rate", "-of"])
+            .args(["default=noprint_wrappers=1"])
+            .arg(path)
+            .output()
+            .map_err(|e| missing_tool("ffprobe", path, &e))?;
+        let text = String::from_utf8_lossy(&probe.stdout);
+        let field = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+                .map(str::to_string)
+        };
+        let invalid = |reason: String| SourceError::Decode {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let width: u32 = field("width").and_then(|v| v.parse().ok()).ok_or_else(|| {
+            invalid(format!(
+                "no video stream ({})",
+                String::from_utf8_lossy(&probe.stderr).trim()
+            ))
+        })?;
+        let height: u32 = field("height")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| invalid("video stream without a height".into()))?;
+        let fps = field("avg_frame_rate")
+            .and_then(|r| parse_rate(&r))
+            .or_else(|| field("r_frame_rate").and_then(|r| parse_rate(&r)))
+            .ok_or_else(|| invalid("video stream without a frame rate".into()))?;
+        let mut child = Command::new("ffmpeg")
+            .args(["-v", "error", "-nostdin", "-i"])
+            .arg(path)
+            .args(["-map", "0:v:0", "-fps_mode", "passthrough"])
+            .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| missing_tool("ffmpeg", path, &e))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| invalid("ffmpeg gave no output pipe".into()))?;
+        Ok(VideoFile {
+            path: path.to_path_buf(),
+            child,
+            stdout,
+            width,
+            height,
+            fps,
+            next_index: 0,
+        })
+    }
+
+    /// Frames per second of the stream.
+    pub fn fps(&self) -> f64 {
+        self.fps
+    }
+
+    /// Frame size in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+}
+
+impl FrameSource for VideoFile {
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+        let len = self.width as usize * self.height as usize * 3;
+        let mut buf = vec![0u8; len];
+        let mut filled = 0;
+        while filled < len {
+            match self.stdout.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(SourceError::Io {
+                        path: self.path.clone(),
+                        reason: format!("frame {}: {e}", self.next_index),
+                    });
+                }
+            }
+        }
+        if filled < len {
+            // End of stream; a partial frame is a truncated file's last gasp.
+            return Ok(None);
+        }
+        let image = RgbImage::from_raw(self.width, self.height, buf).ok_or_else(|| {
+            SourceError::Decode {
+                path: self.path.clone(),
+                reason: format!("frame {} has the wrong size", self.next_index),
+            }
+        })?;
+        let index = self.next_index;
+        self.next_index += 1;
+        Ok(Some(Frame {
+            image,
+            t_ms: index as f64 * 1000.0 / self.fps,
+            name: format!("frame {index}"),
+        }))
+    }
+}
+
+impl Drop for VideoFile {
+    fn drop(&mut self) {
+        // Stop decoding a file that was not read to the end.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rate;
+
+    #[test]
+    fn frame_rates_parse() {
+        assert_eq!(parse_rate("30/1"), Some(30.0));
+        assert_eq!(
+            parse_rate("30000/1001").map(|r| (r * 100.0).round()),
+            Some(2997.0)
+        );
+        assert_eq!(parse_rate("0/0"), None);
+        assert_eq!(parse_rate("abc"), None);
+    }
+}
