@@ -15,7 +15,7 @@ pub const ORT_LIB_NAME: &str = "libonnxruntime.so";
 /// Where `scripts/setup.sh` puts it, relative to the checkout.
 const SETUP_LIB_DIR: &str = ".ort/lib";
 /// The command that installs it.
-pub const SETUP_COMMAND: &str = "make setup (or scripts/setup.sh)";
+pub const SETUP_COMMAND: &str = "make setup";
 
 /// Why ONNX Runtime could not be made ready.
 #[derive(Debug, thiserror::Error)]

@@ -14,6 +14,9 @@ const COORD_SCALE: f32 = DETECTOR_INPUT_SIZE as f32;
 const SCORE_CLIP: f32 = 100.0;
 /// Minimum detection score (MediaPipe's min_score_thresh).
 pub const MIN_DETECTION_SCORE: f32 = 0.5;
+/// A logit below this has a score far below [`MIN_DETECTION_SCORE`]
+/// (sigmoid(-1) = 0.27), so its sigmoid is not worth computing.
+const MIN_DETECTION_LOGIT: f32 = -1.0;
 /// Boxes overlapping more than this (IoU) are merged.
 const NMS_MIN_IOU: f32 = 0.3;
 
@@ -76,6 +79,10 @@ pub fn decode(boxes: &[f32], logits: &[f32], anchors: &[Anchor]) -> Vec<Detectio
     let mut detections = Vec::new();
     for (i, anchor) in anchors.iter().enumerate() {
         let Some(&logit) = logits.get(i) else { break };
+        // Most anchors are far below threshold; skip their exp.
+        if logit < MIN_DETECTION_LOGIT {
+            continue;
+        }
         let score = sigmoid(logit.clamp(-SCORE_CLIP, SCORE_CLIP));
         if score < MIN_DETECTION_SCORE {
             continue;

@@ -79,7 +79,9 @@ impl VideoFile {
             .or_else(|| field("r_frame_rate").and_then(|r| parse_rate(&r)))
             .ok_or_else(|| invalid("video stream without a frame rate".into()))?;
         let mut child = Command::new("ffmpeg")
-            .args(["-v", "error", "-nostdin", "-i"])
+            // One decoding thread leaves the other core of a small machine
+            // to the pose model.
+            .args(["-v", "error", "-nostdin", "-threads", "1", "-i"])
             .arg(path)
             .args(["-map", "0:v:0", "-fps_mode", "passthrough"])
             .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])

@@ -1,0 +1,239 @@
+//! The `posecoach` command as a user meets it: help, output, and the one-line
+//! errors for bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn posecoach() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_posecoach"));
+    cmd.env_remove("RUST_LOG");
+    cmd
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn photo(name: &str) -> PathBuf {
+    root().join("fixtures/photos").join(name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("posecoach-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The error output is one line, starting with "error:", and mentions `needle`.
+fn assert_one_line_error(out: &Output, needle: &str) {
+    assert!(
+        !out.status.success(),
+        "expected failure, got {:?}",
+        out.status
+    );
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line expected, got:\n{stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(lines[0].contains(needle), "'{needle}' not in: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn help_lists_every_subcommand_with_a_description() {
+    let out = posecoach().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for (command, words) in [
+        ("pose", "landmarks"),
+        ("bench", "milliseconds"),
+        ("cameras", "cameras"),
+    ] {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(command))
+            .unwrap_or_else(|| panic!("{command} missing from:\n{help}"));
+        assert!(line.contains(words), "{line}");
+    }
+}
+
+#[test]
+fn pose_json_has_the_reference_layout() {
+    let out = posecoach()
+        .args(["pose", "--json"])
+        .arg(photo("messi5.jpg"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let record = &records[0];
+    assert_eq!(record["source"], "messi5.jpg");
+    assert_eq!(record["width"], 548);
+    assert_eq!(record["height"], 342);
+    let landmarks = record["landmarks"].as_array().unwrap();
+    assert_eq!(landmarks.len(), 33);
+    assert_eq!(landmarks[0].as_array().unwrap().len(), 5);
+    // The nose of a footballer in the middle of the frame.
+    let nose_x = landmarks[0][0].as_f64().unwrap();
+    assert!((0.3..0.6).contains(&nose_x), "nose x {nose_x}");
+}
+
+#[test]
+fn pose_table_names_landmarks() {
+    let out = posecoach()
+        .arg("pose")
+        .arg(photo("astronaut.png"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("astronaut.png (512x512): person found"),
+        "{table}"
+    );
+    assert!(table.contains("left_shoulder"), "{table}");
+}
+
+#[test]
+fn no_person_is_a_result() {
+    let dir = temp_dir("empty");
+    let wall = dir.join("wall.png");
+    image::RgbImage::from_pixel(320, 240, image::Rgb([90, 90, 90]))
+        .save(&wall)
+        .unwrap();
+    let out = posecoach()
+        .args(["pose", "--json"])
+        .arg(&wall)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(records[0]["landmarks"].is_null());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn unreadable_image_is_reported_and_others_still_processed() {
+    let dir = temp_dir("bad-image");
+    let broken = dir.join("broken.jpg");
+    std::fs::write(&broken, b"this is not a jpeg").unwrap();
+    let out = posecoach()
+        .args(["pose", "--json"])
+        .arg(&broken)
+        .arg(photo("messi5.jpg"))
+        .arg(dir.join("missing.png"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "exit code must be non-zero");
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.lines().count(),
+        2,
+        "one line per bad file:\n{stderr}"
+    );
+    assert!(stderr.contains("broken.jpg"), "{stderr}");
+    assert!(stderr.contains("missing.png"), "{stderr}");
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(records.as_array().unwrap().len(), 1);
+    assert_eq!(records[0]["source"], "messi5.jpg");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn missing_onnx_runtime_gives_the_setup_command() {
+    let out = posecoach()
+        .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")
+        .arg("pose")
+        .arg(photo("messi5.jpg"))
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "make setup");
+}
+
+/// A models folder holding the real landmark model and `detector` as the
+/// detector.
+fn models_with_detector(tag: &str, detector: &[u8]) -> PathBuf {
+    let dir = temp_dir(tag);
+    std::fs::write(dir.join("pose_detection.onnx"), detector).unwrap();
+    std::fs::copy(
+        root().join("models/pose_landmark_lite.onnx"),
+        dir.join("pose_landmark_lite.onnx"),
+    )
+    .unwrap();
+    dir
+}
+
+fn pose_with_models(models: &Path) -> Output {
+    posecoach()
+        .env("POSECOACH_MODELS", models)
+        .arg("pose")
+        .arg(photo("messi5.jpg"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn missing_model_names_the_file() {
+    let dir = temp_dir("no-models");
+    let out = pose_with_models(&dir);
+    assert_one_line_error(&out, "pose_detection.onnx not found");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn truncated_model_names_the_file() {
+    let full = std::fs::read(root().join("models/pose_detection.onnx")).unwrap();
+    let dir = models_with_detector("truncated", &full[..full.len() / 3]);
+    let out = pose_with_models(&dir);
+    assert_one_line_error(&out, "pose_detection.onnx is not a valid ONNX model");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn wrong_model_names_the_shapes() {
+    let landmark = std::fs::read(root().join("models/pose_landmark_lite.onnx")).unwrap();
+    let dir = models_with_detector("wrong", &landmark);
+    let out = pose_with_models(&dir);
+    assert_one_line_error(
+        &out,
+        "input input_1 has shape [1,256,256,3], expected [1,224,224,3]",
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn frames_folder_is_tracked_as_one_video() {
+    let dir = temp_dir("frames");
+    // The same photo three times: the second and third frames are tracked
+    // from the first one's landmarks and land in the same place.
+    for i in 0..3 {
+        std::fs::copy(photo("messi5.jpg"), dir.join(format!("{i:03}.jpg"))).unwrap();
+    }
+    let out = posecoach()
+        .args(["pose", "--json", "--frames"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let records = records.as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[2]["source"], "002.jpg");
+    let hip = |r: &serde_json::Value| r["landmarks"][23][0].as_f64().unwrap();
+    assert!((hip(&records[0]) - hip(&records[2])).abs() < 0.02);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn no_camera_is_not_a_crash() {
+    let out = posecoach().args(["cameras", "--json"]).output().unwrap();
+    assert!(!text(&out.stderr).contains("panicked"));
+    if out.status.success() {
+        let cams: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(cams.is_array());
+    }
+}
