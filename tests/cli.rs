@@ -1,6 +1,9 @@
 //! The `posecoach` command as a user meets it: help, output, and the one-line
 //! errors for bad input.
 
+// Tests fail by panicking with the value; helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

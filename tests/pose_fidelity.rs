@@ -1,6 +1,9 @@
 //! The Rust BlazePose pipeline against MediaPipe 0.10.21's own output on the
 //! same photos and clips (fixtures/reference, see fixtures/README.md).
 
+// Tests fail by panicking with the value; helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use posecoach::pose::{
