@@ -6,7 +6,7 @@ CARGO ?= cargo
 .PHONY: run test setup setup-test bench lint
 
 run: setup
-	$(CARGO) run --release --quiet -- demo
+	$(CARGO) run --release --quiet -- pose fixtures/photos/messi5.jpg
 
 test: setup-test
 	$(CARGO) test --release
