@@ -73,6 +73,7 @@ static LOADED_FROM: OnceLock<PathBuf> = OnceLock::new();
 pub fn environment() -> Result<&'static ort::environment::Environment, RuntimeError> {
     let path = find_library()?;
     let env = ENVIRONMENT.get_or_init(|| {
+        tracing::debug!(path = %path.display(), "loading ONNX Runtime");
         let _ = LOADED_FROM.set(path.clone());
         ort::init_from(&path)
             .map_err(|e| e.to_string())

@@ -83,6 +83,7 @@ pub fn run(args: &PoseArgs) -> anyhow::Result<bool> {
                 }
                 Ok(None) => break,
                 Err(e) => {
+                    tracing::debug!("frame skipped, tracking reset");
                     // A frame that cannot be read loses the track.
                     estimator.reset();
                     all_read = false;

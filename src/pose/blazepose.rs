@@ -283,6 +283,7 @@ impl BlazePose {
         self.timings.detector_inference = t.elapsed();
         let candidates = detector::decode(&self.boxes, &self.scores, &self.anchors);
         let Some(best) = detector::best_weighted(candidates) else {
+            tracing::trace!("detector found nobody");
             return Ok(None);
         };
         let pad_x = (1.0 - w / side) / 2.0;
@@ -371,6 +372,13 @@ impl PoseEstimator for BlazePose {
             None => None,
         };
         self.timings.total = start.elapsed();
+        tracing::trace!(
+            t_ms,
+            detected = self.timings.detected,
+            found = result.is_some(),
+            total_ms = self.timings.total.as_secs_f64() * 1000.0,
+            "pose estimated"
+        );
         match result {
             Some((pose, next_roi)) => {
                 if self.mode == TrackingMode::Video {

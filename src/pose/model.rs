@@ -117,6 +117,7 @@ impl OnnxModel {
         for spec in outputs {
             check("output", session.outputs(), spec)?;
         }
+        tracing::debug!(path = %path.display(), intra_threads, "model loaded");
         Ok(OnnxModel {
             session,
             path: path.to_path_buf(),
