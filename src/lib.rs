@@ -6,6 +6,8 @@
 //! ARCHITECTURE.md has the map and the invariants.
 
 pub mod app;
+pub mod exercise;
+pub mod geometry;
 pub mod pose;
 pub mod runtime;
 pub mod source;

@@ -1,0 +1,1001 @@
+//! The coach's brain: poses with timestamps in, feedback and events out.
+//!
+//! Pure and deterministic: no I/O, no clock, no threads. Each call to
+//! [`Engine::update`] takes the time of the frame; the same frames give the
+//! same feedback and events, bit for bit.
+
+use serde::Serialize;
+
+use super::model::*;
+use crate::geometry::{self, CircleTracker, Point};
+use crate::pose::{Landmark, NUM_LANDMARKS, Pose};
+
+/// A landmark is used only when the model sees it at least this well.
+pub const MIN_VISIBILITY: f32 = 0.5;
+/// Measurements are smoothed with this time constant before thresholds,
+/// taking the edge off a real model's +-5 degree jitter.
+const MEASUREMENT_SMOOTHING_MS: f64 = 120.0;
+/// A phase is entered only after its conditions held this long.
+const PHASE_DWELL_MS: f64 = 150.0;
+/// The near side changes only when the other side is seen this much better
+/// (summed visibility of six landmarks).
+const NEAR_SIDE_MARGIN: f32 = 0.3;
+/// The working side changes only when the deciding body parts differ in
+/// height by this fraction of the torso.
+const WORKING_SIDE_MARGIN: f64 = 0.08;
+/// A condition cue shows only after its condition held this long.
+const CUE_MIN_CONDITION_MS: f64 = 400.0;
+/// A cue stays on screen at least this long, unless a more urgent one comes.
+const CUE_MIN_DISPLAY_MS: f64 = 2000.0;
+/// How long a message about an event (a rep counted, a hold done) shows.
+const EVENT_CUE_MS: f64 = 2500.0;
+/// The centre of a circle follows the point with this weight per frame.
+const CIRCLE_CENTER_ALPHA: f64 = 0.03;
+/// Turning the wrong way by this much of a turn gets a cue.
+const WRONG_WAY_TURNS: f64 = 0.6;
+/// The form score at which form is still acceptable (edge of tolerance).
+const ACCEPTABLE_FORM_SCORE: f64 = 50.0;
+/// Cue priorities (0-100) of the engine's own messages; files use 1-9.
+const PRIORITY_STOP: u8 = 100;
+const PRIORITY_NOT_VISIBLE: u8 = 90;
+const PRIORITY_EVENT: u8 = 6;
+/// Shoulders wider than this fraction of the torso mean the person faces
+/// the camera (for "turn side-on").
+const FACING_CAMERA_SHOULDER_RATIO: f64 = 0.45;
+
+/// One frame's landmarks in pixels, with their visibility.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoseFrame {
+    pub points: [Point; NUM_LANDMARKS],
+    pub visibility: [f32; NUM_LANDMARKS],
+}
+
+impl PoseFrame {
+    /// From a pose estimated on an image of `width_px` x `height_px`.
+    pub fn from_pose(pose: &Pose, width_px: u32, height_px: u32) -> PoseFrame {
+        let (w, h) = (f64::from(width_px), f64::from(height_px));
+        PoseFrame {
+            points: pose
+                .landmarks
+                .map(|l| Point::new(f64::from(l.x) * w, f64::from(l.y) * h)),
+            visibility: pose.landmarks.map(|l| l.visibility),
+        }
+    }
+
+    fn seen(&self, landmark: Landmark) -> Option<Point> {
+        (self.visibility[landmark.index()] >= MIN_VISIBILITY).then_some(self.points[landmark.index()])
+    }
+}
+
+/// Something that happened, for the session record and summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    RepCompleted {
+        t_ms: f64,
+        t_start_ms: f64,
+        side: Option<Side>,
+        /// Mean form score during the repetition, 0-100.
+        score: f64,
+    },
+    HoldCompleted {
+        t_ms: f64,
+        t_start_ms: f64,
+        duration_s: f64,
+        in_form_s: f64,
+        side: Option<Side>,
+        score: f64,
+    },
+    SetCompleted {
+        t_ms: f64,
+        set: u32,
+    },
+    ExerciseCompleted {
+        t_ms: f64,
+    },
+    Cue {
+        t_ms: f64,
+        id: String,
+        text: String,
+    },
+    Stopped {
+        t_ms: f64,
+        reason: String,
+    },
+}
+
+/// A measurement's current value and where it should be.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reading {
+    pub name: String,
+    pub value: Option<f64>,
+    pub unit: &'static str,
+    /// The form target, where one applies now.
+    pub target: Option<(f64, f64)>,
+}
+
+/// Hold progress.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HoldProgress {
+    pub held_s: f64,
+    pub target_s: f64,
+    pub in_form: bool,
+}
+
+/// What the coach shows and says now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Feedback {
+    pub t_ms: f64,
+    pub phase: Option<String>,
+    pub side: Option<Side>,
+    pub readings: Vec<Reading>,
+    pub hold: Option<HoldProgress>,
+    /// Repetitions counted in the current set (per side: see `side_reps`).
+    pub reps_in_set: u32,
+    pub reps_per_set: u32,
+    /// The current set, from 1.
+    pub set: u32,
+    pub sets: u32,
+    /// Left and right repetitions in this set, for sided exercises.
+    pub side_reps: Option<(u32, u32)>,
+    /// The circle direction being counted, for circle exercises.
+    pub direction: Option<Direction>,
+    pub cue: Option<String>,
+    /// 0-100, over the checks that apply now; None when none apply.
+    pub form_score: Option<f64>,
+    /// Every required landmark is seen.
+    pub tracking: bool,
+    pub stopped: Option<String>,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct HoldState {
+    active: bool,
+    start_ms: f64,
+    held_s: f64,
+    in_form_s: f64,
+    grace_since_ms: Option<f64>,
+    target_reached: bool,
+    score_sum: f64,
+    score_n: u32,
+}
+
+#[derive(Debug, Clone)]
+struct ActiveCue {
+    id: String,
+    text: String,
+    priority: u8,
+    shown_ms: f64,
+    /// For event messages: when it goes away by itself.
+    until_ms: Option<f64>,
+}
+
+/// Runs one exercise.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    exercise: Exercise,
+    last_t_ms: Option<f64>,
+    near_side: Side,
+    working_side: Side,
+    facing_right: bool,
+    values: Vec<Option<f64>>,
+    circles: Vec<CircleTracker>,
+    phase: Option<usize>,
+    candidate: Option<(usize, f64)>,
+    // Repetition in progress.
+    progress: usize,
+    rep_start_ms: f64,
+    rep_hold_ok: bool,
+    rep_form_sum: f64,
+    rep_form_n: u32,
+    rep_side: Option<Side>,
+    // Counts.
+    reps_in_set: u32,
+    side_reps: [u32; 2],
+    last_rep_side: Option<Side>,
+    set: u32,
+    // Circles.
+    direction_index: usize,
+    direction_base: f64,
+    direction_counted: u32,
+    last_turn_ms: f64,
+    hold: HoldState,
+    cue: Option<ActiveCue>,
+    cue_condition_since: Vec<Option<f64>>,
+    form_condition_since: Vec<Option<f64>>,
+    cue_cleared_ms: std::collections::HashMap<String, f64>,
+    safety_since: Vec<Option<f64>>,
+    pending_event_cue: Option<(String, String)>,
+    stopped: Option<String>,
+    done: bool,
+    form_score: Option<f64>,
+    tracking: bool,
+}
+
+fn side_index(side: Side) -> usize {
+    match side {
+        Side::Left => 0,
+        Side::Right => 1,
+    }
+}
+
+impl Engine {
+    pub fn new(exercise: Exercise) -> Engine {
+        let n_measurements = exercise.measurements.len();
+        let n_cues = exercise.cues.len();
+        let n_form = exercise.form.len();
+        let n_safety = exercise.safety.len();
+        let first_side = match exercise.sides {
+            SideMode::Only(side) => side,
+            _ => Side::Left,
+        };
+        Engine {
+            exercise,
+            last_t_ms: None,
+            near_side: Side::Left,
+            working_side: first_side,
+            facing_right: true,
+            values: vec![None; n_measurements],
+            circles: vec![CircleTracker::new(CIRCLE_CENTER_ALPHA); n_measurements],
+            phase: None,
+            candidate: None,
+            progress: 0,
+            rep_start_ms: 0.0,
+            rep_hold_ok: false,
+            rep_form_sum: 0.0,
+            rep_form_n: 0,
+            rep_side: None,
+            reps_in_set: 0,
+            side_reps: [0; 2],
+            last_rep_side: None,
+            set: 1,
+            direction_index: 0,
+            direction_base: 0.0,
+            direction_counted: 0,
+            last_turn_ms: 0.0,
+            hold: HoldState::default(),
+            cue: None,
+            cue_condition_since: vec![None; n_cues],
+            form_condition_since: vec![None; n_form],
+            cue_cleared_ms: Default::default(),
+            safety_since: vec![None; n_safety],
+            pending_event_cue: None,
+            stopped: None,
+            done: false,
+            form_score: None,
+            tracking: false,
+        }
+    }
+
+    pub fn exercise(&self) -> &Exercise {
+        &self.exercise
+    }
+
+    /// Stops the exercise at once (the person asked: pain, or quit).
+    pub fn stop(&mut self, t_ms: f64, reason: &str) -> Vec<Event> {
+        if self.stopped.is_some() || self.done {
+            return Vec::new();
+        }
+        self.stopped = Some(reason.to_string());
+        self.set_cue(t_ms, "stop", reason, PRIORITY_STOP, None);
+        vec![
+            Event::Cue {
+                t_ms,
+                id: "stop".into(),
+                text: reason.into(),
+            },
+            Event::Stopped {
+                t_ms,
+                reason: reason.into(),
+            },
+        ]
+    }
+
+    /// Takes the frame seen at `t_ms` (None: nobody in view) and returns
+    /// what to show and what happened.
+    pub fn update(&mut self, t_ms: f64, frame: Option<&PoseFrame>) -> (Feedback, Vec<Event>) {
+        let mut events = Vec::new();
+        if self.stopped.is_some() || self.done {
+            return (self.feedback(t_ms), events);
+        }
+        let dt_s = self.last_t_ms.map_or(0.0, |last| ((t_ms - last) / 1000.0).max(0.0));
+        self.last_t_ms = Some(t_ms);
+
+        let visible = match frame {
+            Some(frame) => {
+                self.update_sides(frame);
+                self.measure(frame, dt_s);
+                self.required_seen()
+            }
+            None => {
+                self.values.iter_mut().for_each(|v| *v = None);
+                false
+            }
+        };
+        self.tracking = visible;
+
+        if visible {
+            self.update_phase(t_ms, &mut events);
+        } else {
+            self.candidate = None;
+        }
+        let form_ok = self.evaluate_form(visible);
+        self.update_hold(t_ms, dt_s, visible, form_ok, &mut events);
+        if visible {
+            if let Some(score) = self.form_score {
+                self.rep_form_sum += score;
+                self.rep_form_n += 1;
+            }
+            if let Counting::Circles { .. } = self.exercise.reps.counting {
+                self.update_circles(t_ms, &mut events);
+            }
+            self.check_safety(t_ms, &mut events);
+        }
+        if self.stopped.is_none() {
+            self.update_cue(t_ms, visible, frame, &mut events);
+        }
+        (self.feedback(t_ms), events)
+    }
+
+    fn feedback(&self, t_ms: f64) -> Feedback {
+        let ex = &self.exercise;
+        let per_set = match &ex.reps.counting {
+            Counting::Circles {
+                per_direction,
+                directions,
+                ..
+            } => per_direction * directions.len() as u32,
+            Counting::Sequence(_) => ex.reps.per_set,
+        };
+        let readings = ex
+            .measurements
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Reading {
+                name: m.name.clone(),
+                value: self.values[i],
+                unit: m.unit,
+                target: ex
+                    .form
+                    .iter()
+                    .find(|f| f.measurement == i && self.applies(&f.during))
+                    .map(|f| (f.target.min, f.target.max)),
+            })
+            .collect();
+        Feedback {
+            t_ms,
+            phase: self.phase.map(|p| ex.phases[p].name.clone()),
+            side: match ex.sides {
+                SideMode::None => None,
+                _ => Some(self.working_side),
+            },
+            readings,
+            hold: ex.hold.as_ref().map(|h| HoldProgress {
+                held_s: if self.hold.active { self.hold.held_s } else { 0.0 },
+                target_s: h.target_s,
+                in_form: self.hold.active && self.hold.grace_since_ms.is_none(),
+            }),
+            reps_in_set: self.reps_in_set,
+            reps_per_set: per_set,
+            set: self.set.min(ex.reps.sets),
+            sets: ex.reps.sets,
+            side_reps: matches!(ex.sides, SideMode::Each | SideMode::Alternating)
+                .then_some((self.side_reps[0], self.side_reps[1])),
+            direction: match &ex.reps.counting {
+                Counting::Circles { directions, .. } => directions.get(self.direction_index).copied(),
+                Counting::Sequence(_) => None,
+            },
+            cue: self.cue.as_ref().map(|c| c.text.clone()),
+            form_score: self.form_score,
+            tracking: self.tracking,
+            stopped: self.stopped.clone(),
+            done: self.done,
+        }
+    }
+
+    fn applies(&self, during: &[usize]) -> bool {
+        during.is_empty() || self.phase.is_some_and(|p| during.contains(&p))
+    }
+
+    fn update_sides(&mut self, frame: &PoseFrame) {
+        use BodyPart::*;
+        let score = |side: Side| -> f32 {
+            [Shoulder, Elbow, Wrist, Hip, Knee, Ankle]
+                .iter()
+                .map(|p| frame.visibility[p.on(side).index()])
+                .sum()
+        };
+        let (near, far) = (score(self.near_side), score(self.near_side.other()));
+        if far > near + NEAR_SIDE_MARGIN {
+            self.near_side = self.near_side.other();
+        }
+        if let (Some(nose), Some(ear)) = (frame.seen(Landmark::Nose), frame.seen(Ear.on(self.near_side))) {
+            self.facing_right = nose.x_px > ear.x_px;
+        }
+        self.working_side = match (self.exercise.sides, self.exercise.working_side) {
+            (SideMode::None, _) => self.near_side,
+            (SideMode::Only(side), _) => side,
+            (_, Some(rule)) => {
+                let part = match rule {
+                    SideRule::Higher(p) | SideRule::Lower(p) => p,
+                };
+                let torso = self.torso_px(frame);
+                match (frame.seen(part.on(Side::Left)), frame.seen(part.on(Side::Right)), torso) {
+                    (Some(l), Some(r), Some(torso)) => {
+                        // Image y grows downwards: higher means smaller y.
+                        let left_higher_by = (r.y_px - l.y_px) / torso;
+                        let want_higher = matches!(rule, SideRule::Higher(_));
+                        if left_higher_by > WORKING_SIDE_MARGIN {
+                            if want_higher { Side::Left } else { Side::Right }
+                        } else if left_higher_by < -WORKING_SIDE_MARGIN {
+                            if want_higher { Side::Right } else { Side::Left }
+                        } else {
+                            self.working_side
+                        }
+                    }
+                    _ => self.working_side,
+                }
+            }
+            (_, None) => self.near_side,
+        };
+    }
+
+    fn resolve(&self, frame: &PoseFrame, point: PointRef) -> Option<Point> {
+        match point {
+            PointRef::Fixed(l) => frame.seen(l),
+            PointRef::Working(p) => frame.seen(p.on(self.working_side)),
+            PointRef::Other(p) => frame.seen(p.on(self.working_side.other())),
+            PointRef::Near(p) => frame.seen(p.on(self.near_side)),
+            PointRef::Mid(p) => {
+                let (l, r) = (frame.seen(p.on(Side::Left))?, frame.seen(p.on(Side::Right))?);
+                Some(l.midpoint(r))
+            }
+        }
+    }
+
+    /// Shoulder to hip on the near side, the body's yardstick.
+    fn torso_px(&self, frame: &PoseFrame) -> Option<f64> {
+        let s = frame.seen(BodyPart::Shoulder.on(self.near_side))?;
+        let h = frame.seen(BodyPart::Hip.on(self.near_side))?;
+        Some(s.distance(h))
+    }
+
+    fn scale_px(&self, frame: &PoseFrame, scale: Scale) -> Option<f64> {
+        match scale {
+            Scale::Torso => self.torso_px(frame),
+            Scale::ShoulderWidth => {
+                let l = frame.seen(Landmark::LeftShoulder)?;
+                let r = frame.seen(Landmark::RightShoulder)?;
+                Some(l.distance(r))
+            }
+        }
+    }
+
+    fn measure(&mut self, frame: &PoseFrame, dt_s: f64) {
+        let alpha = if dt_s > 0.0 {
+            1.0 - (-dt_s * 1000.0 / MEASUREMENT_SMOOTHING_MS).exp()
+        } else {
+            1.0
+        };
+        for i in 0..self.exercise.measurements.len() {
+            let raw = self.raw_value(frame, i);
+            let smoothed = match (raw, self.values[i], &self.exercise.measurements[i].kind) {
+                // Turns accumulate; smoothing would only delay them.
+                (Some(v), _, MeasureKind::Circle { .. }) => Some(v),
+                (Some(v), Some(prev), _) => Some(prev + alpha * (v - prev)),
+                (v, _, _) => v,
+            };
+            self.values[i] = smoothed;
+        }
+    }
+
+    fn raw_value(&mut self, frame: &PoseFrame, i: usize) -> Option<f64> {
+        let kind = self.exercise.measurements[i].kind.clone();
+        let p = |r: PointRef| self.resolve(frame, r);
+        match kind {
+            MeasureKind::Angle { a, vertex, c } => geometry::joint_angle_deg(p(a)?, p(vertex)?, p(c)?),
+            MeasureKind::Inclination { from, to, reference } => geometry::inclination_deg(p(from)?, p(to)?, reference),
+            MeasureKind::Lean { from, to } => {
+                let (a, b) = (p(from)?, p(to)?);
+                let angle = geometry::inclination_deg(a, b, geometry::Reference::Up)?;
+                let forward_px = (b.x_px - a.x_px) * self.facing_sign();
+                Some(if forward_px < 0.0 { -angle } else { angle })
+            }
+            MeasureKind::Deviation { point, a, b, scale } => {
+                geometry::deviation(p(point)?, p(a)?, p(b)?, self.scale_px(frame, scale)?)
+            }
+            MeasureKind::Distance { a, b, scale } => Some(p(a)?.distance(p(b)?) / self.scale_px(frame, scale)?),
+            MeasureKind::Offset {
+                point,
+                origin,
+                axis,
+                forward,
+                scale,
+            } => {
+                let value = geometry::offset(p(point)?, p(origin)?, axis, self.scale_px(frame, scale)?)?;
+                Some(if forward { value * self.facing_sign() } else { value })
+            }
+            MeasureKind::Circle {
+                point,
+                relative_to,
+                min_radius,
+            } => {
+                let (pt, origin) = (p(point)?, p(relative_to)?);
+                let torso = self.torso_px(frame)?;
+                let relative = Point::new(pt.x_px - origin.x_px, pt.y_px - origin.y_px);
+                let turns = self.circles[i].update(relative, min_radius * torso);
+                // Clockwise on screen is forward for a person facing right.
+                Some(if self.facing_right { turns } else { -turns })
+            }
+        }
+    }
+
+    /// +1 when the person faces image right, -1 when left.
+    fn facing_sign(&self) -> f64 {
+        if self.facing_right { 1.0 } else { -1.0 }
+    }
+
+    /// Every measurement the exercise judges by has a value.
+    fn required_seen(&self) -> bool {
+        let ex = &self.exercise;
+        let mut needed: Vec<usize> = ex.phases.iter().flat_map(|p| p.conditions.iter().map(|c| c.measurement)).collect();
+        needed.extend(ex.form.iter().map(|f| f.measurement));
+        if let Counting::Circles { measurement, .. } = ex.reps.counting {
+            needed.push(measurement);
+        }
+        needed.iter().all(|&i| self.values[i].is_some())
+    }
+
+    fn conditions_hold(&self, phase: usize, entering: bool) -> bool {
+        self.exercise.phases[phase].conditions.iter().all(|c| {
+            let range = if entering { c.enter } else { c.exit };
+            self.values[c.measurement].is_some_and(|v| range.contains(v))
+        })
+    }
+
+    fn update_phase(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+        if let Some(p) = self.phase {
+            if self.conditions_hold(p, false) {
+                self.candidate = None;
+                return;
+            }
+        }
+        let entering = (0..self.exercise.phases.len()).find(|&p| Some(p) != self.phase && self.conditions_hold(p, true));
+        match (entering, self.candidate) {
+            (Some(p), Some((c, since))) if p == c => {
+                if t_ms - since >= PHASE_DWELL_MS {
+                    self.candidate = None;
+                    self.enter_phase(t_ms, p, events);
+                }
+            }
+            (Some(p), _) => self.candidate = Some((p, t_ms)),
+            (None, _) => {
+                self.candidate = None;
+                // Left the phase for no known one: in between positions.
+                if self.phase.is_some_and(|p| !self.conditions_hold(p, false)) {
+                    self.phase = None;
+                }
+            }
+        }
+    }
+
+    fn event_cue(&mut self, id: &str, text: String) {
+        self.pending_event_cue = Some((id.to_string(), text));
+    }
+
+    fn enter_phase(&mut self, t_ms: f64, phase: usize, events: &mut Vec<Event>) {
+        self.phase = Some(phase);
+        let Counting::Sequence(sequence) = self.exercise.reps.counting.clone() else {
+            return;
+        };
+        let Some(position) = sequence.iter().position(|&p| p == phase) else {
+            return;
+        };
+        if self.progress < sequence.len() && sequence[self.progress] == phase {
+            self.progress += 1;
+        } else if position > 0 && position < self.progress {
+            // Passing back through a stage already done (on the way back to
+            // the start) is part of the movement.
+            return;
+        } else if position == 0 {
+            if self.progress > 1 {
+                let text = match &self.exercise.hold {
+                    Some(h) if !self.rep_hold_ok && sequence[..self.progress].contains(&h.phase) => {
+                        format!("Hold for {:.0} seconds before you come back", h.target_s)
+                    }
+                    _ => "Go all the way before you come back".to_string(),
+                };
+                self.event_cue("incomplete", text);
+            }
+            self.progress = 1;
+        } else {
+            self.event_cue("order", "Do the stages in order: start again from the beginning".into());
+            self.progress = 0;
+            return;
+        }
+        if self.progress == 2 || (self.progress == 1 && sequence.len() == 1) {
+            // Leaving the start position begins a repetition.
+            self.rep_start_ms = t_ms;
+            self.rep_hold_ok = false;
+            self.rep_form_sum = 0.0;
+            self.rep_form_n = 0;
+            self.rep_side = match self.exercise.sides {
+                SideMode::None => None,
+                _ => Some(self.working_side),
+            };
+        }
+        if self.progress == 1 {
+            self.rep_side = None;
+        }
+        if self.progress == sequence.len() {
+            self.complete_rep(t_ms, events);
+            self.progress = usize::from(sequence.last() == sequence.first());
+        }
+    }
+
+    fn complete_rep(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+        let ex = &self.exercise;
+        let duration_s = (t_ms - self.rep_start_ms) / 1000.0;
+        let needs_hold = match (&ex.hold, &ex.reps.counting) {
+            (Some(h), Counting::Sequence(seq)) => seq.contains(&h.phase),
+            _ => false,
+        };
+        if needs_hold && !self.rep_hold_ok {
+            let target = ex.hold.as_ref().map_or(0.0, |h| h.target_s);
+            self.event_cue("hold-too-short", format!("Hold longer: {target:.0} seconds. That one did not count"));
+            return;
+        }
+        if duration_s < ex.reps.min_rep_s {
+            self.event_cue("too-fast", "Slower: that one was too quick to count".into());
+            return;
+        }
+        if ex.reps.max_rep_s > 0.0 && duration_s > ex.reps.max_rep_s {
+            self.event_cue("too-slow", "That one took too long to count: keep moving".into());
+            return;
+        }
+        let side = self.rep_side;
+        let score = if self.rep_form_n > 0 {
+            self.rep_form_sum / f64::from(self.rep_form_n)
+        } else {
+            100.0
+        };
+        let per_set = ex.reps.per_set;
+        match (ex.sides, side) {
+            (SideMode::Each, Some(side)) if self.side_reps[side_index(side)] >= per_set => {
+                self.event_cue("side-done", format!("Your {} side is done: switch to the {}", side.name(), side.other().name()));
+                return;
+            }
+            (SideMode::Alternating, Some(side)) if self.last_rep_side == Some(side) => {
+                self.event_cue("alternate", format!("Switch sides: now your {} side", side.other().name()));
+                return;
+            }
+            _ => {}
+        }
+        events.push(Event::RepCompleted {
+            t_ms,
+            t_start_ms: self.rep_start_ms,
+            side,
+            score,
+        });
+        self.last_rep_side = side;
+        let set_done = match (ex.sides, side) {
+            (SideMode::Each | SideMode::Alternating, Some(side)) => {
+                self.side_reps[side_index(side)] += 1;
+                self.reps_in_set += 1;
+                self.side_reps.iter().all(|&n| n >= per_set)
+            }
+            _ => {
+                self.reps_in_set += 1;
+                self.reps_in_set >= per_set
+            }
+        };
+        let text = match (ex.sides, side) {
+            (SideMode::Each | SideMode::Alternating, Some(s)) => {
+                format!("{} of {} on the {}", self.side_reps[side_index(s)], per_set, s.name())
+            }
+            _ => format!("{} of {}", self.reps_in_set, per_set),
+        };
+        self.event_cue("rep", text);
+        if set_done {
+            self.complete_set(t_ms, events);
+        }
+    }
+
+    fn complete_set(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+        events.push(Event::SetCompleted { t_ms, set: self.set });
+        self.reps_in_set = 0;
+        self.side_reps = [0; 2];
+        self.last_rep_side = None;
+        if self.set >= self.exercise.reps.sets {
+            self.done = true;
+            events.push(Event::ExerciseCompleted { t_ms });
+            self.event_cue("done", "Well done: that exercise is complete".into());
+        } else {
+            self.event_cue("set", format!("Set {} done. Rest, then set {}", self.set, self.set + 1));
+            self.set += 1;
+        }
+    }
+
+    /// Scores the form checks that apply now; returns whether form is
+    /// acceptable.
+    fn evaluate_form(&mut self, visible: bool) -> bool {
+        if !visible {
+            self.form_score = None;
+            return false;
+        }
+        let mut scores = Vec::new();
+        let mut ok = true;
+        for f in &self.exercise.form {
+            if !self.applies(&f.during) {
+                continue;
+            }
+            let Some(value) = self.values[f.measurement] else { continue };
+            let off = f.target.distance(value);
+            // 100 inside the target, 50 at the edge of the tolerance, 0 at
+            // twice the tolerance.
+            let score = (100.0 - 50.0 * off / f.tolerance).clamp(0.0, 100.0);
+            ok &= score >= ACCEPTABLE_FORM_SCORE;
+            scores.push(score);
+        }
+        self.form_score = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+        ok
+    }
+
+    fn update_hold(&mut self, t_ms: f64, dt_s: f64, visible: bool, form_ok: bool, events: &mut Vec<Event>) {
+        let Some(hold) = self.exercise.hold.clone() else { return };
+        let in_phase = self.phase == Some(hold.phase);
+        if in_phase && visible && form_ok {
+            if !self.hold.active {
+                self.hold = HoldState {
+                    active: true,
+                    start_ms: t_ms,
+                    ..HoldState::default()
+                };
+                self.event_cue("hold-start", format!("Hold it: {:.0} seconds", hold.target_s));
+            } else {
+                self.hold.held_s += dt_s;
+                self.hold.in_form_s += dt_s;
+            }
+            self.hold.grace_since_ms = None;
+            if let Some(score) = self.form_score {
+                self.hold.score_sum += score;
+                self.hold.score_n += 1;
+            }
+            if self.hold.held_s >= hold.target_s && !self.hold.target_reached {
+                self.hold.target_reached = true;
+                self.rep_hold_ok = true;
+                self.event_cue("hold-done", "Good hold. Now slowly release".into());
+            }
+        } else if self.hold.active {
+            let since = *self.hold.grace_since_ms.get_or_insert(t_ms);
+            if in_phase && visible && !self.hold.target_reached {
+                // Out of form but in position: time still passes, yet does
+                // not count as held in form.
+            }
+            if t_ms - since > hold.grace_s * 1000.0 || !in_phase && self.phase.is_some() {
+                self.end_hold(since, events);
+            }
+        }
+    }
+
+    fn end_hold(&mut self, end_ms: f64, events: &mut Vec<Event>) {
+        let hold = std::mem::take(&mut self.hold);
+        let target_s = self.exercise.hold.as_ref().map_or(0.0, |h| h.target_s);
+        if hold.target_reached {
+            events.push(Event::HoldCompleted {
+                t_ms: end_ms,
+                t_start_ms: hold.start_ms,
+                duration_s: (end_ms - hold.start_ms) / 1000.0,
+                in_form_s: hold.in_form_s,
+                side: match self.exercise.sides {
+                    SideMode::None => None,
+                    _ => self.rep_side.or(Some(self.working_side)),
+                },
+                score: if hold.score_n > 0 {
+                    hold.score_sum / f64::from(hold.score_n)
+                } else {
+                    100.0
+                },
+            });
+        } else if hold.held_s > 0.0 {
+            self.event_cue(
+                "hold-too-short",
+                format!("Hold longer: {:.0} of {target_s:.0} seconds. Try again", hold.held_s.floor()),
+            );
+        }
+    }
+
+    fn update_circles(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+        let Counting::Circles {
+            measurement,
+            per_direction,
+            directions,
+        } = self.exercise.reps.counting.clone()
+        else {
+            return;
+        };
+        let Some(turns_forward) = self.values[measurement] else { return };
+        let Some(&direction) = directions.get(self.direction_index) else { return };
+        let signed = match direction {
+            Direction::Forward => turns_forward,
+            Direction::Backward => -turns_forward,
+        };
+        let progress = signed - self.direction_base;
+        if progress < f64::from(self.direction_counted) - WRONG_WAY_TURNS {
+            self.event_cue("wrong-way", format!("Roll your shoulders {} now", direction.name()));
+            self.direction_base = signed - f64::from(self.direction_counted);
+            return;
+        }
+        if progress >= f64::from(self.direction_counted) + 1.0 {
+            if (t_ms - self.last_turn_ms) / 1000.0 < self.exercise.reps.min_rep_s {
+                self.event_cue("too-fast", "Slower circles: that one was too quick to count".into());
+                self.direction_base += 1.0;
+                self.last_turn_ms = t_ms;
+                return;
+            }
+            let start = self.last_turn_ms;
+            self.last_turn_ms = t_ms;
+            self.direction_counted += 1;
+            self.reps_in_set += 1;
+            events.push(Event::RepCompleted {
+                t_ms,
+                t_start_ms: start,
+                side: None,
+                score: self.form_score.unwrap_or(100.0),
+            });
+            self.event_cue(
+                "rep",
+                format!("{} of {} {}", self.direction_counted, per_direction, direction.name()),
+            );
+            if self.direction_counted >= per_direction {
+                self.direction_index += 1;
+                self.direction_counted = 0;
+                self.direction_base = signed;
+                if self.direction_index >= directions.len() {
+                    self.direction_index = 0;
+                    self.complete_set(t_ms, events);
+                } else {
+                    let next = directions[self.direction_index];
+                    self.direction_base = match next {
+                        Direction::Forward => turns_forward,
+                        Direction::Backward => -turns_forward,
+                    };
+                    self.event_cue("direction", format!("Now roll {}", next.name()));
+                }
+            }
+        }
+    }
+
+    fn check_safety(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+        for i in 0..self.exercise.safety.len() {
+            let limit = &self.exercise.safety[i];
+            let outside = self.values[limit.measurement].is_some_and(|v| limit.when.holds(v));
+            if !outside {
+                self.safety_since[i] = None;
+                continue;
+            }
+            let since = *self.safety_since[i].get_or_insert(t_ms);
+            if t_ms - since >= limit.for_s * 1000.0 {
+                let reason = limit.reason.clone();
+                if self.hold.active {
+                    self.end_hold(t_ms, events);
+                }
+                events.extend(self.stop(t_ms, &reason));
+                return;
+            }
+        }
+    }
+
+    fn set_cue(&mut self, t_ms: f64, id: &str, text: &str, priority: u8, until_ms: Option<f64>) {
+        if let Some(old) = self.cue.take() {
+            self.cue_cleared_ms.insert(old.id, t_ms);
+        }
+        self.cue = Some(ActiveCue {
+            id: id.to_string(),
+            text: text.to_string(),
+            priority,
+            shown_ms: t_ms,
+            until_ms,
+        });
+    }
+
+    fn update_cue(&mut self, t_ms: f64, visible: bool, frame: Option<&PoseFrame>, events: &mut Vec<Event>) {
+        // Candidates whose condition holds now: (priority, id, text, cooldown).
+        let mut candidates: Vec<(u8, String, String, f64)> = Vec::new();
+        if !visible {
+            let text = match (self.exercise.view, frame) {
+                (View::Side, Some(frame)) if self.facing_camera(frame) => "Turn side-on to the camera",
+                _ => "Step into the frame: I can't see all of you",
+            };
+            candidates.push((PRIORITY_NOT_VISIBLE, "not-visible".into(), text.into(), 0.0));
+        } else {
+            for i in 0..self.exercise.form.len() {
+                let f = &self.exercise.form[i];
+                let message = match self.values[f.measurement] {
+                    Some(v) if self.applies(&f.during) && v < f.target.min - f.tolerance => f.cue_below.clone(),
+                    Some(v) if self.applies(&f.during) && v > f.target.max + f.tolerance => f.cue_above.clone(),
+                    _ => None,
+                };
+                let since = match &message {
+                    Some(_) => *self.form_condition_since[i].get_or_insert(t_ms),
+                    None => {
+                        self.form_condition_since[i] = None;
+                        continue;
+                    }
+                };
+                if let Some(text) = message.filter(|_| t_ms - since >= CUE_MIN_CONDITION_MS) {
+                    candidates.push((f.priority, format!("form-{i}"), text, 0.0));
+                }
+            }
+            for i in 0..self.exercise.cues.len() {
+                let q = &self.exercise.cues[i];
+                let holds = self.applies(&q.during) && self.values[q.measurement].is_some_and(|v| q.when.holds(v));
+                if !holds {
+                    self.cue_condition_since[i] = None;
+                    continue;
+                }
+                let since = *self.cue_condition_since[i].get_or_insert(t_ms);
+                if t_ms - since >= CUE_MIN_CONDITION_MS {
+                    candidates.push((q.priority, q.id.clone(), q.message.clone(), q.cooldown_s));
+                }
+            }
+        }
+        let current_holds = |cue: &ActiveCue| -> bool {
+            match cue.until_ms {
+                Some(until) => t_ms < until,
+                None => candidates.iter().any(|c| c.1 == cue.id),
+            }
+        };
+        // An event message replaces anything less urgent.
+        if let Some((id, text)) = self.pending_event_cue.take() {
+            let urgent = self.cue.as_ref().is_some_and(|c| c.priority > PRIORITY_EVENT && current_holds(c));
+            if !urgent {
+                self.set_cue(t_ms, &id, &text, PRIORITY_EVENT, Some(t_ms + EVENT_CUE_MS));
+                events.push(Event::Cue { t_ms, id, text });
+                return;
+            }
+        }
+        let best = candidates
+            .iter()
+            .filter(|c| {
+                self.cue.as_ref().is_some_and(|a| a.id == c.1)
+                    || self.cue_cleared_ms.get(&c.1).is_none_or(|&cleared| t_ms - cleared >= c.3 * 1000.0)
+            })
+            .max_by_key(|c| c.0)
+            .cloned();
+        let keep_current = self.cue.as_ref().is_some_and(|c| {
+            current_holds(c) || (c.until_ms.is_none() && t_ms - c.shown_ms < CUE_MIN_DISPLAY_MS && visible)
+        });
+        match best {
+            Some((priority, id, text, _)) => {
+                let replace = match &self.cue {
+                    Some(current) if current.id == id => false,
+                    Some(current) if keep_current => priority > current.priority,
+                    _ => true,
+                };
+                if replace {
+                    self.set_cue(t_ms, &id, &text, priority, None);
+                    events.push(Event::Cue { t_ms, id, text });
+                }
+            }
+            None if !keep_current => {
+                if let Some(old) = self.cue.take() {
+                    self.cue_cleared_ms.insert(old.id, t_ms);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn facing_camera(&self, frame: &PoseFrame) -> bool {
+        match (
+            frame.seen(Landmark::LeftShoulder),
+            frame.seen(Landmark::RightShoulder),
+            self.torso_px(frame),
+        ) {
+            (Some(l), Some(r), Some(torso)) => l.distance(r) / torso > FACING_CAMERA_SHOULDER_RATIO,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,741 @@
+//! The exercise file format (TOML, `format = 1`): parsing and validation
+//! into the engine's types. Every problem is reported, each with the file,
+//! the key path and the reason. exercises/README.md documents the format.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::model::*;
+use crate::geometry::{Axis, Reference};
+use crate::pose::Landmark;
+
+/// The format version this program reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Defaults for fields a file may leave out.
+const DEFAULT_GRACE_S: f64 = 1.0;
+const DEFAULT_CUE_PRIORITY: u8 = 5;
+const DEFAULT_CUE_COOLDOWN_S: f64 = 5.0;
+const DEFAULT_SAFETY_FOR_S: f64 = 0.5;
+const DEFAULT_GET_READY_S: f64 = 10.0;
+/// Jitter-proof minimum radius of a circle, as a fraction of the torso.
+const DEFAULT_CIRCLE_MIN_RADIUS: f64 = 0.02;
+
+/// One problem in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where: a key path such as `phase[1].when[0].enter`, or `line 12`.
+    pub place: String,
+    pub reason: String,
+}
+
+/// Why a file could not be loaded: all its problems.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.lines().join("\n"))]
+pub struct FileError {
+    pub path: PathBuf,
+    pub problems: Vec<Problem>,
+}
+
+impl FileError {
+    /// One line per problem: `file: place: reason`.
+    pub fn lines(&self) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|p| format!("{}: {}: {}", self.path.display(), p.place, p.reason))
+            .collect()
+    }
+
+    fn single(path: &Path, place: impl Into<String>, reason: impl Into<String>) -> FileError {
+        FileError {
+            path: path.to_path_buf(),
+            problems: vec![Problem {
+                place: place.into(),
+                reason: reason.into(),
+            }],
+        }
+    }
+}
+
+/// A number, or a parameter name with an optional offset ("target + 10").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Num {
+    Value(f64),
+    Expr(String),
+}
+
+#[derive(Debug, Deserialize)]
+struct ExerciseFile {
+    format: u32,
+    id: String,
+    name: String,
+    #[serde(default)]
+    instructions: Vec<String>,
+    view: String,
+    posture: String,
+    #[serde(default = "default_sides")]
+    sides: String,
+    working_side: Option<String>,
+    #[serde(default)]
+    params: BTreeMap<String, f64>,
+    #[serde(default)]
+    measurement: Vec<MeasurementFile>,
+    #[serde(default)]
+    phase: Vec<PhaseFile>,
+    reps: RepsFile,
+    hold: Option<HoldFile>,
+    #[serde(default)]
+    form: Vec<FormFile>,
+    #[serde(default)]
+    cue: Vec<CueFile>,
+    #[serde(default)]
+    safety: Vec<SafetyFile>,
+}
+
+fn default_sides() -> String {
+    "none".into()
+}
+
+#[derive(Debug, Deserialize)]
+struct MeasurementFile {
+    name: String,
+    kind: String,
+    points: Vec<String>,
+    reference: Option<String>,
+    scale: Option<String>,
+    axis: Option<String>,
+    min_radius: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PhaseFile {
+    name: String,
+    when: Vec<ConditionFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ConditionFile {
+    measurement: String,
+    enter: [Num; 2],
+    exit: Option<[Num; 2]>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RepsFile {
+    sequence: Option<Vec<String>>,
+    circles: Option<CirclesFile>,
+    per_set: u32,
+    #[serde(default = "one")]
+    sets: u32,
+    #[serde(default)]
+    min_rep_s: f64,
+    #[serde(default)]
+    max_rep_s: f64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+struct CirclesFile {
+    measurement: String,
+    per_direction: u32,
+    directions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HoldFile {
+    phase: String,
+    target_s: Num,
+    grace_s: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FormFile {
+    measurement: String,
+    target: [Num; 2],
+    tolerance: f64,
+    #[serde(default)]
+    during: Vec<String>,
+    cue_below: Option<String>,
+    cue_above: Option<String>,
+    priority: Option<u8>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CueFile {
+    id: String,
+    message: String,
+    when: ComparisonFile,
+    #[serde(default)]
+    during: Vec<String>,
+    priority: Option<u8>,
+    cooldown_s: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ComparisonFile {
+    measurement: String,
+    above: Option<Num>,
+    below: Option<Num>,
+    inside: Option<[Num; 2]>,
+    outside: Option<[Num; 2]>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SafetyFile {
+    when: ComparisonFile,
+    for_s: Option<f64>,
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RoutineFile {
+    format: u32,
+    id: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    exercises: Vec<String>,
+    get_ready_s: Option<f64>,
+}
+
+/// Parses `text` into `T`, reporting every unknown key as a problem too.
+fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<(T, Vec<Problem>), FileError> {
+    let located = |e: &toml::de::Error| {
+        let place = e
+            .span()
+            .map(|span| format!("line {}", text[..span.start.min(text.len())].lines().count().max(1)))
+            .unwrap_or_else(|| "file".into());
+        FileError::single(path, place, e.message().trim().replace('\n', " "))
+    };
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| located(&e))?;
+    let mut unknown = Vec::new();
+    let value: T = serde_ignored::deserialize(deserializer, |key| {
+        unknown.push(Problem {
+            place: key.to_string(),
+            reason: "unknown key".into(),
+        });
+    })
+    .map_err(|e| located(&e))?;
+    Ok((value, unknown))
+}
+
+/// Collects problems while turning file values into engine values.
+struct Checker<'a> {
+    problems: Vec<Problem>,
+    params: &'a BTreeMap<String, f64>,
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, place: impl Into<String>, reason: impl Into<String>) {
+        self.problems.push(Problem {
+            place: place.into(),
+            reason: reason.into(),
+        });
+    }
+
+    fn num(&mut self, place: &str, n: &Num) -> f64 {
+        match n {
+            Num::Value(v) => *v,
+            Num::Expr(text) => match eval(text, self.params) {
+                Ok(v) => v,
+                Err(reason) => {
+                    self.problem(place, reason);
+                    0.0
+                }
+            },
+        }
+    }
+
+    fn range(&mut self, place: &str, pair: &[Num; 2]) -> Range {
+        let (min, max) = (self.num(place, &pair[0]), self.num(place, &pair[1]));
+        if min > max {
+            self.problem(place, format!("min {min} is above max {max}"));
+        }
+        Range { min, max }
+    }
+
+    fn point(&mut self, place: &str, text: &str) -> PointRef {
+        if let Some(landmark) = Landmark::from_name(text) {
+            return PointRef::Fixed(landmark);
+        }
+        if let Some((prefix, part)) = text.split_once('.') {
+            if let Some(part) = BodyPart::from_name(part) {
+                match prefix {
+                    "working" => return PointRef::Working(part),
+                    "other" => return PointRef::Other(part),
+                    "near" => return PointRef::Near(part),
+                    "mid" => return PointRef::Mid(part),
+                    _ => {}
+                }
+            }
+        }
+        self.problem(
+            place,
+            format!(
+                "unknown landmark '{text}': use a landmark name (nose, left_knee, ...) or working., other., near., mid. before a body part (knee, hip, ...)"
+            ),
+        );
+        PointRef::Fixed(Landmark::Nose)
+    }
+
+    fn scale(&mut self, place: &str, text: Option<&str>) -> Scale {
+        match text.unwrap_or("torso") {
+            "torso" => Scale::Torso,
+            "shoulder_width" => Scale::ShoulderWidth,
+            other => {
+                self.problem(place, format!("unknown scale '{other}': use torso or shoulder_width"));
+                Scale::Torso
+            }
+        }
+    }
+
+    fn index(&mut self, place: &str, what: &str, name: &str, names: &[&str]) -> usize {
+        match names.iter().position(|n| *n == name) {
+            Some(i) => i,
+            None => {
+                self.problem(place, format!("unknown {what} '{name}'"));
+                0
+            }
+        }
+    }
+
+    fn comparison(&mut self, place: &str, c: &ComparisonFile) -> Comparison {
+        let given = [c.above.is_some(), c.below.is_some(), c.inside.is_some(), c.outside.is_some()];
+        if given.iter().filter(|g| **g).count() != 1 {
+            self.problem(place, "give exactly one of above, below, inside, outside");
+        }
+        if let Some(n) = &c.above {
+            Comparison::Above(self.num(&format!("{place}.above"), n))
+        } else if let Some(n) = &c.below {
+            Comparison::Below(self.num(&format!("{place}.below"), n))
+        } else if let Some(r) = &c.inside {
+            Comparison::Inside(self.range(&format!("{place}.inside"), r))
+        } else if let Some(r) = &c.outside {
+            Comparison::Outside(self.range(&format!("{place}.outside"), r))
+        } else {
+            Comparison::Above(f64::INFINITY)
+        }
+    }
+}
+
+/// Evaluates `name`, `name + N` or `name - N` against the parameters.
+fn eval(text: &str, params: &BTreeMap<String, f64>) -> Result<f64, String> {
+    let text = text.trim();
+    let (name, offset) = match text.find(['+', '-']) {
+        Some(i) => {
+            let sign = if text[i..].starts_with('-') { -1.0 } else { 1.0 };
+            let n: f64 = text[i + 1..]
+                .trim()
+                .parse()
+                .map_err(|_| format!("'{text}' is not a number or 'param [+|- number]'"))?;
+            (text[..i].trim(), sign * n)
+        }
+        None => (text, 0.0),
+    };
+    params
+        .get(name)
+        .map(|v| v + offset)
+        .ok_or_else(|| format!("unknown parameter '{name}' (declare it under [params])"))
+}
+
+fn side_mode(c: &mut Checker, text: &str) -> SideMode {
+    match text {
+        "none" => SideMode::None,
+        "each" => SideMode::Each,
+        "alternating" => SideMode::Alternating,
+        "left" => SideMode::Only(Side::Left),
+        "right" => SideMode::Only(Side::Right),
+        other => {
+            c.problem("sides", format!("unknown sides '{other}': use none, each, alternating, left, right"));
+            SideMode::None
+        }
+    }
+}
+
+fn side_rule(c: &mut Checker, text: &str) -> Option<SideRule> {
+    let parsed = text.split_once(':').and_then(|(how, part)| {
+        let part = BodyPart::from_name(part)?;
+        match how {
+            "higher" => Some(SideRule::Higher(part)),
+            "lower" => Some(SideRule::Lower(part)),
+            _ => None,
+        }
+    });
+    if parsed.is_none() {
+        c.problem("working_side", format!("'{text}' is not 'higher:PART' or 'lower:PART'"));
+    }
+    parsed
+}
+
+/// Parses and validates one exercise file's text. `overrides` replace
+/// parameter values (e.g. a user's chosen inversion angle).
+pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f64>) -> Result<Exercise, FileError> {
+    let (file, unknown): (ExerciseFile, _) = parse(path, text)?;
+    let mut params = file.params.clone();
+    for (name, value) in overrides {
+        if params.contains_key(name) {
+            params.insert(name.clone(), *value);
+        }
+    }
+    let mut c = Checker {
+        problems: unknown,
+        params: &params,
+    };
+    if file.format != FORMAT_VERSION {
+        c.problem(
+            "format",
+            format!("format {} is not supported (this program reads format {FORMAT_VERSION})", file.format),
+        );
+    }
+    if file.id.is_empty() || !file.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-') {
+        c.problem("id", "use lowercase letters, digits and '-'");
+    }
+    let view = match file.view.as_str() {
+        "side" => View::Side,
+        "front" => View::Front,
+        "any" => View::Any,
+        other => {
+            c.problem("view", format!("unknown view '{other}': use side, front or any"));
+            View::Any
+        }
+    };
+    let posture = match file.posture.as_str() {
+        "standing" => Posture::Standing,
+        "prone" => Posture::Prone,
+        "supine" => Posture::Supine,
+        "inverted" => Posture::Inverted,
+        other => {
+            c.problem("posture", format!("unknown posture '{other}': use standing, prone, supine or inverted"));
+            Posture::Standing
+        }
+    };
+    let sides = side_mode(&mut c, &file.sides);
+    let working_side = file.working_side.as_deref().and_then(|t| side_rule(&mut c, t));
+    if matches!(sides, SideMode::Each | SideMode::Alternating) && working_side.is_none() {
+        c.problem("working_side", "needed when sides is each or alternating");
+    }
+
+    // Measurements.
+    let mut seen = HashSet::new();
+    let mut measurements = Vec::new();
+    for (i, m) in file.measurement.iter().enumerate() {
+        let place = format!("measurement[{i}]");
+        if !seen.insert(m.name.clone()) {
+            c.problem(format!("{place}.name"), format!("'{}' is defined twice", m.name));
+        }
+        let wanted = match m.kind.as_str() {
+            "angle" | "deviation" => 3,
+            "inclination" | "lean" | "distance" | "offset" | "circle" => 2,
+            other => {
+                c.problem(
+                    format!("{place}.kind"),
+                    format!("unknown kind '{other}': use angle, inclination, lean, deviation, distance, offset or circle"),
+                );
+                continue;
+            }
+        };
+        if m.points.len() != wanted {
+            c.problem(
+                format!("{place}.points"),
+                format!("{} takes {wanted} points, got {}", m.kind, m.points.len()),
+            );
+            continue;
+        }
+        let pts: Vec<PointRef> = m
+            .points
+            .iter()
+            .enumerate()
+            .map(|(j, p)| c.point(&format!("{place}.points[{j}]"), p))
+            .collect();
+        let (kind, unit) = match m.kind.as_str() {
+            "angle" => (MeasureKind::Angle { a: pts[0], vertex: pts[1], c: pts[2] }, "deg"),
+            "inclination" => {
+                let reference = match m.reference.as_deref().unwrap_or("up") {
+                    "up" => Reference::Up,
+                    "down" => Reference::Down,
+                    "horizontal" => Reference::Horizontal,
+                    other => {
+                        c.problem(format!("{place}.reference"), format!("unknown reference '{other}': use up, down or horizontal"));
+                        Reference::Up
+                    }
+                };
+                (MeasureKind::Inclination { from: pts[0], to: pts[1], reference }, "deg")
+            }
+            "lean" => (MeasureKind::Lean { from: pts[0], to: pts[1] }, "deg"),
+            "deviation" => {
+                let scale = c.scale(&format!("{place}.scale"), m.scale.as_deref());
+                (MeasureKind::Deviation { point: pts[0], a: pts[1], b: pts[2], scale }, "x")
+            }
+            "distance" => {
+                let scale = c.scale(&format!("{place}.scale"), m.scale.as_deref());
+                (MeasureKind::Distance { a: pts[0], b: pts[1], scale }, "x")
+            }
+            "offset" => {
+                let scale = c.scale(&format!("{place}.scale"), m.scale.as_deref());
+                let (axis, forward) = match m.axis.as_deref().unwrap_or("y") {
+                    "x" => (Axis::X, false),
+                    "y" => (Axis::Y, false),
+                    "forward" => (Axis::X, true),
+                    other => {
+                        c.problem(format!("{place}.axis"), format!("unknown axis '{other}': use x, y or forward"));
+                        (Axis::Y, false)
+                    }
+                };
+                (MeasureKind::Offset { point: pts[0], origin: pts[1], axis, forward, scale }, "x")
+            }
+            _ => {
+                let min_radius = m.min_radius.unwrap_or(DEFAULT_CIRCLE_MIN_RADIUS);
+                if min_radius <= 0.0 {
+                    c.problem(format!("{place}.min_radius"), "must be above 0");
+                }
+                (MeasureKind::Circle { point: pts[0], relative_to: pts[1], min_radius }, "turns")
+            }
+        };
+        measurements.push(Measurement {
+            name: m.name.clone(),
+            kind,
+            unit,
+        });
+    }
+    let measurement_names: Vec<&str> = file.measurement.iter().map(|m| m.name.as_str()).collect();
+    let phase_names: Vec<&str> = file.phase.iter().map(|p| p.name.as_str()).collect();
+
+    // Phases.
+    let mut phases = Vec::new();
+    for (i, p) in file.phase.iter().enumerate() {
+        let place = format!("phase[{i}]");
+        if phase_names.iter().filter(|n| **n == p.name).count() > 1 {
+            c.problem(format!("{place}.name"), format!("'{}' is defined twice", p.name));
+        }
+        if p.when.is_empty() {
+            c.problem(format!("{place}.when"), "a phase needs at least one condition");
+        }
+        let mut conditions = Vec::new();
+        for (j, w) in p.when.iter().enumerate() {
+            let cp = format!("{place}.when[{j}]");
+            let measurement = c.index(&format!("{cp}.measurement"), "measurement", &w.measurement, &measurement_names);
+            let enter = c.range(&format!("{cp}.enter"), &w.enter);
+            let exit = match &w.exit {
+                Some(e) => c.range(&format!("{cp}.exit"), e),
+                None => enter,
+            };
+            if exit.min > enter.min || exit.max < enter.max {
+                c.problem(format!("{cp}.exit"), "the exit range must contain the enter range");
+            }
+            conditions.push(PhaseCondition { measurement, enter, exit });
+        }
+        phases.push(Phase {
+            name: p.name.clone(),
+            conditions,
+        });
+    }
+
+    // Repetitions.
+    let counting = match (&file.reps.sequence, &file.reps.circles) {
+        (Some(seq), None) => {
+            if seq.len() < 2 {
+                c.problem("reps.sequence", "name at least two phases");
+            }
+            Counting::Sequence(
+                seq.iter()
+                    .enumerate()
+                    .map(|(i, name)| c.index(&format!("reps.sequence[{i}]"), "phase", name, &phase_names))
+                    .collect(),
+            )
+        }
+        (None, Some(circles)) => {
+            let measurement = c.index("reps.circles.measurement", "measurement", &circles.measurement, &measurement_names);
+            if !matches!(measurements.get(measurement).map(|m| &m.kind), Some(MeasureKind::Circle { .. })) {
+                c.problem("reps.circles.measurement", "must name a circle measurement");
+            }
+            let directions = circles
+                .directions
+                .iter()
+                .enumerate()
+                .map(|(i, d)| match d.as_str() {
+                    "forward" => Direction::Forward,
+                    "backward" => Direction::Backward,
+                    other => {
+                        c.problem(format!("reps.circles.directions[{i}]"), format!("unknown direction '{other}'"));
+                        Direction::Forward
+                    }
+                })
+                .collect::<Vec<_>>();
+            if directions.is_empty() {
+                c.problem("reps.circles.directions", "name at least one direction");
+            }
+            Counting::Circles {
+                measurement,
+                per_direction: circles.per_direction,
+                directions,
+            }
+        }
+        _ => {
+            c.problem("reps", "give either sequence or circles");
+            Counting::Sequence(Vec::new())
+        }
+    };
+    if file.reps.per_set == 0 {
+        c.problem("reps.per_set", "must be at least 1");
+    }
+    if file.reps.sets == 0 {
+        c.problem("reps.sets", "must be at least 1");
+    }
+    let reps = Reps {
+        counting,
+        per_set: file.reps.per_set,
+        sets: file.reps.sets,
+        min_rep_s: file.reps.min_rep_s,
+        max_rep_s: file.reps.max_rep_s,
+    };
+
+    let hold = file.hold.as_ref().map(|h| {
+        let phase = c.index("hold.phase", "phase", &h.phase, &phase_names);
+        let target_s = c.num("hold.target_s", &h.target_s);
+        if target_s <= 0.0 {
+            c.problem("hold.target_s", "must be above 0");
+        }
+        Hold {
+            phase,
+            target_s,
+            grace_s: h.grace_s.unwrap_or(DEFAULT_GRACE_S),
+        }
+    });
+    if let (Some(h), Counting::Sequence(seq)) = (&hold, &reps.counting) {
+        if !seq.contains(&h.phase) {
+            c.problem("hold.phase", "the hold phase must be part of reps.sequence");
+        }
+    }
+
+    let during = |c: &mut Checker, place: &str, names: &[String]| -> Vec<usize> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| c.index(&format!("{place}.during[{i}]"), "phase", n, &phase_names))
+            .collect()
+    };
+    let form = file
+        .form
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let place = format!("form[{i}]");
+            let measurement = c.index(&format!("{place}.measurement"), "measurement", &f.measurement, &measurement_names);
+            let target = c.range(&format!("{place}.target"), &f.target);
+            if f.tolerance <= 0.0 {
+                c.problem(format!("{place}.tolerance"), "must be above 0");
+            }
+            FormCheck {
+                measurement,
+                target,
+                tolerance: f.tolerance,
+                during: during(&mut c, &place, &f.during),
+                cue_below: f.cue_below.clone(),
+                cue_above: f.cue_above.clone(),
+                priority: f.priority.unwrap_or(DEFAULT_CUE_PRIORITY),
+            }
+        })
+        .collect();
+    let cues = file
+        .cue
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let place = format!("cue[{i}]");
+            let measurement = c.index(&format!("{place}.when.measurement"), "measurement", &q.when.measurement, &measurement_names);
+            Cue {
+                id: q.id.clone(),
+                message: q.message.clone(),
+                measurement,
+                when: c.comparison(&format!("{place}.when"), &q.when),
+                during: during(&mut c, &place, &q.during),
+                priority: q.priority.unwrap_or(DEFAULT_CUE_PRIORITY),
+                cooldown_s: q.cooldown_s.unwrap_or(DEFAULT_CUE_COOLDOWN_S),
+            }
+        })
+        .collect();
+    let safety = file
+        .safety
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let place = format!("safety[{i}]");
+            let measurement = c.index(&format!("{place}.when.measurement"), "measurement", &s.when.measurement, &measurement_names);
+            SafetyLimit {
+                measurement,
+                when: c.comparison(&format!("{place}.when"), &s.when),
+                for_s: s.for_s.unwrap_or(DEFAULT_SAFETY_FOR_S),
+                reason: s.reason.clone(),
+            }
+        })
+        .collect();
+    if file.phase.is_empty() && matches!(reps.counting, Counting::Sequence(_)) {
+        c.problem("phase", "missing: a sequence needs phases");
+    }
+
+    if !c.problems.is_empty() {
+        return Err(FileError {
+            path: path.to_path_buf(),
+            problems: c.problems,
+        });
+    }
+    Ok(Exercise {
+        id: file.id,
+        name: file.name,
+        instructions: file.instructions,
+        view,
+        posture,
+        sides,
+        working_side,
+        measurements,
+        phases,
+        reps,
+        hold,
+        form,
+        cues,
+        safety,
+        source: path.to_path_buf(),
+    })
+}
+
+/// Loads one exercise file.
+pub fn load_exercise(path: &Path, overrides: &BTreeMap<String, f64>) -> Result<Exercise, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| FileError::single(path, "file", e.to_string()))?;
+    exercise_from_str(path, &text, overrides)
+}
+
+/// Loads one routine file.
+pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| FileError::single(path, "file", e.to_string()))?;
+    let (file, mut problems): (RoutineFile, _) = parse(path, &text)?;
+    if file.format != FORMAT_VERSION {
+        problems.push(Problem {
+            place: "format".into(),
+            reason: format!("format {} is not supported (this program reads format {FORMAT_VERSION})", file.format),
+        });
+    }
+    if file.exercises.is_empty() {
+        problems.push(Problem {
+            place: "exercises".into(),
+            reason: "name at least one exercise".into(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(FileError {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    Ok(Routine {
+        id: file.id,
+        name: file.name,
+        description: file.description,
+        exercises: file.exercises,
+        get_ready_s: file.get_ready_s.unwrap_or(DEFAULT_GET_READY_S),
+    })
+}

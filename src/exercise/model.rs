@@ -1,0 +1,394 @@
+//! The engine's own, validated description of an exercise. Built from an
+//! exercise file by `file.rs`; nothing here can be malformed: every name is
+//! resolved to an index, every range has min <= max.
+
+use std::path::PathBuf;
+
+use crate::geometry::{Axis, Reference};
+use crate::pose::Landmark;
+
+/// Which way the camera must see the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    Side,
+    Front,
+    Any,
+}
+
+/// How the person starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Posture {
+    Standing,
+    Prone,
+    Supine,
+    Inverted,
+}
+
+/// Left or right, as the person's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    pub fn other(self) -> Side {
+        match self {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+        }
+    }
+}
+
+/// Which sides an exercise works, and in what order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SideMode {
+    /// Both sides at once, or a symmetric movement.
+    None,
+    /// Each side gets its repetitions, in any order.
+    Each,
+    /// Repetitions must alternate sides.
+    Alternating,
+    /// Only this side.
+    Only(Side),
+}
+
+/// How to tell which side is working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideRule {
+    /// The side whose body part is higher in the image.
+    Higher(BodyPart),
+    /// The side whose body part is lower in the image.
+    Lower(BodyPart),
+}
+
+/// A body part that exists on both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyPart {
+    EyeInner,
+    Eye,
+    EyeOuter,
+    Ear,
+    Mouth,
+    Shoulder,
+    Elbow,
+    Wrist,
+    Pinky,
+    Index,
+    Thumb,
+    Hip,
+    Knee,
+    Ankle,
+    Heel,
+    FootIndex,
+}
+
+impl BodyPart {
+    pub const ALL: [(BodyPart, &'static str); 16] = [
+        (BodyPart::EyeInner, "eye_inner"),
+        (BodyPart::Eye, "eye"),
+        (BodyPart::EyeOuter, "eye_outer"),
+        (BodyPart::Ear, "ear"),
+        (BodyPart::Mouth, "mouth"),
+        (BodyPart::Shoulder, "shoulder"),
+        (BodyPart::Elbow, "elbow"),
+        (BodyPart::Wrist, "wrist"),
+        (BodyPart::Pinky, "pinky"),
+        (BodyPart::Index, "index"),
+        (BodyPart::Thumb, "thumb"),
+        (BodyPart::Hip, "hip"),
+        (BodyPart::Knee, "knee"),
+        (BodyPart::Ankle, "ankle"),
+        (BodyPart::Heel, "heel"),
+        (BodyPart::FootIndex, "foot_index"),
+    ];
+
+    pub fn from_name(name: &str) -> Option<BodyPart> {
+        BodyPart::ALL.iter().find(|(_, n)| *n == name).map(|(p, _)| *p)
+    }
+
+    /// The landmark of this part on `side`.
+    pub fn on(self, side: Side) -> Landmark {
+        use Landmark::*;
+        let (left, right) = match self {
+            BodyPart::EyeInner => (LeftEyeInner, RightEyeInner),
+            BodyPart::Eye => (LeftEye, RightEye),
+            BodyPart::EyeOuter => (LeftEyeOuter, RightEyeOuter),
+            BodyPart::Ear => (LeftEar, RightEar),
+            BodyPart::Mouth => (MouthLeft, MouthRight),
+            BodyPart::Shoulder => (LeftShoulder, RightShoulder),
+            BodyPart::Elbow => (LeftElbow, RightElbow),
+            BodyPart::Wrist => (LeftWrist, RightWrist),
+            BodyPart::Pinky => (LeftPinky, RightPinky),
+            BodyPart::Index => (LeftIndex, RightIndex),
+            BodyPart::Thumb => (LeftThumb, RightThumb),
+            BodyPart::Hip => (LeftHip, RightHip),
+            BodyPart::Knee => (LeftKnee, RightKnee),
+            BodyPart::Ankle => (LeftAnkle, RightAnkle),
+            BodyPart::Heel => (LeftHeel, RightHeel),
+            BodyPart::FootIndex => (LeftFootIndex, RightFootIndex),
+        };
+        match side {
+            Side::Left => left,
+            Side::Right => right,
+        }
+    }
+}
+
+/// A point a measurement uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PointRef {
+    /// A fixed landmark, e.g. `nose` or `left_knee`.
+    Fixed(Landmark),
+    /// The part on the working side (`working.knee`).
+    Working(BodyPart),
+    /// The part on the other side (`other.knee`).
+    Other(BodyPart),
+    /// The part on the side nearer the camera (`near.knee`).
+    Near(BodyPart),
+    /// Halfway between left and right (`mid.hip`).
+    Mid(BodyPart),
+}
+
+/// What a length is measured against, so numbers do not depend on how far
+/// the person stands from the camera.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// Mid-shoulder to mid-hip.
+    Torso,
+    /// Left shoulder to right shoulder.
+    ShoulderWidth,
+}
+
+/// How a measurement is computed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasureKind {
+    /// Angle at `vertex` between `a` and `c`, degrees.
+    Angle { a: PointRef, vertex: PointRef, c: PointRef },
+    /// Angle of the segment `from` -> `to` from a reference, degrees.
+    Inclination { from: PointRef, to: PointRef, reference: Reference },
+    /// Signed angle of `from` -> `to` from straight up, degrees: positive
+    /// leaning the way the person faces, negative leaning back.
+    Lean { from: PointRef, to: PointRef },
+    /// Signed distance of `point` from the line `a`-`b` (positive above),
+    /// in `scale` units.
+    Deviation { point: PointRef, a: PointRef, b: PointRef, scale: Scale },
+    /// Distance between two points in `scale` units.
+    Distance { a: PointRef, b: PointRef, scale: Scale },
+    /// Offset of `point` from `origin` along an axis (y positive up; with
+    /// `forward`, x positive the way the person faces).
+    Offset { point: PointRef, origin: PointRef, axis: Axis, forward: bool, scale: Scale },
+    /// Signed turns of `point` around its average position relative to
+    /// `relative_to`, counted forward for the way the person faces.
+    Circle { point: PointRef, relative_to: PointRef, min_radius: f64 },
+}
+
+/// A named measurement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub name: String,
+    pub kind: MeasureKind,
+    /// The unit shown beside the value ("deg", "torso", "turns").
+    pub unit: &'static str,
+}
+
+/// A closed range of values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Range {
+    pub fn contains(&self, value: f64) -> bool {
+        value >= self.min && value <= self.max
+    }
+
+    /// How far `value` lies outside the range (0 inside).
+    pub fn distance(&self, value: f64) -> f64 {
+        if value < self.min {
+            self.min - value
+        } else if value > self.max {
+            value - self.max
+        } else {
+            0.0
+        }
+    }
+}
+
+/// One condition of a phase, with hysteresis: the phase is entered when the
+/// value is inside `enter`, and left only when it leaves `exit` (which
+/// contains `enter`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhaseCondition {
+    pub measurement: usize,
+    pub enter: Range,
+    pub exit: Range,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phase {
+    pub name: String,
+    pub conditions: Vec<PhaseCondition>,
+}
+
+/// How repetitions are counted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Counting {
+    /// A repetition is the phases in this order (indices into phases); the
+    /// first is the rest position and usually also the last.
+    Sequence(Vec<usize>),
+    /// A repetition is one full turn of a circle measurement, in the
+    /// directions given, `per_direction` each, in order.
+    Circles {
+        measurement: usize,
+        per_direction: u32,
+        directions: Vec<Direction>,
+    },
+}
+
+/// Which way a circle goes, for the way the person faces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Forward,
+    Backward,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Forward => "forward",
+            Direction::Backward => "backward",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reps {
+    pub counting: Counting,
+    /// Repetitions per set (per side when sides are each or alternating).
+    pub per_set: u32,
+    pub sets: u32,
+    /// A repetition faster than this does not count (tempo).
+    pub min_rep_s: f64,
+    /// A repetition slower than this does not count (0: no limit).
+    pub max_rep_s: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hold {
+    /// The phase in which the hold is timed.
+    pub phase: usize,
+    pub target_s: f64,
+    /// A break in form or position shorter than this does not end the hold.
+    pub grace_s: f64,
+}
+
+/// A form check: where the measurement should be, and what to say when it
+/// is not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormCheck {
+    pub measurement: usize,
+    pub target: Range,
+    /// Beyond the target by up to this much is still acceptable form.
+    pub tolerance: f64,
+    /// Phases in which the check applies (empty: always).
+    pub during: Vec<usize>,
+    pub cue_below: Option<String>,
+    pub cue_above: Option<String>,
+    pub priority: u8,
+}
+
+/// When a cue's condition holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Comparison {
+    Above(f64),
+    Below(f64),
+    Inside(Range),
+    Outside(Range),
+}
+
+impl Comparison {
+    pub fn holds(&self, value: f64) -> bool {
+        match *self {
+            Comparison::Above(limit) => value > limit,
+            Comparison::Below(limit) => value < limit,
+            Comparison::Inside(range) => range.contains(value),
+            Comparison::Outside(range) => !range.contains(value),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    pub id: String,
+    pub message: String,
+    pub measurement: usize,
+    pub when: Comparison,
+    pub during: Vec<usize>,
+    pub priority: u8,
+    pub cooldown_s: f64,
+}
+
+/// Leaving a safety limit for `for_s` stops the exercise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SafetyLimit {
+    pub measurement: usize,
+    pub when: Comparison,
+    pub for_s: f64,
+    pub reason: String,
+}
+
+/// A validated exercise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exercise {
+    pub id: String,
+    pub name: String,
+    pub instructions: Vec<String>,
+    pub view: View,
+    pub posture: Posture,
+    pub sides: SideMode,
+    pub working_side: Option<SideRule>,
+    pub measurements: Vec<Measurement>,
+    pub phases: Vec<Phase>,
+    pub reps: Reps,
+    pub hold: Option<Hold>,
+    pub form: Vec<FormCheck>,
+    pub cues: Vec<Cue>,
+    pub safety: Vec<SafetyLimit>,
+    /// The file it was loaded from.
+    pub source: PathBuf,
+}
+
+impl Exercise {
+    pub fn measurement_index(&self, name: &str) -> Option<usize> {
+        self.measurements.iter().position(|m| m.name == name)
+    }
+
+    pub fn phase_index(&self, name: &str) -> Option<usize> {
+        self.phases.iter().position(|p| p.name == name)
+    }
+}
+
+/// A named programme of exercises done one after another.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Routine {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub exercises: Vec<String>,
+    /// Seconds of "get ready" before each exercise.
+    pub get_ready_s: f64,
+}
