@@ -103,3 +103,494 @@ fn wall_slide_with_knees_hidden_counts_nothing() {
     assert!(out.said("step into the frame"), "{:?}", out.cues());
     assert!(out.feedback.iter().all(|f| !f.tracking));
 }
+
+// ---- back extension (prone press-up)
+
+fn prone_rest() -> SidePose {
+    SidePose {
+        upper_arm: [0.0, 0.0],
+        forearm: [90.0, 90.0],
+        ..SidePose::prone()
+    }
+}
+
+fn on_elbows() -> SidePose {
+    SidePose {
+        trunk: 115.0,
+        neck: 115.0,
+        upper_arm: [0.0, 0.0],
+        forearm: [90.0, 90.0],
+        ..SidePose::prone()
+    }
+}
+
+fn pressed_up() -> SidePose {
+    SidePose {
+        trunk: 135.0,
+        neck: 135.0,
+        upper_arm: [15.0, 15.0],
+        forearm: [15.0, 15.0],
+        ..SidePose::prone()
+    }
+}
+
+fn press_up_reps(times: usize, top: SidePose, hold_s: f64) -> Motion<SidePose> {
+    let mut m = Motion::start(prone_rest()).hold(1.0);
+    for _ in 0..times {
+        m = m
+            .to(on_elbows(), 1.5)
+            .hold(1.0)
+            .to(top, 1.5)
+            .hold(hold_s)
+            .to(on_elbows(), 1.5)
+            .to(prone_rest(), 1.5)
+            .hold(1.0);
+    }
+    m
+}
+
+#[test]
+fn back_extension_correct_counts_five() {
+    let ex = exercise("back-extension");
+    for conditions in [clean(), jittery()] {
+        let out = run(&ex, &press_up_reps(5, pressed_up(), 5.6), &conditions);
+        assert_eq!(out.reps(), 5, "{:?}", out.cues());
+        assert_eq!(out.holds().len(), 5);
+        assert!(out.completed());
+        assert!(!out.said("hips"), "{:?}", out.cues());
+    }
+}
+
+#[test]
+fn back_extension_skipping_the_elbows_stage_does_not_count() {
+    let ex = exercise("back-extension");
+    // Straight from lying flat to straight arms, arms straight throughout.
+    let flat_straight_arms = SidePose {
+        upper_arm: [15.0, 15.0],
+        forearm: [15.0, 15.0],
+        ..SidePose::prone()
+    };
+    let motion = Motion::start(flat_straight_arms).hold(1.0).reps(pressed_up(), 2, 2.0, 6.0, 1.0);
+    let out = run(&ex, &motion, &clean());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("stages in order"), "{:?}", out.cues());
+}
+
+#[test]
+fn back_extension_hips_off_the_floor_is_told() {
+    let ex = exercise("back-extension");
+    let hips_up = SidePose {
+        thigh: [-70.0, -70.0],
+        shin: [-90.0, -90.0],
+        ..pressed_up()
+    };
+    let out = run(&ex, &press_up_reps(2, hips_up, 6.0), &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("hips on the floor"), "{:?}", out.cues());
+}
+
+#[test]
+fn back_extension_hidden_elbows_count_nothing() {
+    let ex = exercise("back-extension");
+    let out = run(
+        &ex,
+        &press_up_reps(2, pressed_up(), 6.0),
+        &hidden(&[Landmark::LeftElbow, Landmark::RightElbow]),
+    );
+    assert_eq!(out.reps(), 0);
+}
+
+// ---- ball bridge
+
+fn bridge_rest() -> SidePose {
+    SidePose {
+        thigh: [-110.0, -110.0],
+        shin: [-95.0, -95.0],
+        ..SidePose::supine()
+    }
+}
+
+fn bridge_up(legs: f64) -> SidePose {
+    SidePose {
+        trunk: 70.0,
+        neck: 90.0,
+        thigh: [legs, legs],
+        shin: [legs, legs],
+        ..SidePose::supine()
+    }
+}
+
+#[test]
+fn ball_bridge_correct_counts_eight() {
+    let ex = exercise("ball-bridge");
+    let motion = Motion::start(bridge_rest()).hold(1.0).reps(bridge_up(-110.0), 8, 1.5, 5.6, 1.0);
+    for conditions in [clean(), jittery()] {
+        let out = run(&ex, &motion, &conditions);
+        assert_eq!(out.reps(), 8, "{:?}", out.cues());
+        assert_eq!(out.holds().len(), 8);
+        assert!(!out.said("hips"), "{:?}", out.cues());
+    }
+}
+
+#[test]
+fn ball_bridge_sagging_and_piking_are_told_apart() {
+    let ex = exercise("ball-bridge");
+    let sag = Motion::start(bridge_rest()).hold(1.0).reps(bridge_up(-128.0), 2, 1.5, 6.0, 1.0);
+    let out = run(&ex, &sag, &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("don't let them sag"), "{:?}", out.cues());
+    let pike = Motion::start(bridge_rest()).hold(1.0).reps(bridge_up(-92.0), 2, 1.5, 6.0, 1.0);
+    let out = run(&ex, &pike, &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("lower your hips"), "{:?}", out.cues());
+}
+
+#[test]
+fn ball_bridge_heels_below_hips_is_told() {
+    let ex = exercise("ball-bridge");
+    let low_heels = SidePose {
+        trunk: 70.0,
+        thigh: [-75.0, -75.0],
+        shin: [-75.0, -75.0],
+        ..SidePose::supine()
+    };
+    let motion = Motion::start(bridge_rest()).hold(1.0).reps(low_heels, 2, 1.5, 6.0, 1.0);
+    let out = run(&ex, &motion, &clean());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("heels on top of the ball"), "{:?}", out.cues());
+}
+
+// ---- hamstring stretch (each side)
+
+fn leg_on_chair(raised: S) -> SidePose {
+    let (up, down) = if raised == S::L { (0, 1) } else { (1, 0) };
+    let mut p = SidePose::standing();
+    p.thigh[up] = 90.0;
+    p.shin[up] = 90.0;
+    p.foot[up] = 170.0;
+    p.thigh[down] = 0.0;
+    p.shin[down] = 0.0;
+    p
+}
+
+fn stretching(raised: S, raised_knee_bend: f64) -> SidePose {
+    let mut p = leg_on_chair(raised);
+    let (up, down) = if raised == S::L { (0, 1) } else { (1, 0) };
+    p.thigh[down] = 20.0;
+    p.shin[down] = -15.0;
+    p.thigh[up] = 90.0 + raised_knee_bend / 2.0;
+    p.shin[up] = 90.0 - raised_knee_bend / 2.0;
+    p
+}
+
+fn hamstring_side(raised: S, times: usize, hold_s: f64, knee_bend: f64) -> Motion<SidePose> {
+    Motion::start(SidePose::standing())
+        .hold(1.0)
+        .to(leg_on_chair(raised), 2.0)
+        .hold(1.0)
+        .reps(stretching(raised, knee_bend), times, 1.5, hold_s, 1.0)
+        .to(SidePose::standing(), 2.0)
+        .hold(1.0)
+}
+
+#[test]
+fn hamstring_stretch_counts_each_side() {
+    let ex = exercise("hamstring-stretch");
+    let motion = hamstring_side(S::R, 3, 10.6, 0.0).then(hamstring_side(S::L, 3, 10.6, 0.0));
+    for conditions in [clean(), jittery()] {
+        let out = run(&ex, &motion, &conditions);
+        assert_eq!(out.rep_sides(), ["right", "right", "right", "left", "left", "left"], "{:?}", out.cues());
+        assert_eq!(out.holds().len(), 6);
+        assert!(out.completed());
+    }
+}
+
+#[test]
+fn hamstring_stretch_extra_rep_on_a_done_side_is_refused() {
+    let ex = exercise("hamstring-stretch");
+    let out = run(&ex, &hamstring_side(S::R, 4, 10.6, 0.0), &clean());
+    assert_eq!(out.reps(), 3);
+    assert!(out.said("switch to the left"), "{:?}", out.cues());
+}
+
+#[test]
+fn hamstring_stretch_bent_raised_knee_is_told() {
+    let ex = exercise("hamstring-stretch");
+    let out = run(&ex, &hamstring_side(S::R, 2, 10.6, 45.0), &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("raised leg straight"), "{:?}", out.cues());
+}
+
+// ---- leg raises (alternating)
+
+fn leg_up(base: SidePose, side: S, lift: f64, knee_bend: f64) -> SidePose {
+    let mut p = base;
+    let i = if side == S::L { 0 } else { 1 };
+    p.thigh[i] = base.thigh[i] + lift + knee_bend / 2.0;
+    p.shin[i] = base.shin[i] + lift - knee_bend / 2.0;
+    p
+}
+
+fn alternating(base: SidePose, sides: &[S], lift: f64, hold_s: f64, knee_bend: f64) -> Motion<SidePose> {
+    let mut m = Motion::start(base).hold(1.0);
+    for &side in sides {
+        m = m.to(leg_up(base, side, lift, knee_bend), 1.5).hold(hold_s).to(base, 1.5).hold(1.0);
+    }
+    m
+}
+
+const TEN_ALTERNATING: [S; 10] = [S::L, S::R, S::L, S::R, S::L, S::R, S::L, S::R, S::L, S::R];
+
+#[test]
+fn prone_leg_raise_alternates_five_per_leg() {
+    let ex = exercise("prone-leg-raise");
+    // Prone legs point backward (-90); lifting turns them further up (-110).
+    let motion = alternating(SidePose::prone(), &TEN_ALTERNATING, -20.0, 8.6, 0.0);
+    for conditions in [clean(), jittery()] {
+        let out = run(&ex, &motion, &conditions);
+        assert_eq!(out.reps(), 10, "{:?}", out.cues());
+        assert_eq!(out.rep_sides()[..4], ["left", "right", "left", "right"]);
+        assert!(out.completed());
+    }
+}
+
+#[test]
+fn prone_leg_raise_same_leg_twice_is_refused() {
+    let ex = exercise("prone-leg-raise");
+    let motion = alternating(SidePose::prone(), &[S::L, S::L, S::R], -20.0, 8.6, 0.0);
+    let out = run(&ex, &motion, &jittery());
+    assert_eq!(out.rep_sides(), ["left", "right"]);
+    assert!(out.said("switch sides"), "{:?}", out.cues());
+}
+
+#[test]
+fn prone_leg_raise_bent_knee_and_short_hold_do_not_count() {
+    let ex = exercise("prone-leg-raise");
+    let out = run(&ex, &alternating(SidePose::prone(), &[S::L, S::R], -20.0, 8.6, 50.0), &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("knee straight"), "{:?}", out.cues());
+    let out = run(&ex, &alternating(SidePose::prone(), &[S::L, S::R], -20.0, 4.0, 0.0), &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("hold longer"), "{:?}", out.cues());
+}
+
+#[test]
+fn prone_leg_raise_lifting_the_pelvis_is_told() {
+    let ex = exercise("prone-leg-raise");
+    let base = SidePose::prone();
+    let mut cheat = leg_up(base, S::L, -20.0, 0.0);
+    cheat.hip.1 -= 45.0;
+    cheat.trunk = 80.0;
+    cheat.thigh[1] = -78.0;
+    let motion = Motion::start(base).hold(1.0).to(cheat, 1.5).hold(9.0).to(base, 1.5).hold(1.0);
+    let out = run(&ex, &motion, &clean());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("hips down"), "{:?}", out.cues());
+}
+
+#[test]
+fn supine_leg_raise_alternates_and_checks_the_other_leg() {
+    let ex = exercise("supine-leg-raise");
+    let motion = alternating(SidePose::supine(), &TEN_ALTERNATING, -40.0, 10.6, 0.0);
+    for conditions in [clean(), jittery()] {
+        let out = run(&ex, &motion, &conditions);
+        assert_eq!(out.reps(), 10, "{:?}", out.cues());
+        assert!(out.completed());
+    }
+    // The other leg comes up too.
+    let mut both = leg_up(SidePose::supine(), S::L, -40.0, 0.0);
+    both.thigh[1] = -110.0;
+    both.shin[1] = -110.0;
+    let motion = Motion::start(SidePose::supine()).hold(1.0).to(both, 1.5).hold(11.0).to(SidePose::supine(), 1.5).hold(1.0);
+    let out = run(&ex, &motion, &clean());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("other leg flat"), "{:?}", out.cues());
+}
+
+// ---- standing back bend
+
+fn hands_on_back(lean_back: f64) -> SidePose {
+    SidePose {
+        trunk: 180.0 + lean_back,
+        neck: 180.0 + lean_back,
+        upper_arm: [-40.0 + lean_back, -40.0 + lean_back],
+        forearm: [30.0 + lean_back, 30.0 + lean_back],
+        ..SidePose::standing()
+    }
+}
+
+#[test]
+fn standing_back_bend_counts_six_and_measures_the_bend() {
+    let ex = exercise("standing-back-bend");
+    let motion = Motion::start(hands_on_back(0.0)).hold(1.0).reps(hands_on_back(20.0), 6, 1.5, 5.6, 1.0);
+    for conditions in [clean(), jittery()] {
+        let out = run(&ex, &motion, &conditions);
+        assert_eq!(out.reps(), 6, "{:?}", out.cues());
+        let deepest = out
+            .feedback
+            .iter()
+            .filter_map(|f| f.readings[0].value)
+            .fold(0.0f64, f64::min);
+        assert!((deepest + 20.0).abs() < 3.0, "deepest bend {deepest}");
+    }
+}
+
+#[test]
+fn standing_back_bend_bent_knees_and_hanging_arms_are_told() {
+    let ex = exercise("standing-back-bend");
+    let bent_knees = SidePose {
+        thigh: [15.0, 15.0],
+        shin: [-15.0, -15.0],
+        ..hands_on_back(20.0)
+    };
+    let out = run(&ex, &Motion::start(hands_on_back(0.0)).hold(1.0).reps(bent_knees, 2, 1.5, 6.0, 1.0), &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("knees straight"), "{:?}", out.cues());
+    let arms_down = SidePose {
+        upper_arm: [20.0, 20.0],
+        forearm: [20.0, 20.0],
+        ..hands_on_back(20.0)
+    };
+    let out = run(&ex, &Motion::start(hands_on_back(0.0)).hold(1.0).reps(arms_down, 2, 1.5, 6.0, 1.0), &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("small of your back"), "{:?}", out.cues());
+}
+
+// ---- doorway stretch
+
+fn in_doorway(lean: f64) -> SidePose {
+    SidePose {
+        trunk: 180.0 - lean,
+        neck: 180.0 - lean,
+        thigh: [-lean, -lean],
+        shin: [-lean, -lean],
+        upper_arm: [-95.0, -95.0],
+        forearm: [-95.0, -95.0],
+        ..SidePose::standing()
+    }
+}
+
+#[test]
+fn doorway_stretch_counts_only_holds_of_fifteen_seconds() {
+    let ex = exercise("doorway-stretch");
+    let motion = Motion::start(in_doorway(0.0)).hold(1.0).reps(in_doorway(15.0), 3, 2.0, 16.0, 2.0);
+    for conditions in [clean(), jittery()] {
+        let out = run(&ex, &motion, &conditions);
+        assert_eq!(out.reps(), 3, "{:?}", out.cues());
+        assert!(out.holds().iter().all(|&h| h >= 15.0), "{:?}", out.holds());
+    }
+    let short = Motion::start(in_doorway(0.0)).hold(1.0).reps(in_doorway(15.0), 2, 2.0, 10.0, 2.0);
+    let out = run(&ex, &short, &jittery());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("hold longer"), "{:?}", out.cues());
+}
+
+#[test]
+fn doorway_stretch_hands_low_and_leaning_too_far() {
+    let ex = exercise("doorway-stretch");
+    let hands_low = SidePose {
+        upper_arm: [-10.0, -10.0],
+        forearm: [0.0, 0.0],
+        ..in_doorway(15.0)
+    };
+    let out = run(&ex, &Motion::start(in_doorway(0.0)).hold(1.0).reps(hands_low, 1, 2.0, 16.0, 2.0), &clean());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("shoulder height"), "{:?}", out.cues());
+    let out = run(&ex, &Motion::start(in_doorway(0.0)).hold(1.0).to(in_doorway(45.0), 3.0).hold(3.0), &clean());
+    assert!(out.stopped().is_some(), "{:?}", out.cues());
+}
+
+// ---- inversion
+
+fn inverted(angle: f64) -> SidePose {
+    SidePose {
+        trunk: 180.0 + angle,
+        neck: 180.0 + angle,
+        upper_arm: [angle, angle],
+        forearm: [angle, angle],
+        thigh: [angle, angle],
+        shin: [angle, angle],
+        ..SidePose::standing()
+    }
+}
+
+#[test]
+fn inversion_times_the_hold_at_the_chosen_angle_and_warns_past_it() {
+    let ex = exercise("inversion");
+    let motion = Motion::start(inverted(0.0)).hold(1.0).to(inverted(60.0), 5.0).hold(61.0).to(inverted(0.0), 5.0).hold(1.0);
+    for conditions in [clean(), jittery()] {
+        let out = run(&ex, &motion, &conditions);
+        assert_eq!(out.reps(), 1, "{:?}", out.cues());
+        assert!(out.holds()[0] >= 60.0, "{:?}", out.holds());
+    }
+    let past = Motion::start(inverted(0.0)).hold(1.0).to(inverted(75.0), 5.0).hold(5.0).to(inverted(0.0), 5.0);
+    let out = run(&ex, &past, &clean());
+    assert!(out.said("past your chosen angle"), "{:?}", out.cues());
+    assert_eq!(out.reps(), 0);
+}
+
+#[test]
+fn inversion_angle_is_the_users_choice() {
+    let mut overrides = std::collections::BTreeMap::new();
+    overrides.insert("target_angle_deg".to_string(), 30.0);
+    overrides.insert("hold_s".to_string(), 20.0);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises/inversion.toml");
+    let ex = posecoach::exercise::file::load_exercise(&path, &overrides).unwrap();
+    let motion = Motion::start(inverted(0.0)).hold(1.0).to(inverted(30.0), 3.0).hold(21.0).to(inverted(0.0), 3.0).hold(1.0);
+    let out = run(&ex, &motion, &jittery());
+    assert_eq!(out.reps(), 1, "{:?}", out.cues());
+    assert_eq!(out.holds().len(), 1);
+}
+
+// ---- shoulder rolls
+
+fn rolls(forward: usize, backward: usize, seconds_per_circle: f64) -> Motion<SidePose> {
+    let base = SidePose::standing();
+    // Circles start and end with the shoulders back.
+    let mut m = Motion::start(SidePose {
+        shoulder_shift: (-20.0, 0.0),
+        ..base
+    })
+    .hold(1.0);
+    let n = (seconds_per_circle * FPS) as usize;
+    // Forward for a person facing right: back, up, forward, down.
+    for (count, sign) in [(forward, 1.0), (backward, -1.0)] {
+        for _ in 0..count {
+            for k in 1..=n {
+                let a = std::f64::consts::PI - sign * k as f64 / n as f64 * std::f64::consts::TAU;
+                let shift = (20.0 * a.cos(), 20.0 * a.sin());
+                m.frames.push(SidePose { shoulder_shift: shift, ..base });
+            }
+        }
+    }
+    m
+}
+
+#[test]
+fn shoulder_rolls_count_forward_then_backward_sets() {
+    let ex = exercise("shoulder-rolls");
+    let motion = rolls(20, 20, 2.0).then(rolls(20, 20, 2.0)).then(rolls(20, 20, 2.0));
+    let out = run(&ex, &motion, &clean());
+    assert_eq!(out.reps(), 120, "{:?}", out.cues());
+    assert_eq!(out.sets(), 3);
+    assert!(out.completed());
+    // A real model's jitter moves the shoulder a few pixels.
+    let mild = Conditions {
+        jitter_deg: 1.0,
+        hidden: Vec::new(),
+    };
+    let out = run(&ex, &rolls(20, 20, 2.0), &mild);
+    assert_eq!(out.reps(), 40, "{:?}", out.cues());
+    assert_eq!(out.sets(), 1);
+}
+
+#[test]
+fn shoulder_rolls_wrong_way_and_too_fast_are_told() {
+    let ex = exercise("shoulder-rolls");
+    let out = run(&ex, &rolls(0, 3, 2.0), &clean());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("roll your shoulders forward"), "{:?}", out.cues());
+    let out = run(&ex, &rolls(5, 0, 0.6), &clean());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("slower"), "{:?}", out.cues());
+}

@@ -31,6 +31,13 @@ const CUE_MIN_DISPLAY_MS: f64 = 2000.0;
 const EVENT_CUE_MS: f64 = 2500.0;
 /// The centre of a circle follows the point with this weight per frame.
 const CIRCLE_CENTER_ALPHA: f64 = 0.03;
+/// A circle counts once this close to a whole turn. The tracker's centre
+/// settles during the first circle, which it under-counts by up to a
+/// quarter turn; without slack the last circle of a direction would never
+/// count. Only when a circle counts moves, not how many count.
+const CIRCLE_COUNT_SLACK_TURNS: f64 = 0.35;
+/// A circle's clock starts once the point has gone this far round.
+const CIRCLE_START_TURNS: f64 = 0.05;
 /// Turning the wrong way by this much of a turn gets a cue.
 const WRONG_WAY_TURNS: f64 = 0.6;
 /// The form score at which form is still acceptable (edge of tolerance).
@@ -199,14 +206,20 @@ pub struct Engine {
     direction_index: usize,
     direction_base: f64,
     direction_counted: u32,
-    last_turn_ms: f64,
+    /// When and at what progress the current circle's clock started.
+    last_turn_ms: Option<f64>,
+    last_turn_progress: f64,
+    /// Turns gone the wrong way before a direction's first circle.
+    wrong_way_turns: f64,
+    circle_seen: bool,
     hold: HoldState,
     cue: Option<ActiveCue>,
     cue_condition_since: Vec<Option<f64>>,
     form_condition_since: Vec<Option<f64>>,
     cue_cleared_ms: std::collections::HashMap<String, f64>,
     safety_since: Vec<Option<f64>>,
-    pending_event_cue: Option<(String, String)>,
+    /// Messages about events of this frame, in the order they happened.
+    pending_event_cues: Vec<(String, String)>,
     stopped: Option<String>,
     done: bool,
     form_score: Option<f64>,
@@ -253,14 +266,17 @@ impl Engine {
             direction_index: 0,
             direction_base: 0.0,
             direction_counted: 0,
-            last_turn_ms: 0.0,
+            last_turn_ms: None,
+            last_turn_progress: 0.0,
+            wrong_way_turns: 0.0,
+            circle_seen: false,
             hold: HoldState::default(),
             cue: None,
             cue_condition_since: vec![None; n_cues],
             form_condition_since: vec![None; n_form],
             cue_cleared_ms: Default::default(),
             safety_since: vec![None; n_safety],
-            pending_event_cue: None,
+            pending_event_cues: Vec::new(),
             stopped: None,
             done: false,
             form_score: None,
@@ -581,7 +597,7 @@ impl Engine {
     }
 
     fn event_cue(&mut self, id: &str, text: String) {
-        self.pending_event_cue = Some((id.to_string(), text));
+        self.pending_event_cues.push((id.to_string(), text));
     }
 
     fn enter_phase(&mut self, t_ms: f64, phase: usize, events: &mut Vec<Event>) {
@@ -707,12 +723,18 @@ impl Engine {
         self.reps_in_set = 0;
         self.side_reps = [0; 2];
         self.last_rep_side = None;
+        // Said together with the count that finished the set.
+        let count = match self.pending_event_cues.last() {
+            Some((id, _)) if id == "rep" => self.pending_event_cues.pop().map(|(_, text)| format!("{text}. ")),
+            _ => None,
+        }
+        .unwrap_or_default();
         if self.set >= self.exercise.reps.sets {
             self.done = true;
             events.push(Event::ExerciseCompleted { t_ms });
-            self.event_cue("done", "Well done: that exercise is complete".into());
+            self.event_cue("done", format!("{count}Well done: that exercise is complete"));
         } else {
-            self.event_cue("set", format!("Set {} done. Rest, then set {}", self.set, self.set + 1));
+            self.event_cue("set", format!("{count}Set {} done. Rest, then set {}", self.set, self.set + 1));
             self.set += 1;
         }
     }
@@ -744,7 +766,12 @@ impl Engine {
 
     fn update_hold(&mut self, t_ms: f64, dt_s: f64, visible: bool, form_ok: bool, events: &mut Vec<Event>) {
         let Some(hold) = self.exercise.hold.clone() else { return };
-        let in_phase = self.phase == Some(hold.phase);
+        // A hold starts only inside a repetition done in order.
+        let in_sequence = match self.exercise.reps.counting {
+            Counting::Sequence(_) => self.progress > 0,
+            Counting::Circles { .. } => true,
+        };
+        let in_phase = self.phase == Some(hold.phase) && (in_sequence || self.hold.active);
         if in_phase && visible && form_ok {
             if !self.hold.active {
                 self.hold = HoldState {
@@ -821,50 +848,81 @@ impl Engine {
             Direction::Forward => turns_forward,
             Direction::Backward => -turns_forward,
         };
+        if !self.circle_seen {
+            self.circle_seen = true;
+            self.direction_base = signed;
+            return;
+        }
+        if self.direction_counted == 0 && self.last_turn_ms.is_none() {
+            // Until the first circle of a direction starts, its start point
+            // follows the shoulders back: a circle is counted from where
+            // they turned round. A whole circle back is the wrong way.
+            if signed < self.direction_base {
+                self.wrong_way_turns += self.direction_base - signed;
+                self.direction_base = signed;
+            }
+            if self.wrong_way_turns >= 1.0 - CIRCLE_COUNT_SLACK_TURNS {
+                self.wrong_way_turns = 0.0;
+                self.event_cue("wrong-way", format!("Roll your shoulders {} now", direction.name()));
+            }
+        }
         let progress = signed - self.direction_base;
         if progress < f64::from(self.direction_counted) - WRONG_WAY_TURNS {
             self.event_cue("wrong-way", format!("Roll your shoulders {} now", direction.name()));
             self.direction_base = signed - f64::from(self.direction_counted);
+            self.last_turn_ms = None;
             return;
         }
-        if progress >= f64::from(self.direction_counted) + 1.0 {
-            if (t_ms - self.last_turn_ms) / 1000.0 < self.exercise.reps.min_rep_s {
-                self.event_cue("too-fast", "Slower circles: that one was too quick to count".into());
-                self.direction_base += 1.0;
-                self.last_turn_ms = t_ms;
+        let Some(last_turn_ms) = self.last_turn_ms else {
+            // The clock of a circle starts when the shoulders start round.
+            if progress > f64::from(self.direction_counted) + CIRCLE_START_TURNS {
+                self.last_turn_ms = Some(t_ms);
+                self.last_turn_progress = progress;
+            }
+            return;
+        };
+        if progress < f64::from(self.direction_counted) + 1.0 - CIRCLE_COUNT_SLACK_TURNS {
+            return;
+        }
+        // Seconds per whole turn, from the part of a turn timed so far.
+        let turned = (progress - self.last_turn_progress).max(CIRCLE_START_TURNS);
+        let s_per_turn = (t_ms - last_turn_ms) / 1000.0 / turned;
+        self.last_turn_ms = Some(t_ms);
+        self.last_turn_progress = progress;
+        if s_per_turn < self.exercise.reps.min_rep_s {
+            self.event_cue("too-fast", "Slower circles: that one was too quick to count".into());
+            // The circle is not counted: its turn comes off the progress.
+            self.direction_base += 1.0;
+            self.last_turn_progress -= 1.0;
+            return;
+        }
+        self.direction_counted += 1;
+        self.reps_in_set += 1;
+        events.push(Event::RepCompleted {
+            t_ms,
+            t_start_ms: last_turn_ms,
+            side: None,
+            score: self.form_score.unwrap_or(100.0),
+        });
+        let mut text = format!("{} of {} {}", self.direction_counted, per_direction, direction.name());
+        if self.direction_counted >= per_direction {
+            self.direction_index = (self.direction_index + 1) % directions.len();
+            self.direction_counted = 0;
+            let next = directions[self.direction_index];
+            self.direction_base = match next {
+                Direction::Forward => turns_forward,
+                Direction::Backward => -turns_forward,
+            };
+            self.last_turn_ms = None;
+            self.wrong_way_turns = 0.0;
+            if self.direction_index == 0 {
+                self.event_cue("rep", text);
+                self.complete_set(t_ms, events);
                 return;
             }
-            let start = self.last_turn_ms;
-            self.last_turn_ms = t_ms;
-            self.direction_counted += 1;
-            self.reps_in_set += 1;
-            events.push(Event::RepCompleted {
-                t_ms,
-                t_start_ms: start,
-                side: None,
-                score: self.form_score.unwrap_or(100.0),
-            });
-            self.event_cue(
-                "rep",
-                format!("{} of {} {}", self.direction_counted, per_direction, direction.name()),
-            );
-            if self.direction_counted >= per_direction {
-                self.direction_index += 1;
-                self.direction_counted = 0;
-                self.direction_base = signed;
-                if self.direction_index >= directions.len() {
-                    self.direction_index = 0;
-                    self.complete_set(t_ms, events);
-                } else {
-                    let next = directions[self.direction_index];
-                    self.direction_base = match next {
-                        Direction::Forward => turns_forward,
-                        Direction::Backward => -turns_forward,
-                    };
-                    self.event_cue("direction", format!("Now roll {}", next.name()));
-                }
-            }
+            text = format!("{text}. Now roll {}", next.name());
         }
+        self.event_cue("rep", text);
     }
 
     fn check_safety(&mut self, t_ms: f64, events: &mut Vec<Event>) {
@@ -947,8 +1005,10 @@ impl Engine {
                 None => candidates.iter().any(|c| c.1 == cue.id),
             }
         };
-        // An event message replaces anything less urgent.
-        if let Some((id, text)) = self.pending_event_cue.take() {
+        // An event message replaces anything less urgent; the first event
+        // of a frame is the one said (it caused the others).
+        let pending = std::mem::take(&mut self.pending_event_cues);
+        if let Some((id, text)) = pending.into_iter().next() {
             let urgent = self.cue.as_ref().is_some_and(|c| c.priority > PRIORITY_EVENT && current_holds(c));
             if !urgent {
                 self.set_cue(t_ms, &id, &text, PRIORITY_EVENT, Some(t_ms + EVENT_CUE_MS));

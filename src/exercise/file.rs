@@ -203,6 +203,25 @@ struct RoutineFile {
     get_ready_s: Option<f64>,
 }
 
+/// Just the version, read before anything else: a file from a newer
+/// program may hold keys this one does not know.
+#[derive(Debug, Deserialize)]
+struct VersionOnly {
+    format: Option<u32>,
+}
+
+fn check_version(path: &Path, text: &str) -> Result<(), FileError> {
+    match toml::from_str::<VersionOnly>(text) {
+        Ok(VersionOnly { format: Some(v) }) if v != FORMAT_VERSION => Err(FileError::single(
+            path,
+            "format",
+            format!("format {v} is not supported (this program reads format {FORMAT_VERSION}); update posecoach"),
+        )),
+        // Anything else is reported by the full parse.
+        _ => Ok(()),
+    }
+}
+
 /// Parses `text` into `T`, reporting every unknown key as a problem too.
 fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<(T, Vec<Problem>), FileError> {
     let located = |e: &toml::de::Error| {
@@ -375,6 +394,7 @@ fn side_rule(c: &mut Checker, text: &str) -> Option<SideRule> {
 /// Parses and validates one exercise file's text. `overrides` replace
 /// parameter values (e.g. a user's chosen inversion angle).
 pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f64>) -> Result<Exercise, FileError> {
+    check_version(path, text)?;
     let (file, unknown): (ExerciseFile, _) = parse(path, text)?;
     let mut params = file.params.clone();
     for (name, value) in overrides {
@@ -386,12 +406,7 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
         problems: unknown,
         params: &params,
     };
-    if file.format != FORMAT_VERSION {
-        c.problem(
-            "format",
-            format!("format {} is not supported (this program reads format {FORMAT_VERSION})", file.format),
-        );
-    }
+    let _ = file.format;
     if file.id.is_empty() || !file.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-') {
         c.problem("id", "use lowercase letters, digits and '-'");
     }
@@ -712,13 +727,9 @@ pub fn load_exercise(path: &Path, overrides: &BTreeMap<String, f64>) -> Result<E
 /// Loads one routine file.
 pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
     let text = std::fs::read_to_string(path).map_err(|e| FileError::single(path, "file", e.to_string()))?;
+    check_version(path, &text)?;
     let (file, mut problems): (RoutineFile, _) = parse(path, &text)?;
-    if file.format != FORMAT_VERSION {
-        problems.push(Problem {
-            place: "format".into(),
-            reason: format!("format {} is not supported (this program reads format {FORMAT_VERSION})", file.format),
-        });
-    }
+    let _ = file.format;
     if file.exercises.is_empty() {
         problems.push(Problem {
             place: "exercises".into(),

@@ -66,6 +66,9 @@ pub struct SidePose {
     pub thigh: [f64; 2],
     pub shin: [f64; 2],
     pub foot: [f64; 2],
+    /// The shoulders moved forward and up from where the trunk puts them,
+    /// in pixels (shoulder rolls).
+    pub shoulder_shift: (f64, f64),
 }
 
 impl SidePose {
@@ -83,6 +86,7 @@ impl SidePose {
             thigh: [0.0, 0.0],
             shin: [0.0, 0.0],
             foot: [90.0, 90.0],
+            shoulder_shift: (0.0, 0.0),
         }
     }
 
@@ -126,6 +130,10 @@ impl SidePose {
             thigh: l2(self.thigh, other.thigh),
             shin: l2(self.shin, other.shin),
             foot: l2(self.foot, other.foot),
+            shoulder_shift: (
+                l(self.shoulder_shift.0, other.shoulder_shift.0),
+                l(self.shoulder_shift.1, other.shoulder_shift.1),
+            ),
         }
     }
 
@@ -157,6 +165,7 @@ impl SidePose {
             vis[l.index()] = v;
         };
         let shoulder = add(self.hip, dir(self.trunk, TORSO));
+        let shoulder = (shoulder.0 + self.shoulder_shift.0 * f, shoulder.1 - self.shoulder_shift.1);
         let ear = add(shoulder, dir(self.neck, NECK));
         let nose = add(ear, dir(self.face, NOSE_FROM_EAR));
         let eye = add(ear, dir(self.face, NOSE_FROM_EAR * 0.7));
