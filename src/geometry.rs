@@ -27,7 +27,10 @@ impl Point {
     }
 
     pub fn midpoint(self, other: Point) -> Point {
-        Point::new((self.x_px + other.x_px) / 2.0, (self.y_px + other.y_px) / 2.0)
+        Point::new(
+            (self.x_px + other.x_px) / 2.0,
+            (self.y_px + other.y_px) / 2.0,
+        )
     }
 
     fn is_finite(self) -> bool {
@@ -233,9 +236,18 @@ mod tests {
         assert!(close(inclination_deg(o, p(1.0, 0.0), Reference::Up), 90.0));
         assert!(close(inclination_deg(o, p(0.0, 1.0), Reference::Up), 180.0));
         assert!(close(inclination_deg(o, p(0.0, 1.0), Reference::Down), 0.0));
-        assert!(close(inclination_deg(o, p(-1.0, 0.0), Reference::Horizontal), 0.0));
-        assert!(close(inclination_deg(o, p(1.0, -1.0), Reference::Horizontal), 45.0));
-        assert!(close(inclination_deg(o, p(1.0, 1.0), Reference::Horizontal), 45.0));
+        assert!(close(
+            inclination_deg(o, p(-1.0, 0.0), Reference::Horizontal),
+            0.0
+        ));
+        assert!(close(
+            inclination_deg(o, p(1.0, -1.0), Reference::Horizontal),
+            45.0
+        ));
+        assert!(close(
+            inclination_deg(o, p(1.0, 1.0), Reference::Horizontal),
+            45.0
+        ));
         assert_eq!(inclination_deg(o, o, Reference::Up), None);
     }
 

@@ -55,11 +55,36 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         threads: usize,
     },
+    /// List the installed exercises and routines, or check exercise files.
+    #[command(
+        after_help = "Examples:\n  posecoach exercises\n  posecoach exercises --json\n  posecoach exercises check my-exercises/side-bend.toml"
+    )]
+    Exercises {
+        /// Also load exercises (and routines/) from this folder; its files
+        /// replace installed ones with the same id.
+        #[arg(long, value_name = "DIR", global = true)]
+        exercises: Option<PathBuf>,
+        /// Print a JSON object with the exercises and routines.
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<ExercisesAction>,
+    },
     /// List the cameras this machine offers.
     Cameras {
         /// Print a JSON list.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExercisesAction {
+    /// Validate exercise or routine files; every problem is printed with
+    /// file, key and reason, and the exit code is non-zero if there are any.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -98,6 +123,14 @@ fn main() -> ExitCode {
             intra_threads: threads,
         })
         .map(|()| true),
+        Command::Exercises {
+            exercises,
+            json,
+            action,
+        } => match action {
+            Some(ExercisesAction::Check { files }) => Ok(app::exercises::check(&files)),
+            None => app::exercises::list(exercises.as_ref(), json),
+        },
         Command::Cameras { json } => app::cameras::run(json).map(|()| true),
     };
     match result {

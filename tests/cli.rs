@@ -240,3 +240,71 @@ fn no_camera_is_not_a_crash() {
         assert!(cams.is_array());
     }
 }
+
+#[test]
+fn exercises_lists_ids_and_names_as_json() {
+    let out = posecoach().args(["exercises", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let exercises = list["exercises"].as_array().unwrap();
+    assert_eq!(exercises.len(), 12);
+    let wall = exercises.iter().find(|e| e["id"] == "wall-slide").unwrap();
+    assert_eq!(wall["name"], "Wall slide");
+    assert_eq!(list["routines"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn exercises_check_reports_every_problem_and_fails() {
+    let dir = temp_dir("check");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "format = 1\nid = \"bad\"\nname = \"Bad\"\nview = \"sideways\"\nposture = \"standing\"\nspeed = 3\n[reps]\nsequence = [\"a\", \"b\"]\nper_set = 0\n",
+    )
+    .unwrap();
+    let out = posecoach()
+        .args(["exercises", "check"])
+        .arg(root().join("exercises/wall-slide.toml"))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stdout).contains("wall-slide.toml: ok"));
+    let stderr = text(&out.stderr);
+    for expected in [
+        "bad.toml: speed: unknown key",
+        "bad.toml: view: unknown view 'sideways'",
+        "bad.toml: reps.per_set: must be at least 1",
+        "bad.toml: reps.sequence[0]: unknown phase 'a'",
+    ] {
+        assert!(stderr.contains(expected), "'{expected}' not in:\n{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_user_folder_adds_exercises() {
+    let dir = temp_dir("user-exercises");
+    let wall = std::fs::read_to_string(root().join("exercises/wall-slide.toml")).unwrap();
+    std::fs::write(
+        dir.join("deep-wall-slide.toml"),
+        wall.replace("id = \"wall-slide\"", "id = \"deep-wall-slide\"")
+            .replace("knee_angle_deg = 135", "knee_angle_deg = 120"),
+    )
+    .unwrap();
+    let out = posecoach()
+        .args(["exercises", "--json", "--exercises"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        list["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == "deep-wall-slide")
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

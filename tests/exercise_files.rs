@@ -39,7 +39,13 @@ fn every_shipped_exercise_and_routine_loads() {
     let routines: Vec<&str> = catalog.routines.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(
         routines,
-        ["everything", "mid-lower-back", "no-equipment", "prevention", "upper-back"]
+        [
+            "everything",
+            "mid-lower-back",
+            "no-equipment",
+            "prevention",
+            "upper-back"
+        ]
     );
     assert_eq!(catalog.routine("everything").unwrap().exercises.len(), 12);
 }
@@ -72,7 +78,12 @@ fn every_problem_is_reported_with_file_key_and_reason() {
     let err = exercise_from_str(path, BROKEN, &BTreeMap::new()).unwrap_err();
     let lines = err.lines();
     let text = lines.join("\n");
-    assert!(lines.iter().all(|l| l.starts_with("my-exercises/broken.toml: ")), "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("my-exercises/broken.toml: ")),
+        "{text}"
+    );
     for expected in [
         "colour: unknown key",
         "measurement[0].points[1]: unknown landmark 'near.kneee'",
@@ -88,12 +99,16 @@ fn every_problem_is_reported_with_file_key_and_reason() {
 fn a_future_format_is_refused_by_name() {
     let text = BROKEN.replace("format = 1", "format = 2");
     let err = exercise_from_str(Path::new("x.toml"), &text, &BTreeMap::new()).unwrap_err();
-    assert!(err.lines()[0].contains("x.toml: format: format 2 is not supported"), "{err}");
+    assert!(
+        err.lines()[0].contains("x.toml: format: format 2 is not supported"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_syntax_error_names_the_line() {
-    let err = exercise_from_str(Path::new("x.toml"), "format = 1\nid = \n", &BTreeMap::new()).unwrap_err();
+    let err = exercise_from_str(Path::new("x.toml"), "format = 1\nid = \n", &BTreeMap::new())
+        .unwrap_err();
     assert!(err.lines()[0].starts_with("x.toml: line 2: "), "{err}");
 }
 
@@ -136,7 +151,10 @@ fn a_new_exercise_needs_only_a_file() {
     std::fs::write(dir.join("side-bend.toml"), SIDE_BEND).unwrap();
     let catalog = Catalog::load(&[shipped(), dir.clone()], &BTreeMap::new());
     assert!(catalog.problems.is_empty());
-    let exercise = catalog.exercise("side-bend").expect("user exercise loaded").clone();
+    let exercise = catalog
+        .exercise("side-bend")
+        .expect("user exercise loaded")
+        .clone();
     assert_eq!(catalog.exercises.len(), 13);
 
     // Hips fixed, shoulders swinging sideways by up to 25 degrees.
@@ -157,10 +175,13 @@ fn a_new_exercise_needs_only_a_file() {
     let mut engine = Engine::new(exercise);
     let mut reps = 0;
     for i in 0..(3 * 120) {
-        let phase = (i % 120) as f64 / 120.0 * std::f64::consts::TAU;
+        let phase = f64::from(i % 120) / 120.0 * std::f64::consts::TAU;
         let tilt = 12.5 - 12.5 * phase.cos();
-        let (_, events) = engine.update(i as f64 * 33.3, Some(&frame(tilt)));
-        reps += events.iter().filter(|e| matches!(e, Event::RepCompleted { .. })).count();
+        let (_, events) = engine.update(f64::from(i) * 33.3, Some(&frame(tilt)));
+        reps += events
+            .iter()
+            .filter(|e| matches!(e, Event::RepCompleted { .. }))
+            .count();
     }
     assert_eq!(reps, 3);
     std::fs::remove_dir_all(&dir).ok();

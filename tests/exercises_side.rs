@@ -17,7 +17,9 @@ fn wall_down() -> SidePose {
 #[test]
 fn wall_slide_correct_counts_five_with_holds() {
     let ex = exercise("wall-slide");
-    let motion = Motion::start(SidePose::standing()).hold(1.0).reps(wall_down(), 5, 1.5, 5.6, 1.0);
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 5, 1.5, 5.6, 1.0);
     for conditions in [clean(), jittery()] {
         let out = run(&ex, &motion, &conditions);
         assert_eq!(out.reps(), 5, "cues: {:?}", out.cues());
@@ -25,14 +27,20 @@ fn wall_slide_correct_counts_five_with_holds() {
         assert!(out.holds().iter().all(|&h| h >= 5.0), "{:?}", out.holds());
         assert_eq!(out.sets(), 1);
         assert!(out.completed());
-        assert!(!out.said("deep") && !out.said("lower") && !out.said("back"), "{:?}", out.cues());
+        assert!(
+            !out.said("deep") && !out.said("lower") && !out.said("back"),
+            "{:?}",
+            out.cues()
+        );
     }
 }
 
 #[test]
 fn wall_slide_hold_too_short_does_not_count() {
     let ex = exercise("wall-slide");
-    let motion = Motion::start(SidePose::standing()).hold(1.0).reps(wall_down(), 3, 1.5, 2.0, 1.0);
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 3, 1.5, 2.0, 1.0);
     let out = run(&ex, &motion, &jittery());
     assert_eq!(out.reps(), 0);
     assert!(out.said("hold longer"), "{:?}", out.cues());
@@ -46,7 +54,9 @@ fn wall_slide_not_deep_enough_is_told_and_not_counted() {
         shin: [-10.0, -10.0],
         ..SidePose::standing()
     }; // 150 degrees
-    let motion = Motion::start(SidePose::standing()).hold(1.0).reps(shallow, 3, 1.5, 6.0, 1.0);
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(shallow, 3, 1.5, 6.0, 1.0);
     let out = run(&ex, &motion, &jittery());
     assert_eq!(out.reps(), 0);
     assert!(out.said("slide lower"), "{:?}", out.cues());
@@ -60,7 +70,9 @@ fn wall_slide_too_deep_is_warned() {
         shin: [-15.0, -15.0],
         ..SidePose::standing()
     }; // 110 degrees
-    let motion = Motion::start(SidePose::standing()).hold(1.0).reps(deep, 2, 1.5, 6.0, 1.0);
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(deep, 2, 1.5, 6.0, 1.0);
     let out = run(&ex, &motion, &jittery());
     assert_eq!(out.reps(), 0);
     assert!(out.said("too deep"), "{:?}", out.cues());
@@ -75,9 +87,16 @@ fn wall_slide_far_too_deep_stops() {
         shin: [-20.0, -20.0],
         ..SidePose::standing()
     }; // 80 degrees
-    let motion = Motion::start(SidePose::standing()).hold(1.0).to(squat, 2.0).hold(3.0);
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .to(squat, 2.0)
+        .hold(3.0);
     let out = run(&ex, &motion, &clean());
-    assert!(out.stopped().is_some_and(|r| r.contains("stop")), "{:?}", out.events);
+    assert!(
+        out.stopped().is_some_and(|r| r.contains("stop")),
+        "{:?}",
+        out.events
+    );
 }
 
 #[test]
@@ -88,7 +107,9 @@ fn wall_slide_leaning_forward_breaks_the_hold() {
         neck: 155.0,
         ..wall_down()
     };
-    let motion = Motion::start(SidePose::standing()).hold(1.0).reps(leaning, 2, 1.5, 6.0, 1.0);
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(leaning, 2, 1.5, 6.0, 1.0);
     let out = run(&ex, &motion, &jittery());
     assert_eq!(out.reps(), 0);
     assert!(out.said("back flat"), "{:?}", out.cues());
@@ -97,8 +118,14 @@ fn wall_slide_leaning_forward_breaks_the_hold() {
 #[test]
 fn wall_slide_with_knees_hidden_counts_nothing() {
     let ex = exercise("wall-slide");
-    let motion = Motion::start(SidePose::standing()).hold(1.0).reps(wall_down(), 2, 1.5, 6.0, 1.0);
-    let out = run(&ex, &motion, &hidden(&[Landmark::LeftKnee, Landmark::RightKnee]));
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 2, 1.5, 6.0, 1.0);
+    let out = run(
+        &ex,
+        &motion,
+        &hidden(&[Landmark::LeftKnee, Landmark::RightKnee]),
+    );
     assert_eq!(out.reps(), 0);
     assert!(out.said("step into the frame"), "{:?}", out.cues());
     assert!(out.feedback.iter().all(|f| !f.tracking));
@@ -170,7 +197,9 @@ fn back_extension_skipping_the_elbows_stage_does_not_count() {
         forearm: [15.0, 15.0],
         ..SidePose::prone()
     };
-    let motion = Motion::start(flat_straight_arms).hold(1.0).reps(pressed_up(), 2, 2.0, 6.0, 1.0);
+    let motion = Motion::start(flat_straight_arms)
+        .hold(1.0)
+        .reps(pressed_up(), 2, 2.0, 6.0, 1.0);
     let out = run(&ex, &motion, &clean());
     assert_eq!(out.reps(), 0);
     assert!(out.said("stages in order"), "{:?}", out.cues());
@@ -223,7 +252,9 @@ fn bridge_up(legs: f64) -> SidePose {
 #[test]
 fn ball_bridge_correct_counts_eight() {
     let ex = exercise("ball-bridge");
-    let motion = Motion::start(bridge_rest()).hold(1.0).reps(bridge_up(-110.0), 8, 1.5, 5.6, 1.0);
+    let motion = Motion::start(bridge_rest())
+        .hold(1.0)
+        .reps(bridge_up(-110.0), 8, 1.5, 5.6, 1.0);
     for conditions in [clean(), jittery()] {
         let out = run(&ex, &motion, &conditions);
         assert_eq!(out.reps(), 8, "{:?}", out.cues());
@@ -235,11 +266,15 @@ fn ball_bridge_correct_counts_eight() {
 #[test]
 fn ball_bridge_sagging_and_piking_are_told_apart() {
     let ex = exercise("ball-bridge");
-    let sag = Motion::start(bridge_rest()).hold(1.0).reps(bridge_up(-128.0), 2, 1.5, 6.0, 1.0);
+    let sag = Motion::start(bridge_rest())
+        .hold(1.0)
+        .reps(bridge_up(-128.0), 2, 1.5, 6.0, 1.0);
     let out = run(&ex, &sag, &jittery());
     assert_eq!(out.reps(), 0);
     assert!(out.said("don't let them sag"), "{:?}", out.cues());
-    let pike = Motion::start(bridge_rest()).hold(1.0).reps(bridge_up(-92.0), 2, 1.5, 6.0, 1.0);
+    let pike = Motion::start(bridge_rest())
+        .hold(1.0)
+        .reps(bridge_up(-92.0), 2, 1.5, 6.0, 1.0);
     let out = run(&ex, &pike, &jittery());
     assert_eq!(out.reps(), 0);
     assert!(out.said("lower your hips"), "{:?}", out.cues());
@@ -254,7 +289,9 @@ fn ball_bridge_heels_below_hips_is_told() {
         shin: [-75.0, -75.0],
         ..SidePose::supine()
     };
-    let motion = Motion::start(bridge_rest()).hold(1.0).reps(low_heels, 2, 1.5, 6.0, 1.0);
+    let motion = Motion::start(bridge_rest())
+        .hold(1.0)
+        .reps(low_heels, 2, 1.5, 6.0, 1.0);
     let out = run(&ex, &motion, &clean());
     assert_eq!(out.reps(), 0);
     assert!(out.said("heels on top of the ball"), "{:?}", out.cues());
@@ -299,7 +336,12 @@ fn hamstring_stretch_counts_each_side() {
     let motion = hamstring_side(S::R, 3, 10.6, 0.0).then(hamstring_side(S::L, 3, 10.6, 0.0));
     for conditions in [clean(), jittery()] {
         let out = run(&ex, &motion, &conditions);
-        assert_eq!(out.rep_sides(), ["right", "right", "right", "left", "left", "left"], "{:?}", out.cues());
+        assert_eq!(
+            out.rep_sides(),
+            ["right", "right", "right", "left", "left", "left"],
+            "{:?}",
+            out.cues()
+        );
         assert_eq!(out.holds().len(), 6);
         assert!(out.completed());
     }
@@ -331,10 +373,20 @@ fn leg_up(base: SidePose, side: S, lift: f64, knee_bend: f64) -> SidePose {
     p
 }
 
-fn alternating(base: SidePose, sides: &[S], lift: f64, hold_s: f64, knee_bend: f64) -> Motion<SidePose> {
+fn alternating(
+    base: SidePose,
+    sides: &[S],
+    lift: f64,
+    hold_s: f64,
+    knee_bend: f64,
+) -> Motion<SidePose> {
     let mut m = Motion::start(base).hold(1.0);
     for &side in sides {
-        m = m.to(leg_up(base, side, lift, knee_bend), 1.5).hold(hold_s).to(base, 1.5).hold(1.0);
+        m = m
+            .to(leg_up(base, side, lift, knee_bend), 1.5)
+            .hold(hold_s)
+            .to(base, 1.5)
+            .hold(1.0);
     }
     m
 }
@@ -366,10 +418,18 @@ fn prone_leg_raise_same_leg_twice_is_refused() {
 #[test]
 fn prone_leg_raise_bent_knee_and_short_hold_do_not_count() {
     let ex = exercise("prone-leg-raise");
-    let out = run(&ex, &alternating(SidePose::prone(), &[S::L, S::R], -20.0, 8.6, 50.0), &jittery());
+    let out = run(
+        &ex,
+        &alternating(SidePose::prone(), &[S::L, S::R], -20.0, 8.6, 50.0),
+        &jittery(),
+    );
     assert_eq!(out.reps(), 0);
     assert!(out.said("knee straight"), "{:?}", out.cues());
-    let out = run(&ex, &alternating(SidePose::prone(), &[S::L, S::R], -20.0, 4.0, 0.0), &jittery());
+    let out = run(
+        &ex,
+        &alternating(SidePose::prone(), &[S::L, S::R], -20.0, 4.0, 0.0),
+        &jittery(),
+    );
     assert_eq!(out.reps(), 0);
     assert!(out.said("hold longer"), "{:?}", out.cues());
 }
@@ -382,7 +442,12 @@ fn prone_leg_raise_lifting_the_pelvis_is_told() {
     cheat.hip.1 -= 45.0;
     cheat.trunk = 80.0;
     cheat.thigh[1] = -78.0;
-    let motion = Motion::start(base).hold(1.0).to(cheat, 1.5).hold(9.0).to(base, 1.5).hold(1.0);
+    let motion = Motion::start(base)
+        .hold(1.0)
+        .to(cheat, 1.5)
+        .hold(9.0)
+        .to(base, 1.5)
+        .hold(1.0);
     let out = run(&ex, &motion, &clean());
     assert_eq!(out.reps(), 0);
     assert!(out.said("hips down"), "{:?}", out.cues());
@@ -401,7 +466,12 @@ fn supine_leg_raise_alternates_and_checks_the_other_leg() {
     let mut both = leg_up(SidePose::supine(), S::L, -40.0, 0.0);
     both.thigh[1] = -110.0;
     both.shin[1] = -110.0;
-    let motion = Motion::start(SidePose::supine()).hold(1.0).to(both, 1.5).hold(11.0).to(SidePose::supine(), 1.5).hold(1.0);
+    let motion = Motion::start(SidePose::supine())
+        .hold(1.0)
+        .to(both, 1.5)
+        .hold(11.0)
+        .to(SidePose::supine(), 1.5)
+        .hold(1.0);
     let out = run(&ex, &motion, &clean());
     assert_eq!(out.reps(), 0);
     assert!(out.said("other leg flat"), "{:?}", out.cues());
@@ -422,7 +492,10 @@ fn hands_on_back(lean_back: f64) -> SidePose {
 #[test]
 fn standing_back_bend_counts_six_and_measures_the_bend() {
     let ex = exercise("standing-back-bend");
-    let motion = Motion::start(hands_on_back(0.0)).hold(1.0).reps(hands_on_back(20.0), 6, 1.5, 5.6, 1.0);
+    let motion =
+        Motion::start(hands_on_back(0.0))
+            .hold(1.0)
+            .reps(hands_on_back(20.0), 6, 1.5, 5.6, 1.0);
     for conditions in [clean(), jittery()] {
         let out = run(&ex, &motion, &conditions);
         assert_eq!(out.reps(), 6, "{:?}", out.cues());
@@ -443,7 +516,13 @@ fn standing_back_bend_bent_knees_and_hanging_arms_are_told() {
         shin: [-15.0, -15.0],
         ..hands_on_back(20.0)
     };
-    let out = run(&ex, &Motion::start(hands_on_back(0.0)).hold(1.0).reps(bent_knees, 2, 1.5, 6.0, 1.0), &jittery());
+    let out = run(
+        &ex,
+        &Motion::start(hands_on_back(0.0))
+            .hold(1.0)
+            .reps(bent_knees, 2, 1.5, 6.0, 1.0),
+        &jittery(),
+    );
     assert_eq!(out.reps(), 0);
     assert!(out.said("knees straight"), "{:?}", out.cues());
     let arms_down = SidePose {
@@ -451,7 +530,13 @@ fn standing_back_bend_bent_knees_and_hanging_arms_are_told() {
         forearm: [20.0, 20.0],
         ..hands_on_back(20.0)
     };
-    let out = run(&ex, &Motion::start(hands_on_back(0.0)).hold(1.0).reps(arms_down, 2, 1.5, 6.0, 1.0), &jittery());
+    let out = run(
+        &ex,
+        &Motion::start(hands_on_back(0.0))
+            .hold(1.0)
+            .reps(arms_down, 2, 1.5, 6.0, 1.0),
+        &jittery(),
+    );
     assert_eq!(out.reps(), 0);
     assert!(out.said("small of your back"), "{:?}", out.cues());
 }
@@ -473,13 +558,17 @@ fn in_doorway(lean: f64) -> SidePose {
 #[test]
 fn doorway_stretch_counts_only_holds_of_fifteen_seconds() {
     let ex = exercise("doorway-stretch");
-    let motion = Motion::start(in_doorway(0.0)).hold(1.0).reps(in_doorway(15.0), 3, 2.0, 16.0, 2.0);
+    let motion = Motion::start(in_doorway(0.0))
+        .hold(1.0)
+        .reps(in_doorway(15.0), 3, 2.0, 16.0, 2.0);
     for conditions in [clean(), jittery()] {
         let out = run(&ex, &motion, &conditions);
         assert_eq!(out.reps(), 3, "{:?}", out.cues());
         assert!(out.holds().iter().all(|&h| h >= 15.0), "{:?}", out.holds());
     }
-    let short = Motion::start(in_doorway(0.0)).hold(1.0).reps(in_doorway(15.0), 2, 2.0, 10.0, 2.0);
+    let short = Motion::start(in_doorway(0.0))
+        .hold(1.0)
+        .reps(in_doorway(15.0), 2, 2.0, 10.0, 2.0);
     let out = run(&ex, &short, &jittery());
     assert_eq!(out.reps(), 0);
     assert!(out.said("hold longer"), "{:?}", out.cues());
@@ -493,10 +582,23 @@ fn doorway_stretch_hands_low_and_leaning_too_far() {
         forearm: [0.0, 0.0],
         ..in_doorway(15.0)
     };
-    let out = run(&ex, &Motion::start(in_doorway(0.0)).hold(1.0).reps(hands_low, 1, 2.0, 16.0, 2.0), &clean());
+    let out = run(
+        &ex,
+        &Motion::start(in_doorway(0.0))
+            .hold(1.0)
+            .reps(hands_low, 1, 2.0, 16.0, 2.0),
+        &clean(),
+    );
     assert_eq!(out.reps(), 0);
     assert!(out.said("shoulder height"), "{:?}", out.cues());
-    let out = run(&ex, &Motion::start(in_doorway(0.0)).hold(1.0).to(in_doorway(45.0), 3.0).hold(3.0), &clean());
+    let out = run(
+        &ex,
+        &Motion::start(in_doorway(0.0))
+            .hold(1.0)
+            .to(in_doorway(45.0), 3.0)
+            .hold(3.0),
+        &clean(),
+    );
     assert!(out.stopped().is_some(), "{:?}", out.cues());
 }
 
@@ -517,13 +619,22 @@ fn inverted(angle: f64) -> SidePose {
 #[test]
 fn inversion_times_the_hold_at_the_chosen_angle_and_warns_past_it() {
     let ex = exercise("inversion");
-    let motion = Motion::start(inverted(0.0)).hold(1.0).to(inverted(60.0), 5.0).hold(61.0).to(inverted(0.0), 5.0).hold(1.0);
+    let motion = Motion::start(inverted(0.0))
+        .hold(1.0)
+        .to(inverted(60.0), 5.0)
+        .hold(61.0)
+        .to(inverted(0.0), 5.0)
+        .hold(1.0);
     for conditions in [clean(), jittery()] {
         let out = run(&ex, &motion, &conditions);
         assert_eq!(out.reps(), 1, "{:?}", out.cues());
         assert!(out.holds()[0] >= 60.0, "{:?}", out.holds());
     }
-    let past = Motion::start(inverted(0.0)).hold(1.0).to(inverted(75.0), 5.0).hold(5.0).to(inverted(0.0), 5.0);
+    let past = Motion::start(inverted(0.0))
+        .hold(1.0)
+        .to(inverted(75.0), 5.0)
+        .hold(5.0)
+        .to(inverted(0.0), 5.0);
     let out = run(&ex, &past, &clean());
     assert!(out.said("past your chosen angle"), "{:?}", out.cues());
     assert_eq!(out.reps(), 0);
@@ -536,7 +647,12 @@ fn inversion_angle_is_the_users_choice() {
     overrides.insert("hold_s".to_string(), 20.0);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises/inversion.toml");
     let ex = posecoach::exercise::file::load_exercise(&path, &overrides).unwrap();
-    let motion = Motion::start(inverted(0.0)).hold(1.0).to(inverted(30.0), 3.0).hold(21.0).to(inverted(0.0), 3.0).hold(1.0);
+    let motion = Motion::start(inverted(0.0))
+        .hold(1.0)
+        .to(inverted(30.0), 3.0)
+        .hold(21.0)
+        .to(inverted(0.0), 3.0)
+        .hold(1.0);
     let out = run(&ex, &motion, &jittery());
     assert_eq!(out.reps(), 1, "{:?}", out.cues());
     assert_eq!(out.holds().len(), 1);
@@ -559,7 +675,10 @@ fn rolls(forward: usize, backward: usize, seconds_per_circle: f64) -> Motion<Sid
             for k in 1..=n {
                 let a = std::f64::consts::PI - sign * k as f64 / n as f64 * std::f64::consts::TAU;
                 let shift = (20.0 * a.cos(), 20.0 * a.sin());
-                m.frames.push(SidePose { shoulder_shift: shift, ..base });
+                m.frames.push(SidePose {
+                    shoulder_shift: shift,
+                    ..base
+                });
             }
         }
     }
@@ -569,7 +688,9 @@ fn rolls(forward: usize, backward: usize, seconds_per_circle: f64) -> Motion<Sid
 #[test]
 fn shoulder_rolls_count_forward_then_backward_sets() {
     let ex = exercise("shoulder-rolls");
-    let motion = rolls(20, 20, 2.0).then(rolls(20, 20, 2.0)).then(rolls(20, 20, 2.0));
+    let motion = rolls(20, 20, 2.0)
+        .then(rolls(20, 20, 2.0))
+        .then(rolls(20, 20, 2.0));
     let out = run(&ex, &motion, &clean());
     assert_eq!(out.reps(), 120, "{:?}", out.cues());
     assert_eq!(out.sets(), 3);

@@ -4,4 +4,5 @@
 
 pub mod bench;
 pub mod cameras;
+pub mod exercises;
 pub mod pose;

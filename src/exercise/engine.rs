@@ -70,7 +70,8 @@ impl PoseFrame {
     }
 
     fn seen(&self, landmark: Landmark) -> Option<Point> {
-        (self.visibility[landmark.index()] >= MIN_VISIBILITY).then_some(self.points[landmark.index()])
+        (self.visibility[landmark.index()] >= MIN_VISIBILITY)
+            .then_some(self.points[landmark.index()])
     }
 }
 
@@ -315,7 +316,9 @@ impl Engine {
         if self.stopped.is_some() || self.done {
             return (self.feedback(t_ms), events);
         }
-        let dt_s = self.last_t_ms.map_or(0.0, |last| ((t_ms - last) / 1000.0).max(0.0));
+        let dt_s = self
+            .last_t_ms
+            .map_or(0.0, |last| ((t_ms - last) / 1000.0).max(0.0));
         self.last_t_ms = Some(t_ms);
 
         let visible = match frame {
@@ -388,7 +391,11 @@ impl Engine {
             },
             readings,
             hold: ex.hold.as_ref().map(|h| HoldProgress {
-                held_s: if self.hold.active { self.hold.held_s } else { 0.0 },
+                held_s: if self.hold.active {
+                    self.hold.held_s
+                } else {
+                    0.0
+                },
                 target_s: h.target_s,
                 in_form: self.hold.active && self.hold.grace_since_ms.is_none(),
             }),
@@ -399,7 +406,9 @@ impl Engine {
             side_reps: matches!(ex.sides, SideMode::Each | SideMode::Alternating)
                 .then_some((self.side_reps[0], self.side_reps[1])),
             direction: match &ex.reps.counting {
-                Counting::Circles { directions, .. } => directions.get(self.direction_index).copied(),
+                Counting::Circles { directions, .. } => {
+                    directions.get(self.direction_index).copied()
+                }
                 Counting::Sequence(_) => None,
             },
             cue: self.cue.as_ref().map(|c| c.text.clone()),
@@ -426,7 +435,10 @@ impl Engine {
         if far > near + NEAR_SIDE_MARGIN {
             self.near_side = self.near_side.other();
         }
-        if let (Some(nose), Some(ear)) = (frame.seen(Landmark::Nose), frame.seen(Ear.on(self.near_side))) {
+        if let (Some(nose), Some(ear)) = (
+            frame.seen(Landmark::Nose),
+            frame.seen(Ear.on(self.near_side)),
+        ) {
             self.facing_right = nose.x_px > ear.x_px;
         }
         self.working_side = match (self.exercise.sides, self.exercise.working_side) {
@@ -437,7 +449,11 @@ impl Engine {
                     SideRule::Higher(p) | SideRule::Lower(p) => p,
                 };
                 let torso = self.torso_px(frame);
-                match (frame.seen(part.on(Side::Left)), frame.seen(part.on(Side::Right)), torso) {
+                match (
+                    frame.seen(part.on(Side::Left)),
+                    frame.seen(part.on(Side::Right)),
+                    torso,
+                ) {
                     (Some(l), Some(r), Some(torso)) => {
                         // Image y grows downwards: higher means smaller y.
                         let left_higher_by = (r.y_px - l.y_px) / torso;
@@ -464,7 +480,10 @@ impl Engine {
             PointRef::Other(p) => frame.seen(p.on(self.working_side.other())),
             PointRef::Near(p) => frame.seen(p.on(self.near_side)),
             PointRef::Mid(p) => {
-                let (l, r) = (frame.seen(p.on(Side::Left))?, frame.seen(p.on(Side::Right))?);
+                let (l, r) = (
+                    frame.seen(p.on(Side::Left))?,
+                    frame.seen(p.on(Side::Right))?,
+                );
                 Some(l.midpoint(r))
             }
         }
@@ -510,8 +529,14 @@ impl Engine {
         let kind = self.exercise.measurements[i].kind.clone();
         let p = |r: PointRef| self.resolve(frame, r);
         match kind {
-            MeasureKind::Angle { a, vertex, c } => geometry::joint_angle_deg(p(a)?, p(vertex)?, p(c)?),
-            MeasureKind::Inclination { from, to, reference } => geometry::inclination_deg(p(from)?, p(to)?, reference),
+            MeasureKind::Angle { a, vertex, c } => {
+                geometry::joint_angle_deg(p(a)?, p(vertex)?, p(c)?)
+            }
+            MeasureKind::Inclination {
+                from,
+                to,
+                reference,
+            } => geometry::inclination_deg(p(from)?, p(to)?, reference),
             MeasureKind::Lean { from, to } => {
                 let (a, b) = (p(from)?, p(to)?);
                 let angle = geometry::inclination_deg(a, b, geometry::Reference::Up)?;
@@ -521,7 +546,9 @@ impl Engine {
             MeasureKind::Deviation { point, a, b, scale } => {
                 geometry::deviation(p(point)?, p(a)?, p(b)?, self.scale_px(frame, scale)?)
             }
-            MeasureKind::Distance { a, b, scale } => Some(p(a)?.distance(p(b)?) / self.scale_px(frame, scale)?),
+            MeasureKind::Distance { a, b, scale } => {
+                Some(p(a)?.distance(p(b)?) / self.scale_px(frame, scale)?)
+            }
             MeasureKind::Offset {
                 point,
                 origin,
@@ -529,8 +556,13 @@ impl Engine {
                 forward,
                 scale,
             } => {
-                let value = geometry::offset(p(point)?, p(origin)?, axis, self.scale_px(frame, scale)?)?;
-                Some(if forward { value * self.facing_sign() } else { value })
+                let value =
+                    geometry::offset(p(point)?, p(origin)?, axis, self.scale_px(frame, scale)?)?;
+                Some(if forward {
+                    value * self.facing_sign()
+                } else {
+                    value
+                })
             }
             MeasureKind::Circle {
                 point,
@@ -555,7 +587,11 @@ impl Engine {
     /// Every measurement the exercise judges by has a value.
     fn required_seen(&self) -> bool {
         let ex = &self.exercise;
-        let mut needed: Vec<usize> = ex.phases.iter().flat_map(|p| p.conditions.iter().map(|c| c.measurement)).collect();
+        let mut needed: Vec<usize> = ex
+            .phases
+            .iter()
+            .flat_map(|p| p.conditions.iter().map(|c| c.measurement))
+            .collect();
         needed.extend(ex.form.iter().map(|f| f.measurement));
         if let Counting::Circles { measurement, .. } = ex.reps.counting {
             needed.push(measurement);
@@ -571,13 +607,12 @@ impl Engine {
     }
 
     fn update_phase(&mut self, t_ms: f64, events: &mut Vec<Event>) {
-        if let Some(p) = self.phase {
-            if self.conditions_hold(p, false) {
-                self.candidate = None;
-                return;
-            }
+        if self.phase.is_some_and(|p| self.conditions_hold(p, false)) {
+            self.candidate = None;
+            return;
         }
-        let entering = (0..self.exercise.phases.len()).find(|&p| Some(p) != self.phase && self.conditions_hold(p, true));
+        let entering = (0..self.exercise.phases.len())
+            .find(|&p| Some(p) != self.phase && self.conditions_hold(p, true));
         match (entering, self.candidate) {
             (Some(p), Some((c, since))) if p == c => {
                 if t_ms - since >= PHASE_DWELL_MS {
@@ -617,7 +652,9 @@ impl Engine {
         } else if position == 0 {
             if self.progress > 1 {
                 let text = match &self.exercise.hold {
-                    Some(h) if !self.rep_hold_ok && sequence[..self.progress].contains(&h.phase) => {
+                    Some(h)
+                        if !self.rep_hold_ok && sequence[..self.progress].contains(&h.phase) =>
+                    {
                         format!("Hold for {:.0} seconds before you come back", h.target_s)
                     }
                     _ => "Go all the way before you come back".to_string(),
@@ -626,7 +663,10 @@ impl Engine {
             }
             self.progress = 1;
         } else {
-            self.event_cue("order", "Do the stages in order: start again from the beginning".into());
+            self.event_cue(
+                "order",
+                "Do the stages in order: start again from the beginning".into(),
+            );
             self.progress = 0;
             return;
         }
@@ -659,7 +699,10 @@ impl Engine {
         };
         if needs_hold && !self.rep_hold_ok {
             let target = ex.hold.as_ref().map_or(0.0, |h| h.target_s);
-            self.event_cue("hold-too-short", format!("Hold longer: {target:.0} seconds. That one did not count"));
+            self.event_cue(
+                "hold-too-short",
+                format!("Hold longer: {target:.0} seconds. That one did not count"),
+            );
             return;
         }
         if duration_s < ex.reps.min_rep_s {
@@ -667,7 +710,10 @@ impl Engine {
             return;
         }
         if ex.reps.max_rep_s > 0.0 && duration_s > ex.reps.max_rep_s {
-            self.event_cue("too-slow", "That one took too long to count: keep moving".into());
+            self.event_cue(
+                "too-slow",
+                "That one took too long to count: keep moving".into(),
+            );
             return;
         }
         let side = self.rep_side;
@@ -679,11 +725,21 @@ impl Engine {
         let per_set = ex.reps.per_set;
         match (ex.sides, side) {
             (SideMode::Each, Some(side)) if self.side_reps[side_index(side)] >= per_set => {
-                self.event_cue("side-done", format!("Your {} side is done: switch to the {}", side.name(), side.other().name()));
+                self.event_cue(
+                    "side-done",
+                    format!(
+                        "Your {} side is done: switch to the {}",
+                        side.name(),
+                        side.other().name()
+                    ),
+                );
                 return;
             }
             (SideMode::Alternating, Some(side)) if self.last_rep_side == Some(side) => {
-                self.event_cue("alternate", format!("Switch sides: now your {} side", side.other().name()));
+                self.event_cue(
+                    "alternate",
+                    format!("Switch sides: now your {} side", side.other().name()),
+                );
                 return;
             }
             _ => {}
@@ -708,7 +764,12 @@ impl Engine {
         };
         let text = match (ex.sides, side) {
             (SideMode::Each | SideMode::Alternating, Some(s)) => {
-                format!("{} of {} on the {}", self.side_reps[side_index(s)], per_set, s.name())
+                format!(
+                    "{} of {} on the {}",
+                    self.side_reps[side_index(s)],
+                    per_set,
+                    s.name()
+                )
             }
             _ => format!("{} of {}", self.reps_in_set, per_set),
         };
@@ -719,22 +780,38 @@ impl Engine {
     }
 
     fn complete_set(&mut self, t_ms: f64, events: &mut Vec<Event>) {
-        events.push(Event::SetCompleted { t_ms, set: self.set });
+        events.push(Event::SetCompleted {
+            t_ms,
+            set: self.set,
+        });
         self.reps_in_set = 0;
         self.side_reps = [0; 2];
         self.last_rep_side = None;
         // Said together with the count that finished the set.
         let count = match self.pending_event_cues.last() {
-            Some((id, _)) if id == "rep" => self.pending_event_cues.pop().map(|(_, text)| format!("{text}. ")),
+            Some((id, _)) if id == "rep" => self
+                .pending_event_cues
+                .pop()
+                .map(|(_, text)| format!("{text}. ")),
             _ => None,
         }
         .unwrap_or_default();
         if self.set >= self.exercise.reps.sets {
             self.done = true;
             events.push(Event::ExerciseCompleted { t_ms });
-            self.event_cue("done", format!("{count}Well done: that exercise is complete"));
+            self.event_cue(
+                "done",
+                format!("{count}Well done: that exercise is complete"),
+            );
         } else {
-            self.event_cue("set", format!("{count}Set {} done. Rest, then set {}", self.set, self.set + 1));
+            self.event_cue(
+                "set",
+                format!(
+                    "{count}Set {} done. Rest, then set {}",
+                    self.set,
+                    self.set + 1
+                ),
+            );
             self.set += 1;
         }
     }
@@ -752,7 +829,9 @@ impl Engine {
             if !self.applies(&f.during) {
                 continue;
             }
-            let Some(value) = self.values[f.measurement] else { continue };
+            let Some(value) = self.values[f.measurement] else {
+                continue;
+            };
             let off = f.target.distance(value);
             // 100 inside the target, 50 at the edge of the tolerance, 0 at
             // twice the tolerance.
@@ -760,12 +839,22 @@ impl Engine {
             ok &= score >= ACCEPTABLE_FORM_SCORE;
             scores.push(score);
         }
-        self.form_score = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+        self.form_score =
+            (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
         ok
     }
 
-    fn update_hold(&mut self, t_ms: f64, dt_s: f64, visible: bool, form_ok: bool, events: &mut Vec<Event>) {
-        let Some(hold) = self.exercise.hold.clone() else { return };
+    fn update_hold(
+        &mut self,
+        t_ms: f64,
+        dt_s: f64,
+        visible: bool,
+        form_ok: bool,
+        events: &mut Vec<Event>,
+    ) {
+        let Some(hold) = self.exercise.hold.clone() else {
+            return;
+        };
         // A hold starts only inside a repetition done in order.
         let in_sequence = match self.exercise.reps.counting {
             Counting::Sequence(_) => self.progress > 0,
@@ -779,7 +868,10 @@ impl Engine {
                     start_ms: t_ms,
                     ..HoldState::default()
                 };
-                self.event_cue("hold-start", format!("Hold it: {:.0} seconds", hold.target_s));
+                self.event_cue(
+                    "hold-start",
+                    format!("Hold it: {:.0} seconds", hold.target_s),
+                );
             } else {
                 self.hold.held_s += dt_s;
                 self.hold.in_form_s += dt_s;
@@ -828,7 +920,10 @@ impl Engine {
         } else if hold.held_s > 0.0 {
             self.event_cue(
                 "hold-too-short",
-                format!("Hold longer: {:.0} of {target_s:.0} seconds. Try again", hold.held_s.floor()),
+                format!(
+                    "Hold longer: {:.0} of {target_s:.0} seconds. Try again",
+                    hold.held_s.floor()
+                ),
             );
         }
     }
@@ -842,8 +937,12 @@ impl Engine {
         else {
             return;
         };
-        let Some(turns_forward) = self.values[measurement] else { return };
-        let Some(&direction) = directions.get(self.direction_index) else { return };
+        let Some(turns_forward) = self.values[measurement] else {
+            return;
+        };
+        let Some(&direction) = directions.get(self.direction_index) else {
+            return;
+        };
         let signed = match direction {
             Direction::Forward => turns_forward,
             Direction::Backward => -turns_forward,
@@ -863,12 +962,18 @@ impl Engine {
             }
             if self.wrong_way_turns >= 1.0 - CIRCLE_COUNT_SLACK_TURNS {
                 self.wrong_way_turns = 0.0;
-                self.event_cue("wrong-way", format!("Roll your shoulders {} now", direction.name()));
+                self.event_cue(
+                    "wrong-way",
+                    format!("Roll your shoulders {} now", direction.name()),
+                );
             }
         }
         let progress = signed - self.direction_base;
         if progress < f64::from(self.direction_counted) - WRONG_WAY_TURNS {
-            self.event_cue("wrong-way", format!("Roll your shoulders {} now", direction.name()));
+            self.event_cue(
+                "wrong-way",
+                format!("Roll your shoulders {} now", direction.name()),
+            );
             self.direction_base = signed - f64::from(self.direction_counted);
             self.last_turn_ms = None;
             return;
@@ -890,7 +995,10 @@ impl Engine {
         self.last_turn_ms = Some(t_ms);
         self.last_turn_progress = progress;
         if s_per_turn < self.exercise.reps.min_rep_s {
-            self.event_cue("too-fast", "Slower circles: that one was too quick to count".into());
+            self.event_cue(
+                "too-fast",
+                "Slower circles: that one was too quick to count".into(),
+            );
             // The circle is not counted: its turn comes off the progress.
             self.direction_base += 1.0;
             self.last_turn_progress -= 1.0;
@@ -904,7 +1012,12 @@ impl Engine {
             side: None,
             score: self.form_score.unwrap_or(100.0),
         });
-        let mut text = format!("{} of {} {}", self.direction_counted, per_direction, direction.name());
+        let mut text = format!(
+            "{} of {} {}",
+            self.direction_counted,
+            per_direction,
+            direction.name()
+        );
         if self.direction_counted >= per_direction {
             self.direction_index = (self.direction_index + 1) % directions.len();
             self.direction_counted = 0;
@@ -958,12 +1071,20 @@ impl Engine {
         });
     }
 
-    fn update_cue(&mut self, t_ms: f64, visible: bool, frame: Option<&PoseFrame>, events: &mut Vec<Event>) {
+    fn update_cue(
+        &mut self,
+        t_ms: f64,
+        visible: bool,
+        frame: Option<&PoseFrame>,
+        events: &mut Vec<Event>,
+    ) {
         // Candidates whose condition holds now: (priority, id, text, cooldown).
         let mut candidates: Vec<(u8, String, String, f64)> = Vec::new();
         if !visible {
             let text = match (self.exercise.view, frame) {
-                (View::Side, Some(frame)) if self.facing_camera(frame) => "Turn side-on to the camera",
+                (View::Side, Some(frame)) if self.facing_camera(frame) => {
+                    "Turn side-on to the camera"
+                }
                 _ => "Step into the frame: I can't see all of you",
             };
             candidates.push((PRIORITY_NOT_VISIBLE, "not-visible".into(), text.into(), 0.0));
@@ -971,8 +1092,12 @@ impl Engine {
             for i in 0..self.exercise.form.len() {
                 let f = &self.exercise.form[i];
                 let message = match self.values[f.measurement] {
-                    Some(v) if self.applies(&f.during) && v < f.target.min - f.tolerance => f.cue_below.clone(),
-                    Some(v) if self.applies(&f.during) && v > f.target.max + f.tolerance => f.cue_above.clone(),
+                    Some(v) if self.applies(&f.during) && v < f.target.min - f.tolerance => {
+                        f.cue_below.clone()
+                    }
+                    Some(v) if self.applies(&f.during) && v > f.target.max + f.tolerance => {
+                        f.cue_above.clone()
+                    }
                     _ => None,
                 };
                 let since = match &message {
@@ -988,7 +1113,8 @@ impl Engine {
             }
             for i in 0..self.exercise.cues.len() {
                 let q = &self.exercise.cues[i];
-                let holds = self.applies(&q.during) && self.values[q.measurement].is_some_and(|v| q.when.holds(v));
+                let holds = self.applies(&q.during)
+                    && self.values[q.measurement].is_some_and(|v| q.when.holds(v));
                 if !holds {
                     self.cue_condition_since[i] = None;
                     continue;
@@ -1009,7 +1135,10 @@ impl Engine {
         // of a frame is the one said (it caused the others).
         let pending = std::mem::take(&mut self.pending_event_cues);
         if let Some((id, text)) = pending.into_iter().next() {
-            let urgent = self.cue.as_ref().is_some_and(|c| c.priority > PRIORITY_EVENT && current_holds(c));
+            let urgent = self
+                .cue
+                .as_ref()
+                .is_some_and(|c| c.priority > PRIORITY_EVENT && current_holds(c));
             if !urgent {
                 self.set_cue(t_ms, &id, &text, PRIORITY_EVENT, Some(t_ms + EVENT_CUE_MS));
                 events.push(Event::Cue { t_ms, id, text });
@@ -1020,12 +1149,16 @@ impl Engine {
             .iter()
             .filter(|c| {
                 self.cue.as_ref().is_some_and(|a| a.id == c.1)
-                    || self.cue_cleared_ms.get(&c.1).is_none_or(|&cleared| t_ms - cleared >= c.3 * 1000.0)
+                    || self
+                        .cue_cleared_ms
+                        .get(&c.1)
+                        .is_none_or(|&cleared| t_ms - cleared >= c.3 * 1000.0)
             })
             .max_by_key(|c| c.0)
             .cloned();
         let keep_current = self.cue.as_ref().is_some_and(|c| {
-            current_holds(c) || (c.until_ms.is_none() && t_ms - c.shown_ms < CUE_MIN_DISPLAY_MS && visible)
+            current_holds(c)
+                || (c.until_ms.is_none() && t_ms - c.shown_ms < CUE_MIN_DISPLAY_MS && visible)
         });
         match best {
             Some((priority, id, text, _)) => {

@@ -215,7 +215,9 @@ fn check_version(path: &Path, text: &str) -> Result<(), FileError> {
         Ok(VersionOnly { format: Some(v) }) if v != FORMAT_VERSION => Err(FileError::single(
             path,
             "format",
-            format!("format {v} is not supported (this program reads format {FORMAT_VERSION}); update posecoach"),
+            format!(
+                "format {v} is not supported (this program reads format {FORMAT_VERSION}); update posecoach"
+            ),
         )),
         // Anything else is reported by the full parse.
         _ => Ok(()),
@@ -223,11 +225,19 @@ fn check_version(path: &Path, text: &str) -> Result<(), FileError> {
 }
 
 /// Parses `text` into `T`, reporting every unknown key as a problem too.
-fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<(T, Vec<Problem>), FileError> {
+fn parse<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<(T, Vec<Problem>), FileError> {
     let located = |e: &toml::de::Error| {
         let place = e
             .span()
-            .map(|span| format!("line {}", text[..span.start.min(text.len())].lines().count().max(1)))
+            .map(|span| {
+                format!(
+                    "line {}",
+                    text[..span.start.min(text.len())].lines().count().max(1)
+                )
+            })
             .unwrap_or_else(|| "file".into());
         FileError::single(path, place, e.message().trim().replace('\n', " "))
     };
@@ -282,15 +292,16 @@ impl Checker<'_> {
         if let Some(landmark) = Landmark::from_name(text) {
             return PointRef::Fixed(landmark);
         }
-        if let Some((prefix, part)) = text.split_once('.') {
-            if let Some(part) = BodyPart::from_name(part) {
-                match prefix {
-                    "working" => return PointRef::Working(part),
-                    "other" => return PointRef::Other(part),
-                    "near" => return PointRef::Near(part),
-                    "mid" => return PointRef::Mid(part),
-                    _ => {}
-                }
+        if let Some((prefix, Some(part))) = text
+            .split_once('.')
+            .map(|(p, part)| (p, BodyPart::from_name(part)))
+        {
+            match prefix {
+                "working" => return PointRef::Working(part),
+                "other" => return PointRef::Other(part),
+                "near" => return PointRef::Near(part),
+                "mid" => return PointRef::Mid(part),
+                _ => {}
             }
         }
         self.problem(
@@ -307,7 +318,10 @@ impl Checker<'_> {
             "torso" => Scale::Torso,
             "shoulder_width" => Scale::ShoulderWidth,
             other => {
-                self.problem(place, format!("unknown scale '{other}': use torso or shoulder_width"));
+                self.problem(
+                    place,
+                    format!("unknown scale '{other}': use torso or shoulder_width"),
+                );
                 Scale::Torso
             }
         }
@@ -324,7 +338,12 @@ impl Checker<'_> {
     }
 
     fn comparison(&mut self, place: &str, c: &ComparisonFile) -> Comparison {
-        let given = [c.above.is_some(), c.below.is_some(), c.inside.is_some(), c.outside.is_some()];
+        let given = [
+            c.above.is_some(),
+            c.below.is_some(),
+            c.inside.is_some(),
+            c.outside.is_some(),
+        ];
         if given.iter().filter(|g| **g).count() != 1 {
             self.problem(place, "give exactly one of above, below, inside, outside");
         }
@@ -347,7 +366,11 @@ fn eval(text: &str, params: &BTreeMap<String, f64>) -> Result<f64, String> {
     let text = text.trim();
     let (name, offset) = match text.find(['+', '-']) {
         Some(i) => {
-            let sign = if text[i..].starts_with('-') { -1.0 } else { 1.0 };
+            let sign = if text[i..].starts_with('-') {
+                -1.0
+            } else {
+                1.0
+            };
             let n: f64 = text[i + 1..]
                 .trim()
                 .parse()
@@ -370,7 +393,10 @@ fn side_mode(c: &mut Checker, text: &str) -> SideMode {
         "left" => SideMode::Only(Side::Left),
         "right" => SideMode::Only(Side::Right),
         other => {
-            c.problem("sides", format!("unknown sides '{other}': use none, each, alternating, left, right"));
+            c.problem(
+                "sides",
+                format!("unknown sides '{other}': use none, each, alternating, left, right"),
+            );
             SideMode::None
         }
     }
@@ -386,14 +412,21 @@ fn side_rule(c: &mut Checker, text: &str) -> Option<SideRule> {
         }
     });
     if parsed.is_none() {
-        c.problem("working_side", format!("'{text}' is not 'higher:PART' or 'lower:PART'"));
+        c.problem(
+            "working_side",
+            format!("'{text}' is not 'higher:PART' or 'lower:PART'"),
+        );
     }
     parsed
 }
 
 /// Parses and validates one exercise file's text. `overrides` replace
 /// parameter values (e.g. a user's chosen inversion angle).
-pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f64>) -> Result<Exercise, FileError> {
+pub fn exercise_from_str(
+    path: &Path,
+    text: &str,
+    overrides: &BTreeMap<String, f64>,
+) -> Result<Exercise, FileError> {
     check_version(path, text)?;
     let (file, unknown): (ExerciseFile, _) = parse(path, text)?;
     let mut params = file.params.clone();
@@ -407,7 +440,12 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
         params: &params,
     };
     let _ = file.format;
-    if file.id.is_empty() || !file.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-') {
+    if file.id.is_empty()
+        || !file
+            .id
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+    {
         c.problem("id", "use lowercase letters, digits and '-'");
     }
     let view = match file.view.as_str() {
@@ -415,7 +453,10 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
         "front" => View::Front,
         "any" => View::Any,
         other => {
-            c.problem("view", format!("unknown view '{other}': use side, front or any"));
+            c.problem(
+                "view",
+                format!("unknown view '{other}': use side, front or any"),
+            );
             View::Any
         }
     };
@@ -425,12 +466,18 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
         "supine" => Posture::Supine,
         "inverted" => Posture::Inverted,
         other => {
-            c.problem("posture", format!("unknown posture '{other}': use standing, prone, supine or inverted"));
+            c.problem(
+                "posture",
+                format!("unknown posture '{other}': use standing, prone, supine or inverted"),
+            );
             Posture::Standing
         }
     };
     let sides = side_mode(&mut c, &file.sides);
-    let working_side = file.working_side.as_deref().and_then(|t| side_rule(&mut c, t));
+    let working_side = file
+        .working_side
+        .as_deref()
+        .and_then(|t| side_rule(&mut c, t));
     if matches!(sides, SideMode::Each | SideMode::Alternating) && working_side.is_none() {
         c.problem("working_side", "needed when sides is each or alternating");
     }
@@ -441,7 +488,10 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
     for (i, m) in file.measurement.iter().enumerate() {
         let place = format!("measurement[{i}]");
         if !seen.insert(m.name.clone()) {
-            c.problem(format!("{place}.name"), format!("'{}' is defined twice", m.name));
+            c.problem(
+                format!("{place}.name"),
+                format!("'{}' is defined twice", m.name),
+            );
         }
         let wanted = match m.kind.as_str() {
             "angle" | "deviation" => 3,
@@ -468,27 +518,65 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
             .map(|(j, p)| c.point(&format!("{place}.points[{j}]"), p))
             .collect();
         let (kind, unit) = match m.kind.as_str() {
-            "angle" => (MeasureKind::Angle { a: pts[0], vertex: pts[1], c: pts[2] }, "deg"),
+            "angle" => (
+                MeasureKind::Angle {
+                    a: pts[0],
+                    vertex: pts[1],
+                    c: pts[2],
+                },
+                "deg",
+            ),
             "inclination" => {
                 let reference = match m.reference.as_deref().unwrap_or("up") {
                     "up" => Reference::Up,
                     "down" => Reference::Down,
                     "horizontal" => Reference::Horizontal,
                     other => {
-                        c.problem(format!("{place}.reference"), format!("unknown reference '{other}': use up, down or horizontal"));
+                        c.problem(
+                            format!("{place}.reference"),
+                            format!("unknown reference '{other}': use up, down or horizontal"),
+                        );
                         Reference::Up
                     }
                 };
-                (MeasureKind::Inclination { from: pts[0], to: pts[1], reference }, "deg")
+                (
+                    MeasureKind::Inclination {
+                        from: pts[0],
+                        to: pts[1],
+                        reference,
+                    },
+                    "deg",
+                )
             }
-            "lean" => (MeasureKind::Lean { from: pts[0], to: pts[1] }, "deg"),
+            "lean" => (
+                MeasureKind::Lean {
+                    from: pts[0],
+                    to: pts[1],
+                },
+                "deg",
+            ),
             "deviation" => {
                 let scale = c.scale(&format!("{place}.scale"), m.scale.as_deref());
-                (MeasureKind::Deviation { point: pts[0], a: pts[1], b: pts[2], scale }, "x")
+                (
+                    MeasureKind::Deviation {
+                        point: pts[0],
+                        a: pts[1],
+                        b: pts[2],
+                        scale,
+                    },
+                    "x",
+                )
             }
             "distance" => {
                 let scale = c.scale(&format!("{place}.scale"), m.scale.as_deref());
-                (MeasureKind::Distance { a: pts[0], b: pts[1], scale }, "x")
+                (
+                    MeasureKind::Distance {
+                        a: pts[0],
+                        b: pts[1],
+                        scale,
+                    },
+                    "x",
+                )
             }
             "offset" => {
                 let scale = c.scale(&format!("{place}.scale"), m.scale.as_deref());
@@ -497,18 +585,37 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
                     "y" => (Axis::Y, false),
                     "forward" => (Axis::X, true),
                     other => {
-                        c.problem(format!("{place}.axis"), format!("unknown axis '{other}': use x, y or forward"));
+                        c.problem(
+                            format!("{place}.axis"),
+                            format!("unknown axis '{other}': use x, y or forward"),
+                        );
                         (Axis::Y, false)
                     }
                 };
-                (MeasureKind::Offset { point: pts[0], origin: pts[1], axis, forward, scale }, "x")
+                (
+                    MeasureKind::Offset {
+                        point: pts[0],
+                        origin: pts[1],
+                        axis,
+                        forward,
+                        scale,
+                    },
+                    "x",
+                )
             }
             _ => {
                 let min_radius = m.min_radius.unwrap_or(DEFAULT_CIRCLE_MIN_RADIUS);
                 if min_radius <= 0.0 {
                     c.problem(format!("{place}.min_radius"), "must be above 0");
                 }
-                (MeasureKind::Circle { point: pts[0], relative_to: pts[1], min_radius }, "turns")
+                (
+                    MeasureKind::Circle {
+                        point: pts[0],
+                        relative_to: pts[1],
+                        min_radius,
+                    },
+                    "turns",
+                )
             }
         };
         measurements.push(Measurement {
@@ -525,24 +632,42 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
     for (i, p) in file.phase.iter().enumerate() {
         let place = format!("phase[{i}]");
         if phase_names.iter().filter(|n| **n == p.name).count() > 1 {
-            c.problem(format!("{place}.name"), format!("'{}' is defined twice", p.name));
+            c.problem(
+                format!("{place}.name"),
+                format!("'{}' is defined twice", p.name),
+            );
         }
         if p.when.is_empty() {
-            c.problem(format!("{place}.when"), "a phase needs at least one condition");
+            c.problem(
+                format!("{place}.when"),
+                "a phase needs at least one condition",
+            );
         }
         let mut conditions = Vec::new();
         for (j, w) in p.when.iter().enumerate() {
             let cp = format!("{place}.when[{j}]");
-            let measurement = c.index(&format!("{cp}.measurement"), "measurement", &w.measurement, &measurement_names);
+            let measurement = c.index(
+                &format!("{cp}.measurement"),
+                "measurement",
+                &w.measurement,
+                &measurement_names,
+            );
             let enter = c.range(&format!("{cp}.enter"), &w.enter);
             let exit = match &w.exit {
                 Some(e) => c.range(&format!("{cp}.exit"), e),
                 None => enter,
             };
             if exit.min > enter.min || exit.max < enter.max {
-                c.problem(format!("{cp}.exit"), "the exit range must contain the enter range");
+                c.problem(
+                    format!("{cp}.exit"),
+                    "the exit range must contain the enter range",
+                );
             }
-            conditions.push(PhaseCondition { measurement, enter, exit });
+            conditions.push(PhaseCondition {
+                measurement,
+                enter,
+                exit,
+            });
         }
         phases.push(Phase {
             name: p.name.clone(),
@@ -559,13 +684,23 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
             Counting::Sequence(
                 seq.iter()
                     .enumerate()
-                    .map(|(i, name)| c.index(&format!("reps.sequence[{i}]"), "phase", name, &phase_names))
+                    .map(|(i, name)| {
+                        c.index(&format!("reps.sequence[{i}]"), "phase", name, &phase_names)
+                    })
                     .collect(),
             )
         }
         (None, Some(circles)) => {
-            let measurement = c.index("reps.circles.measurement", "measurement", &circles.measurement, &measurement_names);
-            if !matches!(measurements.get(measurement).map(|m| &m.kind), Some(MeasureKind::Circle { .. })) {
+            let measurement = c.index(
+                "reps.circles.measurement",
+                "measurement",
+                &circles.measurement,
+                &measurement_names,
+            );
+            if !matches!(
+                measurements.get(measurement).map(|m| &m.kind),
+                Some(MeasureKind::Circle { .. })
+            ) {
                 c.problem("reps.circles.measurement", "must name a circle measurement");
             }
             let directions = circles
@@ -576,7 +711,10 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
                     "forward" => Direction::Forward,
                     "backward" => Direction::Backward,
                     other => {
-                        c.problem(format!("reps.circles.directions[{i}]"), format!("unknown direction '{other}'"));
+                        c.problem(
+                            format!("reps.circles.directions[{i}]"),
+                            format!("unknown direction '{other}'"),
+                        );
                         Direction::Forward
                     }
                 })
@@ -621,10 +759,10 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
             grace_s: h.grace_s.unwrap_or(DEFAULT_GRACE_S),
         }
     });
-    if let (Some(h), Counting::Sequence(seq)) = (&hold, &reps.counting) {
-        if !seq.contains(&h.phase) {
-            c.problem("hold.phase", "the hold phase must be part of reps.sequence");
-        }
+    if let (Some(h), Counting::Sequence(seq)) = (&hold, &reps.counting)
+        && !seq.contains(&h.phase)
+    {
+        c.problem("hold.phase", "the hold phase must be part of reps.sequence");
     }
 
     let during = |c: &mut Checker, place: &str, names: &[String]| -> Vec<usize> {
@@ -640,7 +778,12 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
         .enumerate()
         .map(|(i, f)| {
             let place = format!("form[{i}]");
-            let measurement = c.index(&format!("{place}.measurement"), "measurement", &f.measurement, &measurement_names);
+            let measurement = c.index(
+                &format!("{place}.measurement"),
+                "measurement",
+                &f.measurement,
+                &measurement_names,
+            );
             let target = c.range(&format!("{place}.target"), &f.target);
             if f.tolerance <= 0.0 {
                 c.problem(format!("{place}.tolerance"), "must be above 0");
@@ -662,7 +805,12 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
         .enumerate()
         .map(|(i, q)| {
             let place = format!("cue[{i}]");
-            let measurement = c.index(&format!("{place}.when.measurement"), "measurement", &q.when.measurement, &measurement_names);
+            let measurement = c.index(
+                &format!("{place}.when.measurement"),
+                "measurement",
+                &q.when.measurement,
+                &measurement_names,
+            );
             Cue {
                 id: q.id.clone(),
                 message: q.message.clone(),
@@ -680,7 +828,12 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
         .enumerate()
         .map(|(i, s)| {
             let place = format!("safety[{i}]");
-            let measurement = c.index(&format!("{place}.when.measurement"), "measurement", &s.when.measurement, &measurement_names);
+            let measurement = c.index(
+                &format!("{place}.when.measurement"),
+                "measurement",
+                &s.when.measurement,
+                &measurement_names,
+            );
             SafetyLimit {
                 measurement,
                 when: c.comparison(&format!("{place}.when"), &s.when),
@@ -719,14 +872,19 @@ pub fn exercise_from_str(path: &Path, text: &str, overrides: &BTreeMap<String, f
 }
 
 /// Loads one exercise file.
-pub fn load_exercise(path: &Path, overrides: &BTreeMap<String, f64>) -> Result<Exercise, FileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| FileError::single(path, "file", e.to_string()))?;
+pub fn load_exercise(
+    path: &Path,
+    overrides: &BTreeMap<String, f64>,
+) -> Result<Exercise, FileError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| FileError::single(path, "file", e.to_string()))?;
     exercise_from_str(path, &text, overrides)
 }
 
 /// Loads one routine file.
 pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| FileError::single(path, "file", e.to_string()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| FileError::single(path, "file", e.to_string()))?;
     check_version(path, &text)?;
     let (file, mut problems): (RoutineFile, _) = parse(path, &text)?;
     let _ = file.format;

@@ -115,7 +115,10 @@ impl BodyPart {
     ];
 
     pub fn from_name(name: &str) -> Option<BodyPart> {
-        BodyPart::ALL.iter().find(|(_, n)| *n == name).map(|(p, _)| *p)
+        BodyPart::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(p, _)| *p)
     }
 
     /// The landmark of this part on `side`.
@@ -175,23 +178,50 @@ pub enum Scale {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MeasureKind {
     /// Angle at `vertex` between `a` and `c`, degrees.
-    Angle { a: PointRef, vertex: PointRef, c: PointRef },
+    Angle {
+        a: PointRef,
+        vertex: PointRef,
+        c: PointRef,
+    },
     /// Angle of the segment `from` -> `to` from a reference, degrees.
-    Inclination { from: PointRef, to: PointRef, reference: Reference },
+    Inclination {
+        from: PointRef,
+        to: PointRef,
+        reference: Reference,
+    },
     /// Signed angle of `from` -> `to` from straight up, degrees: positive
     /// leaning the way the person faces, negative leaning back.
     Lean { from: PointRef, to: PointRef },
     /// Signed distance of `point` from the line `a`-`b` (positive above),
     /// in `scale` units.
-    Deviation { point: PointRef, a: PointRef, b: PointRef, scale: Scale },
+    Deviation {
+        point: PointRef,
+        a: PointRef,
+        b: PointRef,
+        scale: Scale,
+    },
     /// Distance between two points in `scale` units.
-    Distance { a: PointRef, b: PointRef, scale: Scale },
+    Distance {
+        a: PointRef,
+        b: PointRef,
+        scale: Scale,
+    },
     /// Offset of `point` from `origin` along an axis (y positive up; with
     /// `forward`, x positive the way the person faces).
-    Offset { point: PointRef, origin: PointRef, axis: Axis, forward: bool, scale: Scale },
+    Offset {
+        point: PointRef,
+        origin: PointRef,
+        axis: Axis,
+        forward: bool,
+        scale: Scale,
+    },
     /// Signed turns of `point` around its average position relative to
     /// `relative_to`, counted forward for the way the person faces.
-    Circle { point: PointRef, relative_to: PointRef, min_radius: f64 },
+    Circle {
+        point: PointRef,
+        relative_to: PointRef,
+        min_radius: f64,
+    },
 }
 
 /// A named measurement.

@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use posecoach::exercise::Exercise;
 use posecoach::exercise::engine::{Engine, Event, Feedback, PoseFrame};
 use posecoach::exercise::file::load_exercise;
-use posecoach::exercise::Exercise;
 use posecoach::geometry::Point;
 use posecoach::pose::{Landmark, NUM_LANDMARKS};
 
@@ -38,7 +38,9 @@ const NEAR_VISIBILITY: f32 = 0.99;
 const FAR_VISIBILITY: f32 = 0.8;
 
 pub fn exercise(id: &str) -> Exercise {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises").join(format!("{id}.toml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("exercises")
+        .join(format!("{id}.toml"));
     load_exercise(&path, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -165,17 +167,27 @@ impl SidePose {
             vis[l.index()] = v;
         };
         let shoulder = add(self.hip, dir(self.trunk, TORSO));
-        let shoulder = (shoulder.0 + self.shoulder_shift.0 * f, shoulder.1 - self.shoulder_shift.1);
+        let shoulder = (
+            shoulder.0 + self.shoulder_shift.0 * f,
+            shoulder.1 - self.shoulder_shift.1,
+        );
         let ear = add(shoulder, dir(self.neck, NECK));
         let nose = add(ear, dir(self.face, NOSE_FROM_EAR));
         let eye = add(ear, dir(self.face, NOSE_FROM_EAR * 0.7));
         let eye = add(eye, dir(self.neck, 8.0));
-        let mouth = add(add(ear, dir(self.face, NOSE_FROM_EAR * 0.8)), dir(self.neck, -12.0));
+        let mouth = add(
+            add(ear, dir(self.face, NOSE_FROM_EAR * 0.8)),
+            dir(self.neck, -12.0),
+        );
         set(Landmark::Nose, nose, NEAR_VISIBILITY);
         for side in [S::L, S::R] {
             let near = side == self.near;
             let shift = if near { (0.0, 0.0) } else { FAR_SIDE_SHIFT };
-            let v = if near { NEAR_VISIBILITY } else { FAR_VISIBILITY };
+            let v = if near {
+                NEAR_VISIBILITY
+            } else {
+                FAR_VISIBILITY
+            };
             let i = if side == S::L { 0 } else { 1 };
             let at = |p: (f64, f64)| (p.0 + shift.0, p.1 + shift.1);
             let pick = |l: Landmark, r: Landmark| if side == S::L { l } else { r };
@@ -200,13 +212,20 @@ impl SidePose {
             set(pick(LeftAnkle, RightAnkle), at(ankle), v);
             set(pick(LeftHeel, RightHeel), at(heel), v);
             set(pick(LeftFootIndex, RightFootIndex), at(toe), v);
-            set(pick(LeftEar, RightEar), at(ear), if near { NEAR_VISIBILITY } else { 0.6 });
+            set(
+                pick(LeftEar, RightEar),
+                at(ear),
+                if near { NEAR_VISIBILITY } else { 0.6 },
+            );
             set(pick(LeftEye, RightEye), at(eye), v);
             set(pick(LeftEyeInner, RightEyeInner), at(eye), v);
             set(pick(LeftEyeOuter, RightEyeOuter), at(eye), v);
             set(pick(MouthLeft, MouthRight), at(mouth), v);
         }
-        PoseFrame { points, visibility: vis }
+        PoseFrame {
+            points,
+            visibility: vis,
+        }
     }
 }
 
@@ -278,7 +297,10 @@ impl FrontPose {
         let vis = [NEAR_VISIBILITY; NUM_LANDMARKS];
         let mut set = |l: Landmark, p: (f64, f64)| points[l.index()] = Point::new(p.0, p.1);
         use Landmark::*;
-        let nose = (self.center_x + self.nose_left, self.shoulder_y - self.nose_up);
+        let nose = (
+            self.center_x + self.nose_left,
+            self.shoulder_y - self.nose_up,
+        );
         set(Nose, nose);
         for (i, out) in [(0usize, 1.0), (1, -1.0)] {
             // The person's left is on the image right.
@@ -288,11 +310,17 @@ impl FrontPose {
                 (r.sin() * out * len, r.cos() * len)
             };
             let add = |p: (f64, f64), d: (f64, f64)| (p.0 + d.0, p.1 + d.1);
-            let shoulder = (self.center_x + out * self.shoulder_half, self.shoulder_y - self.shrug[i]);
+            let shoulder = (
+                self.center_x + out * self.shoulder_half,
+                self.shoulder_y - self.shrug[i],
+            );
             let elbow = add(shoulder, dir(self.upper_arm[i], UPPER_ARM));
             let wrist = add(elbow, dir(self.forearm[i], FOREARM));
             let hand = add(wrist, dir(self.forearm[i], HAND));
-            let hip = (self.center_x + out * self.shoulder_half * 0.7, self.shoulder_y + self.hip_drop);
+            let hip = (
+                self.center_x + out * self.shoulder_half * 0.7,
+                self.shoulder_y + self.hip_drop,
+            );
             let knee = (hip.0, hip.1 + THIGH);
             let ankle = (hip.0, knee.1 + SHIN);
             set(pick(LeftShoulder, RightShoulder), shoulder);
@@ -305,16 +333,34 @@ impl FrontPose {
             set(pick(LeftKnee, RightKnee), knee);
             set(pick(LeftAnkle, RightAnkle), ankle);
             set(pick(LeftHeel, RightHeel), (ankle.0, ankle.1 + 10.0));
-            set(pick(LeftFootIndex, RightFootIndex), (ankle.0 + out * 10.0, ankle.1 + 25.0));
-            let ear = (self.center_x + out * 45.0 + self.nose_left * 0.3, nose.1 + 10.0);
+            set(
+                pick(LeftFootIndex, RightFootIndex),
+                (ankle.0 + out * 10.0, ankle.1 + 25.0),
+            );
+            let ear = (
+                self.center_x + out * 45.0 + self.nose_left * 0.3,
+                nose.1 + 10.0,
+            );
             set(pick(LeftEar, RightEar), ear);
             let eye = (nose.0 + out * 22.0, nose.1 - 15.0);
             set(pick(LeftEye, RightEye), eye);
-            set(pick(LeftEyeInner, RightEyeInner), (nose.0 + out * 12.0, nose.1 - 15.0));
-            set(pick(LeftEyeOuter, RightEyeOuter), (nose.0 + out * 32.0, nose.1 - 15.0));
-            set(pick(MouthLeft, MouthRight), (nose.0 + out * 15.0, nose.1 + 25.0));
+            set(
+                pick(LeftEyeInner, RightEyeInner),
+                (nose.0 + out * 12.0, nose.1 - 15.0),
+            );
+            set(
+                pick(LeftEyeOuter, RightEyeOuter),
+                (nose.0 + out * 32.0, nose.1 - 15.0),
+            );
+            set(
+                pick(MouthLeft, MouthRight),
+                (nose.0 + out * 15.0, nose.1 + 25.0),
+            );
         }
-        PoseFrame { points, visibility: vis }
+        PoseFrame {
+            points,
+            visibility: vis,
+        }
     }
 }
 
@@ -404,10 +450,21 @@ impl<B: Body> Motion<B> {
     }
 
     /// `times` repetitions of: move to `pose`, hold, move back, rest.
-    pub fn reps(mut self, pose: B, times: usize, move_s: f64, hold_s: f64, rest_s: f64) -> Motion<B> {
+    pub fn reps(
+        mut self,
+        pose: B,
+        times: usize,
+        move_s: f64,
+        hold_s: f64,
+        rest_s: f64,
+    ) -> Motion<B> {
         let rest = self.last;
         for _ in 0..times {
-            self = self.to(pose, move_s).hold(hold_s).to(rest, move_s).hold(rest_s);
+            self = self
+                .to(pose, move_s)
+                .hold(hold_s)
+                .to(rest, move_s)
+                .hold(rest_s);
         }
         self
     }
@@ -428,14 +485,19 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn reps(&self) -> usize {
-        self.events.iter().filter(|e| matches!(e, Event::RepCompleted { .. })).count()
+        self.events
+            .iter()
+            .filter(|e| matches!(e, Event::RepCompleted { .. }))
+            .count()
     }
 
     pub fn rep_sides(&self) -> Vec<String> {
         self.events
             .iter()
             .filter_map(|e| match e {
-                Event::RepCompleted { side, .. } => Some(side.map_or("-", |s| s.name()).to_string()),
+                Event::RepCompleted { side, .. } => {
+                    Some(side.map_or("-", |s| s.name()).to_string())
+                }
                 _ => None,
             })
             .collect()
@@ -452,11 +514,16 @@ impl Outcome {
     }
 
     pub fn sets(&self) -> usize {
-        self.events.iter().filter(|e| matches!(e, Event::SetCompleted { .. })).count()
+        self.events
+            .iter()
+            .filter(|e| matches!(e, Event::SetCompleted { .. }))
+            .count()
     }
 
     pub fn completed(&self) -> bool {
-        self.events.iter().any(|e| matches!(e, Event::ExerciseCompleted { .. }))
+        self.events
+            .iter()
+            .any(|e| matches!(e, Event::ExerciseCompleted { .. }))
     }
 
     pub fn cues(&self) -> Vec<String> {
@@ -479,7 +546,9 @@ impl Outcome {
     /// Whether some cue contains `needle` (case-insensitive).
     pub fn said(&self, needle: &str) -> bool {
         let needle = needle.to_lowercase();
-        self.cues().iter().any(|c| c.to_lowercase().contains(&needle))
+        self.cues()
+            .iter()
+            .any(|c| c.to_lowercase().contains(&needle))
     }
 }
 

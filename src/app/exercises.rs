@@ -1,0 +1,138 @@
+//! `posecoach exercises`: list the installed exercises and routines, or
+//! check exercise files.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::exercise::catalog::{Catalog, default_exercises_dir};
+use crate::exercise::file::{load_exercise, load_routine};
+use crate::exercise::model::{Counting, Exercise, SideMode};
+
+/// The folders exercises load from: the installed set, then the user's.
+pub fn exercise_dirs(user_dir: Option<&PathBuf>) -> Vec<PathBuf> {
+    let mut dirs = vec![default_exercises_dir()];
+    dirs.extend(user_dir.cloned());
+    dirs
+}
+
+#[derive(Debug, Serialize)]
+struct ExerciseSummary<'a> {
+    id: &'a str,
+    name: &'a str,
+    view: crate::exercise::model::View,
+    posture: crate::exercise::model::Posture,
+    sides: String,
+    reps_per_set: u32,
+    sets: u32,
+    hold_s: Option<f64>,
+    file: String,
+}
+
+fn sides_text(e: &Exercise) -> String {
+    match e.sides {
+        SideMode::None => "-".into(),
+        SideMode::Each => "each side".into(),
+        SideMode::Alternating => "alternating".into(),
+        SideMode::Only(side) => side.name().into(),
+    }
+}
+
+fn reps_text(e: &Exercise) -> String {
+    let count = match &e.reps.counting {
+        Counting::Circles {
+            per_direction,
+            directions,
+            ..
+        } => format!(
+            "{per_direction} {}",
+            directions
+                .iter()
+                .map(|d| d.name())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        ),
+        Counting::Sequence(_) => e.reps.per_set.to_string(),
+    };
+    let hold = e
+        .hold
+        .as_ref()
+        .map(|h| format!(", hold {:.0} s", h.target_s))
+        .unwrap_or_default();
+    format!("{} x {count}{hold}", e.reps.sets)
+}
+
+/// Lists everything; returns false when some file had problems.
+pub fn list(user_dir: Option<&PathBuf>, json: bool) -> anyhow::Result<bool> {
+    let catalog = Catalog::load(&exercise_dirs(user_dir), &BTreeMap::new());
+    for problem in &catalog.problems {
+        for line in problem.lines() {
+            eprintln!("error: {line}");
+        }
+    }
+    if json {
+        let exercises: Vec<ExerciseSummary> = catalog
+            .exercises
+            .iter()
+            .map(|e| ExerciseSummary {
+                id: &e.id,
+                name: &e.name,
+                view: e.view,
+                posture: e.posture,
+                sides: sides_text(e),
+                reps_per_set: e.reps.per_set,
+                sets: e.reps.sets,
+                hold_s: e.hold.as_ref().map(|h| h.target_s),
+                file: e.source.display().to_string(),
+            })
+            .collect();
+        let out = serde_json::json!({ "exercises": exercises, "routines": catalog.routines });
+        println!("{out}");
+    } else {
+        println!("Exercises");
+        println!(
+            "  {:<20} {:<34} {:<6} {:<9} {:<12} sets x reps",
+            "id", "name", "view", "posture", "sides"
+        );
+        for e in &catalog.exercises {
+            println!(
+                "  {:<20} {:<34} {:<6} {:<9} {:<12} {}",
+                e.id,
+                e.name,
+                format!("{:?}", e.view).to_lowercase(),
+                format!("{:?}", e.posture).to_lowercase(),
+                sides_text(e),
+                reps_text(e)
+            );
+        }
+        println!("\nRoutines");
+        for r in &catalog.routines {
+            println!("  {:<20} {:<34} {}", r.id, r.name, r.exercises.join(", "));
+        }
+    }
+    Ok(catalog.problems.is_empty())
+}
+
+/// Validates files; returns false when any has a problem.
+pub fn check(files: &[PathBuf]) -> bool {
+    let mut all_ok = true;
+    for path in files {
+        let is_routine = path.parent().is_some_and(|p| p.ends_with("routines"));
+        let result = if is_routine {
+            load_routine(path).map(|r| format!("routine {}", r.id))
+        } else {
+            load_exercise(path, &BTreeMap::new()).map(|e| format!("exercise {}", e.id))
+        };
+        match result {
+            Ok(what) => println!("{}: ok ({what})", path.display()),
+            Err(e) => {
+                all_ok = false;
+                for line in e.lines() {
+                    eprintln!("error: {line}");
+                }
+            }
+        }
+    }
+    all_ok
+}

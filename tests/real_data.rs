@@ -1,0 +1,157 @@
+//! The engine on real, noisy landmarks from MediaPipe: labelled plank poses
+//! and the KERAAL low-back-pain rehabilitation recordings.
+
+// Tests fail by panicking with the value.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use posecoach::exercise::catalog::Catalog;
+use posecoach::exercise::engine::{Engine, PoseFrame};
+use posecoach::exercise::file::load_exercise;
+use posecoach::geometry::Point;
+use posecoach::pose::{Landmark, NUM_LANDMARKS};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// The plank CSVs hold no image size; 16:9 is assumed (see fixtures/README.md).
+const PLANK_WIDTH_PX: f64 = 1280.0;
+const PLANK_HEIGHT_PX: f64 = 720.0;
+const MIN_PLANK_AGREEMENT: f64 = 0.85;
+
+fn plank_rows(file: &str) -> Vec<(String, PoseFrame)> {
+    let text = std::fs::read_to_string(fixture(&format!("keypoints/plank/{file}"))).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let mut frame = PoseFrame {
+                points: [Point::default(); NUM_LANDMARKS],
+                visibility: [0.0; NUM_LANDMARKS],
+            };
+            for (i, name) in header.iter().enumerate() {
+                let Some(base) = name.strip_suffix("_x") else {
+                    continue;
+                };
+                let landmark =
+                    Landmark::from_name(base).unwrap_or_else(|| panic!("unknown column {name}"));
+                let value = |k: usize| cells[i + k].parse::<f64>().unwrap();
+                frame.points[landmark.index()] =
+                    Point::new(value(0) * PLANK_WIDTH_PX, value(1) * PLANK_HEIGHT_PX);
+                frame.visibility[landmark.index()] = value(3) as f32;
+            }
+            (cells[0].to_string(), frame)
+        })
+        .collect()
+}
+
+#[test]
+fn plank_verdicts_agree_with_the_labels() {
+    let exercise = load_exercise(&fixture("exercises/plank.toml"), &BTreeMap::new()).unwrap();
+    let mut rows = plank_rows("test.csv");
+    rows.extend(plank_rows("kaggle.csv"));
+    let mut agree = 0;
+    let mut confusion: BTreeMap<(String, char), usize> = BTreeMap::new();
+    for (label, frame) in &rows {
+        // Each row is a separate pose: a fresh engine judges it alone.
+        let mut engine = Engine::new(exercise.clone());
+        let (feedback, _) = engine.update(0.0, Some(frame));
+        let reading = &feedback.readings[0];
+        let value = reading.value.expect("hip line measured");
+        let verdict = match feedback.form_score {
+            Some(score) if score >= 50.0 => 'C',
+            _ if value > 0.0 => 'H',
+            _ => 'L',
+        };
+        *confusion.entry((label.clone(), verdict)).or_default() += 1;
+        if label.starts_with(verdict) {
+            agree += 1;
+        }
+    }
+    let agreement = f64::from(agree) / rows.len() as f64;
+    eprintln!(
+        "plank: {agree} of {} labelled poses agree ({:.1}%); (label, verdict) counts: {confusion:?}",
+        rows.len(),
+        agreement * 100.0
+    );
+    assert_eq!(rows.len(), 881);
+    assert!(agreement >= MIN_PLANK_AGREEMENT, "agreement {agreement:.3}");
+}
+
+/// KERAAL BlazePose files: {"positions": {"FRAME": {"Left_knee": [x, y, z]}}}.
+fn keraal_frames(file: &str) -> Vec<(f64, PoseFrame)> {
+    // Assumed: 640 x 480 at 30 frames a second (the files give neither).
+    const WIDTH_PX: f64 = 640.0;
+    const HEIGHT_PX: f64 = 480.0;
+    const FRAME_MS: f64 = 1000.0 / 30.0;
+    let text = std::fs::read_to_string(fixture(&format!("keypoints/keraal/{file}"))).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut frames: Vec<(f64, PoseFrame)> = json["positions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(key, landmarks)| {
+            let index: f64 = key.parse().unwrap();
+            let mut frame = PoseFrame {
+                points: [Point::default(); NUM_LANDMARKS],
+                visibility: [0.0; NUM_LANDMARKS],
+            };
+            for (name, xyz) in landmarks.as_object().unwrap() {
+                let landmark = Landmark::from_name(&name.to_lowercase())
+                    .unwrap_or_else(|| panic!("unknown {name}"));
+                let x = xyz[0].as_f64().unwrap();
+                let y = xyz[1].as_f64().unwrap();
+                frame.points[landmark.index()] = Point::new(x * WIDTH_PX, y * HEIGHT_PX);
+                // The files carry no visibility: every landmark was found.
+                frame.visibility[landmark.index()] = 1.0;
+            }
+            ((index - 1.0) * FRAME_MS, frame)
+        })
+        .collect();
+    frames.sort_by(|a, b| a.0.total_cmp(&b.0));
+    frames
+}
+
+#[test]
+fn keraal_rehabilitation_recordings_run_through_every_exercise() {
+    let catalog = Catalog::load(
+        &[Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises")],
+        &BTreeMap::new(),
+    );
+    for file in [
+        "G3-BP-CTK-P1T1-Unknown-C-0.json",
+        "G3-BP-ELK-P1T1-Unknown-C-0.json",
+        "G3-BP-RTK-P1T1-Unknown-C-0.json",
+    ] {
+        let frames = keraal_frames(file);
+        assert!(frames.len() > 100, "{file}: {} frames", frames.len());
+        for exercise in &catalog.exercises {
+            let mut engine = Engine::new(exercise.clone());
+            let mut tracked = 0;
+            for (t_ms, frame) in &frames {
+                let (feedback, _) = engine.update(*t_ms, Some(frame));
+                tracked += usize::from(feedback.tracking);
+                assert!(
+                    feedback
+                        .readings
+                        .iter()
+                        .all(|r| r.value.is_none_or(f64::is_finite))
+                );
+            }
+            // A standing person, seen whole, is measurable throughout.
+            assert_eq!(
+                tracked,
+                frames.len(),
+                "{file} {}: tracked {tracked} of {}",
+                exercise.id,
+                frames.len()
+            );
+        }
+    }
+}
