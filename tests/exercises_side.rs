@@ -715,3 +715,121 @@ fn shoulder_rolls_wrong_way_and_too_fast_are_told() {
     assert_eq!(out.reps(), 0);
     assert!(out.said("slower"), "{:?}", out.cues());
 }
+
+// ---- across exercises
+
+#[test]
+fn a_person_out_of_the_start_position_is_told_how_to_start() {
+    let ex = exercise("back-extension");
+    let out = run(
+        &ex,
+        &Motion::start(SidePose::standing()).hold(5.0),
+        &clean(),
+    );
+    assert_eq!(out.reps(), 0);
+    assert_eq!(
+        out.stopped(),
+        None,
+        "no safety stop before the exercise starts"
+    );
+    assert!(out.said("lie on your stomach"), "{:?}", out.cues());
+}
+
+#[test]
+fn facing_the_camera_in_a_side_view_exercise_is_told_to_turn() {
+    let ex = exercise("wall-slide");
+    let facing = Motion::start(FrontPose::standing()).hold(4.0);
+    let out = run(&ex, &facing, &clean());
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("turn side-on"), "{:?}", out.cues());
+    assert!(out.feedback.iter().all(|f| !f.tracking));
+    let ex = exercise("neck-stretch");
+    let out = run(
+        &ex,
+        &Motion::start(SidePose::standing()).hold(4.0),
+        &clean(),
+    );
+    assert!(out.said("face the camera"), "{:?}", out.cues());
+}
+
+#[test]
+fn jitter_does_not_make_cues_flicker() {
+    let ex = exercise("wall-slide");
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 5, 1.5, 5.6, 1.0);
+    let out = run(&ex, &motion, &jittery());
+    // Per repetition: hold started, hold done, counted; the last one also
+    // says the exercise is complete (merged with the count).
+    assert!(
+        out.cues().len() <= 15,
+        "{} cues: {:?}",
+        out.cues().len(),
+        out.cues()
+    );
+}
+
+#[test]
+fn nothing_counts_for_any_side_view_exercise_with_hips_and_shoulders_hidden() {
+    let hide = hidden(&[
+        Landmark::LeftHip,
+        Landmark::RightHip,
+        Landmark::LeftShoulder,
+        Landmark::RightShoulder,
+    ]);
+    let performances: Vec<(&str, Motion<SidePose>)> = vec![
+        (
+            "wall-slide",
+            Motion::start(SidePose::standing())
+                .hold(1.0)
+                .reps(wall_down(), 2, 1.5, 5.6, 1.0),
+        ),
+        ("back-extension", press_up_reps(2, pressed_up(), 5.6)),
+        (
+            "ball-bridge",
+            Motion::start(bridge_rest())
+                .hold(1.0)
+                .reps(bridge_up(-110.0), 2, 1.5, 5.6, 1.0),
+        ),
+        ("hamstring-stretch", hamstring_side(S::R, 2, 10.6, 0.0)),
+        (
+            "prone-leg-raise",
+            alternating(SidePose::prone(), &[S::L, S::R], -20.0, 8.6, 0.0),
+        ),
+        (
+            "supine-leg-raise",
+            alternating(SidePose::supine(), &[S::L, S::R], -40.0, 10.6, 0.0),
+        ),
+        (
+            "standing-back-bend",
+            Motion::start(hands_on_back(0.0))
+                .hold(1.0)
+                .reps(hands_on_back(20.0), 2, 1.5, 5.6, 1.0),
+        ),
+        (
+            "doorway-stretch",
+            Motion::start(in_doorway(0.0))
+                .hold(1.0)
+                .reps(in_doorway(15.0), 2, 2.0, 16.0, 2.0),
+        ),
+        (
+            "inversion",
+            Motion::start(inverted(0.0))
+                .hold(1.0)
+                .to(inverted(60.0), 5.0)
+                .hold(61.0)
+                .to(inverted(0.0), 5.0),
+        ),
+        ("shoulder-rolls", rolls(5, 0, 2.0)),
+    ];
+    for (id, motion) in performances {
+        let ex = exercise(id);
+        assert!(
+            run(&ex, &motion, &clean()).reps() > 0,
+            "{id}: the visible performance counts"
+        );
+        let out = run(&ex, &motion, &hide);
+        assert_eq!(out.reps(), 0, "{id}");
+        assert!(out.holds().is_empty(), "{id}");
+    }
+}

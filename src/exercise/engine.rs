@@ -42,13 +42,21 @@ const CIRCLE_START_TURNS: f64 = 0.05;
 const WRONG_WAY_TURNS: f64 = 0.6;
 /// The form score at which form is still acceptable (edge of tolerance).
 const ACCEPTABLE_FORM_SCORE: f64 = 50.0;
+/// Out of every phase this long before starting, the person is told the
+/// start position (the exercise's first instruction).
+const START_HINT_MS: f64 = 3000.0;
+const START_HINT_COOLDOWN_S: f64 = 10.0;
 /// Cue priorities (0-100) of the engine's own messages; files use 1-9.
+const PRIORITY_START_HINT: u8 = 4;
 const PRIORITY_STOP: u8 = 100;
 const PRIORITY_NOT_VISIBLE: u8 = 90;
 const PRIORITY_EVENT: u8 = 6;
 /// Shoulders wider than this fraction of the torso mean the person faces
-/// the camera (for "turn side-on").
+/// the camera: a side-view exercise cannot be judged ("turn side-on").
 const FACING_CAMERA_SHOULDER_RATIO: f64 = 0.45;
+/// Shoulders narrower than this fraction of the torso mean the person is
+/// side-on: a front-view exercise cannot be judged ("face the camera").
+const SIDE_ON_SHOULDER_RATIO: f64 = 0.3;
 
 /// One frame's landmarks in pixels, with their visibility.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,6 +226,7 @@ pub struct Engine {
     cue_condition_since: Vec<Option<f64>>,
     form_condition_since: Vec<Option<f64>>,
     cue_cleared_ms: std::collections::HashMap<String, f64>,
+    out_of_position_since: Option<f64>,
     safety_since: Vec<Option<f64>>,
     /// Messages about events of this frame, in the order they happened.
     pending_event_cues: Vec<(String, String)>,
@@ -276,6 +285,7 @@ impl Engine {
             cue_condition_since: vec![None; n_cues],
             form_condition_since: vec![None; n_form],
             cue_cleared_ms: Default::default(),
+            out_of_position_since: None,
             safety_since: vec![None; n_safety],
             pending_event_cues: Vec::new(),
             stopped: None,
@@ -325,7 +335,7 @@ impl Engine {
             Some(frame) => {
                 self.update_sides(frame);
                 self.measure(frame, dt_s);
-                self.required_seen()
+                self.required_seen() && self.orientation_ok(frame)
             }
             None => {
                 self.values.iter_mut().for_each(|v| *v = None);
@@ -349,7 +359,11 @@ impl Engine {
             if let Counting::Circles { .. } = self.exercise.reps.counting {
                 self.update_circles(t_ms, &mut events);
             }
-            self.check_safety(t_ms, &mut events);
+            // Limits apply once the exercise is under way: before the start
+            // position is reached, the person is only getting into it.
+            if self.started() {
+                self.check_safety(t_ms, &mut events);
+            }
         }
         if self.stopped.is_none() {
             self.update_cue(t_ms, visible, frame, &mut events);
@@ -419,8 +433,14 @@ impl Engine {
         }
     }
 
+    /// Whether a check or cue limited to `during` (empty: the whole
+    /// exercise, once started) applies now.
     fn applies(&self, during: &[usize]) -> bool {
-        during.is_empty() || self.phase.is_some_and(|p| during.contains(&p))
+        if during.is_empty() {
+            self.started()
+        } else {
+            self.phase.is_some_and(|p| during.contains(&p))
+        }
     }
 
     fn update_sides(&mut self, frame: &PoseFrame) {
@@ -576,6 +596,14 @@ impl Engine {
                 // Clockwise on screen is forward for a person facing right.
                 Some(if self.facing_right { turns } else { -turns })
             }
+        }
+    }
+
+    /// Whether the start position has been reached.
+    fn started(&self) -> bool {
+        match self.exercise.reps.counting {
+            Counting::Sequence(_) => self.progress > 0 || self.reps_in_set > 0 || self.set > 1,
+            Counting::Circles { .. } => true,
         }
     }
 
@@ -1081,10 +1109,12 @@ impl Engine {
         // Candidates whose condition holds now: (priority, id, text, cooldown).
         let mut candidates: Vec<(u8, String, String, f64)> = Vec::new();
         if !visible {
-            let text = match (self.exercise.view, frame) {
-                (View::Side, Some(frame)) if self.facing_camera(frame) => {
+            let ratio = frame.and_then(|f| self.shoulder_ratio(f));
+            let text = match (self.exercise.view, ratio) {
+                (View::Side, Some(r)) if r > FACING_CAMERA_SHOULDER_RATIO => {
                     "Turn side-on to the camera"
                 }
+                (View::Front, Some(r)) if r < SIDE_ON_SHOULDER_RATIO => "Face the camera",
                 _ => "Step into the frame: I can't see all of you",
             };
             candidates.push((PRIORITY_NOT_VISIBLE, "not-visible".into(), text.into(), 0.0));
@@ -1110,6 +1140,24 @@ impl Engine {
                 if let Some(text) = message.filter(|_| t_ms - since >= CUE_MIN_CONDITION_MS) {
                     candidates.push((f.priority, format!("form-{i}"), text, 0.0));
                 }
+            }
+            if !self.started() && self.phase.is_none() {
+                let since = *self.out_of_position_since.get_or_insert(t_ms);
+                if let Some(first) = self
+                    .exercise
+                    .instructions
+                    .first()
+                    .filter(|_| t_ms - since >= START_HINT_MS)
+                {
+                    candidates.push((
+                        PRIORITY_START_HINT,
+                        "start".into(),
+                        first.clone(),
+                        START_HINT_COOLDOWN_S,
+                    ));
+                }
+            } else {
+                self.out_of_position_since = None;
             }
             for i in 0..self.exercise.cues.len() {
                 let q = &self.exercise.cues[i];
@@ -1181,14 +1229,20 @@ impl Engine {
         }
     }
 
-    fn facing_camera(&self, frame: &PoseFrame) -> bool {
-        match (
-            frame.seen(Landmark::LeftShoulder),
-            frame.seen(Landmark::RightShoulder),
-            self.torso_px(frame),
-        ) {
-            (Some(l), Some(r), Some(torso)) => l.distance(r) / torso > FACING_CAMERA_SHOULDER_RATIO,
-            _ => false,
+    /// Shoulder width over torso length: large facing the camera, small
+    /// side-on.
+    fn shoulder_ratio(&self, frame: &PoseFrame) -> Option<f64> {
+        let l = frame.seen(Landmark::LeftShoulder)?;
+        let r = frame.seen(Landmark::RightShoulder)?;
+        Some(l.distance(r) / self.torso_px(frame)?)
+    }
+
+    /// Whether the camera sees the person the way the exercise needs.
+    fn orientation_ok(&self, frame: &PoseFrame) -> bool {
+        match (self.exercise.view, self.shoulder_ratio(frame)) {
+            (View::Side, Some(ratio)) => ratio <= FACING_CAMERA_SHOULDER_RATIO,
+            (View::Front, Some(ratio)) => ratio >= SIDE_ON_SHOULDER_RATIO,
+            _ => true,
         }
     }
 }
