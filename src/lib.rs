@@ -8,6 +8,7 @@
 pub mod app;
 pub mod exercise;
 pub mod geometry;
+pub mod install;
 pub mod pose;
 pub mod runtime;
 pub mod source;

@@ -192,7 +192,12 @@ fn the_annotated_example_in_the_readme_is_the_shipped_wall_slide() {
     let readme = std::fs::read_to_string(shipped().join("README.md")).unwrap();
     let start = readme.find("```toml\n").unwrap() + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
-    let documented = exercise_from_str(Path::new("README.md"), &readme[start..end], &BTreeMap::new()).unwrap();
+    let documented = exercise_from_str(
+        Path::new("README.md"),
+        &readme[start..end],
+        &BTreeMap::new(),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(shipped().join("wall-slide.toml")).unwrap();
     let real = exercise_from_str(Path::new("README.md"), &text, &BTreeMap::new()).unwrap();
     assert_eq!(documented, real);

@@ -16,17 +16,7 @@ const ROUTINES_SUBDIR: &str = "routines";
 /// `POSECOACH_EXERCISES`, else `exercises/` beside the executable, else the
 /// checkout's `exercises/`.
 pub fn default_exercises_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os(EXERCISES_DIR_ENV) {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|d| d.join("exercises")))
-        .filter(|d| d.is_dir())
-    {
-        return dir;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises")
+    crate::install::data_dir(EXERCISES_DIR_ENV, "exercises", Path::is_dir)
 }
 
 /// Everything found, and every file that could not be loaded.

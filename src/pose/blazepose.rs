@@ -1,7 +1,7 @@
 //! The BlazePose estimator: detector, crop, landmark model and tracking,
 //! wired as MediaPipe's pose_landmark_cpu graph wires them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
@@ -167,17 +167,9 @@ impl BlazePoseConfig {
 /// `POSECOACH_MODELS`, else `models/` beside the executable, else the
 /// checkout's `models/`.
 pub fn default_models_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os(MODELS_DIR_ENV) {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|d| d.join("models")))
-        .filter(|d| d.join(DETECTOR_FILE).is_file())
-    {
-        return dir;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+    crate::install::data_dir(MODELS_DIR_ENV, "models", |d| {
+        d.join(DETECTOR_FILE).is_file()
+    })
 }
 
 /// Time spent in each part of the last [`PoseEstimator::estimate`] call.
