@@ -116,6 +116,25 @@ fn wall_slide_leaning_forward_breaks_the_hold() {
 }
 
 #[test]
+fn wall_slide_leaving_the_frame_mid_hold_does_not_count() {
+    let ex = exercise("wall-slide");
+    // One repetition; the person is out of view from 4 s to 7 s of it, in
+    // the middle of the hold.
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 1, 1.5, 8.0, 1.0);
+    let away = Conditions {
+        jitter_deg: 3.0,
+        absent_s: Some((4.0, 7.0)),
+        ..Conditions::default()
+    };
+    let out = run(&ex, &motion, &away);
+    assert_eq!(out.reps(), 0);
+    assert!(out.said("step into the frame"), "{:?}", out.cues());
+    assert!(out.said("hold longer"), "{:?}", out.cues());
+}
+
+#[test]
 fn wall_slide_with_knees_hidden_counts_nothing() {
     let ex = exercise("wall-slide");
     let motion = Motion::start(SidePose::standing())
@@ -698,7 +717,7 @@ fn shoulder_rolls_count_forward_then_backward_sets() {
     // A real model's jitter moves the shoulder a few pixels.
     let mild = Conditions {
         jitter_deg: 1.0,
-        hidden: Vec::new(),
+        ..Conditions::default()
     };
     let out = run(&ex, &rolls(20, 20, 2.0), &mild);
     assert_eq!(out.reps(), 40, "{:?}", out.cues());

@@ -559,6 +559,8 @@ pub struct Conditions {
     pub jitter_deg: f64,
     /// Landmarks reported with low visibility throughout.
     pub hidden: Vec<Landmark>,
+    /// Seconds (from, to) during which nobody is in view.
+    pub absent_s: Option<(f64, f64)>,
 }
 
 pub fn run<B: Body>(exercise: &Exercise, motion: &Motion<B>, conditions: &Conditions) -> Outcome {
@@ -577,7 +579,10 @@ pub fn run<B: Body>(exercise: &Exercise, motion: &Motion<B>, conditions: &Condit
             frame.visibility[l.index()] = 0.1;
         }
         let t_ms = i as f64 * 1000.0 / FPS;
-        let (fb, ev) = engine.update(t_ms, Some(&frame));
+        let absent = conditions
+            .absent_s
+            .is_some_and(|(from, to)| t_ms >= from * 1000.0 && t_ms < to * 1000.0);
+        let (fb, ev) = engine.update(t_ms, if absent { None } else { Some(&frame) });
         events.extend(ev);
         feedback.push(fb);
     }
@@ -593,13 +598,13 @@ pub fn clean() -> Conditions {
 pub fn jittery() -> Conditions {
     Conditions {
         jitter_deg: 3.0,
-        hidden: Vec::new(),
+        ..Conditions::default()
     }
 }
 
 pub fn hidden(landmarks: &[Landmark]) -> Conditions {
     Conditions {
-        jitter_deg: 0.0,
         hidden: landmarks.to_vec(),
+        ..Conditions::default()
     }
 }
