@@ -6,7 +6,7 @@ CARGO ?= cargo
 .PHONY: run test setup setup-test bench lint
 
 run: setup
-	$(CARGO) run --release --quiet -- pose fixtures/photos/messi5.jpg
+	$(CARGO) run --release --quiet -- replay fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend
 
 test: setup-test
 	$(CARGO) test --release

@@ -11,4 +11,5 @@ pub mod geometry;
 pub mod install;
 pub mod pose;
 pub mod runtime;
+pub mod session;
 pub mod source;

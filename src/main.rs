@@ -40,6 +40,36 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         threads: usize,
     },
+    /// Coach a recorded video or folder of frames through the whole pipeline,
+    /// without a window: events as they happen, then a summary.
+    #[command(
+        after_help = "Examples:\n  posecoach replay fixtures/videos/sports2d/demo.mp4 --exercise wall-slide\n  posecoach replay clip.mp4 --routine prevention --json\n  posecoach replay clip.mp4 --exercise inversion --param target_angle_deg=45"
+    )]
+    Replay {
+        /// A video file or a folder of frames (in name order).
+        source: PathBuf,
+        /// The exercise to coach (see `posecoach exercises`).
+        #[arg(long, conflicts_with = "routine", required_unless_present = "routine")]
+        exercise: Option<String>,
+        /// A routine: its exercises one after another.
+        #[arg(long)]
+        routine: Option<String>,
+        /// Landmark model: lite, full, heavy, or a path to an .onnx file.
+        #[arg(long, default_value = "lite")]
+        model: ModelVariant,
+        /// Print one JSON summary object instead of events and a table.
+        #[arg(long)]
+        json: bool,
+        /// Also load exercises from this folder.
+        #[arg(long, value_name = "DIR")]
+        exercises: Option<PathBuf>,
+        /// Set an exercise parameter, e.g. target_angle_deg=45 (repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = app::replay::parse_param)]
+        params: Vec<(String, f64)>,
+        /// ONNX Runtime intra-op threads per model.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
     /// Measure milliseconds per frame of each pipeline stage, per model.
     Bench {
         /// The clip to run on: a video file or a folder of frames.
@@ -111,6 +141,26 @@ fn main() -> ExitCode {
             json,
             intra_threads: threads,
         }),
+        Command::Replay {
+            source,
+            exercise,
+            routine,
+            model,
+            json,
+            exercises,
+            params,
+            threads,
+        } => app::replay::run(&app::replay::ReplayArgs {
+            source,
+            exercise,
+            routine,
+            variant: model,
+            json,
+            user_exercises: exercises,
+            params: params.into_iter().collect(),
+            intra_threads: threads,
+        })
+        .map(|()| true),
         Command::Bench {
             source,
             models,

@@ -52,6 +52,8 @@ fn help_lists_every_subcommand_with_a_description() {
     assert!(out.status.success());
     let help = text(&out.stdout);
     for (command, words) in [
+        ("replay", "Coach a recorded video"),
+        ("exercises", "exercises and routines"),
         ("pose", "landmarks"),
         ("bench", "milliseconds"),
         ("cameras", "cameras"),
@@ -307,4 +309,38 @@ fn a_user_folder_adds_exercises() {
             .any(|e| e["id"] == "deep-wall-slide")
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn replay_coaches_a_real_clip_and_prints_the_summary_layout() {
+    let out = posecoach()
+        .args(["replay", "--exercise", "standing-back-bend", "--json"])
+        .arg(root().join("fixtures/videos/pose2sim/cam01.mp4"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let exercise = &summary["exercises"][0];
+    assert_eq!(exercise["id"], "standing-back-bend");
+    for key in ["reps", "holds", "cues", "stops"] {
+        assert!(exercise[key].is_array(), "{key} in {exercise}");
+    }
+    assert!(exercise["sets_completed"].is_u64());
+    // The man balancing on one leg is not doing a back bend: nothing counts,
+    // and the coach says something.
+    assert_eq!(exercise["reps"].as_array().unwrap().len(), 0);
+    assert!(
+        !exercise["cues"].as_array().unwrap().is_empty(),
+        "{exercise}"
+    );
+}
+
+#[test]
+fn replay_names_an_unknown_exercise() {
+    let out = posecoach()
+        .args(["replay", "--exercise", "cartwheel"])
+        .arg(root().join("fixtures/videos/pose2sim/cam01.mp4"))
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "no exercise 'cartwheel'");
 }

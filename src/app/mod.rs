@@ -6,3 +6,4 @@ pub mod bench;
 pub mod cameras;
 pub mod exercises;
 pub mod pose;
+pub mod replay;

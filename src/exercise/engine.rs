@@ -371,7 +371,8 @@ impl Engine {
         (self.feedback(t_ms), events)
     }
 
-    fn feedback(&self, t_ms: f64) -> Feedback {
+    /// What to show at `t_ms` without taking a new frame.
+    pub fn feedback(&self, t_ms: f64) -> Feedback {
         let ex = &self.exercise;
         let per_set = match &ex.reps.counting {
             Counting::Circles {

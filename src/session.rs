@@ -1,0 +1,280 @@
+//! A coaching session: one exercise or a routine of several, run over a
+//! stream of poses, and the summary of what happened.
+//!
+//! Pure like the engine: time comes in with every frame. Between the
+//! exercises of a routine there is a "get ready" pause with the next
+//! exercise's first instruction.
+
+use serde::Serialize;
+
+use crate::exercise::engine::{Engine, Event, Feedback, PoseFrame};
+use crate::exercise::model::{Exercise, Side};
+
+/// What the session shows now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionFeedback {
+    /// The exercise being done (or coming up, during "get ready").
+    pub exercise_id: String,
+    pub exercise_name: String,
+    /// Position in the routine, from 1, and the routine's length.
+    pub exercise_number: usize,
+    pub exercise_count: usize,
+    /// Seconds left of the "get ready" pause, while in it.
+    pub get_ready_s: Option<f64>,
+    pub feedback: Feedback,
+}
+
+/// Something that happened, tagged with the exercise it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionEvent {
+    pub exercise_id: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// A repetition in the summary (times in seconds from the session start).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepSummary {
+    pub t_start_s: f64,
+    pub t_end_s: f64,
+    pub side: Option<Side>,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HoldSummary {
+    pub t_start_s: f64,
+    pub duration_s: f64,
+    pub in_form_s: f64,
+    pub side: Option<Side>,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CueSummary {
+    pub t_s: f64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StopSummary {
+    pub t_s: f64,
+    pub reason: String,
+}
+
+/// One exercise's part of the summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExerciseSummary {
+    pub id: String,
+    pub reps: Vec<RepSummary>,
+    pub holds: Vec<HoldSummary>,
+    pub sets_completed: u32,
+    pub cues: Vec<CueSummary>,
+    pub stops: Vec<StopSummary>,
+}
+
+/// The whole session's summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SessionSummary {
+    pub exercises: Vec<ExerciseSummary>,
+}
+
+fn seconds(t_ms: f64) -> f64 {
+    // Summaries are read by people: milliseconds are enough.
+    (t_ms / 1000.0 * 1000.0).round() / 1000.0
+}
+
+fn rounded(score: f64) -> f64 {
+    (score * 10.0).round() / 10.0
+}
+
+impl ExerciseSummary {
+    fn new(id: &str) -> ExerciseSummary {
+        ExerciseSummary {
+            id: id.to_string(),
+            reps: Vec::new(),
+            holds: Vec::new(),
+            sets_completed: 0,
+            cues: Vec::new(),
+            stops: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, event: &Event) {
+        match event {
+            Event::RepCompleted {
+                t_ms,
+                t_start_ms,
+                side,
+                score,
+            } => self.reps.push(RepSummary {
+                t_start_s: seconds(*t_start_ms),
+                t_end_s: seconds(*t_ms),
+                side: *side,
+                score: rounded(*score),
+            }),
+            Event::HoldCompleted {
+                t_start_ms,
+                duration_s,
+                in_form_s,
+                side,
+                score,
+                ..
+            } => self.holds.push(HoldSummary {
+                t_start_s: seconds(*t_start_ms),
+                duration_s: seconds(duration_s * 1000.0),
+                in_form_s: seconds(in_form_s * 1000.0),
+                side: *side,
+                score: rounded(*score),
+            }),
+            Event::SetCompleted { .. } => self.sets_completed += 1,
+            Event::Cue { t_ms, text, .. } => self.cues.push(CueSummary {
+                t_s: seconds(*t_ms),
+                text: text.clone(),
+            }),
+            Event::Stopped { t_ms, reason } => self.stops.push(StopSummary {
+                t_s: seconds(*t_ms),
+                reason: reason.clone(),
+            }),
+            Event::ExerciseCompleted { .. } => {}
+        }
+    }
+}
+
+/// Runs exercises one after another.
+#[derive(Debug, Clone)]
+pub struct Session {
+    exercises: Vec<Exercise>,
+    current: usize,
+    engine: Engine,
+    get_ready_ms: f64,
+    /// While set, the "get ready" pause before the current exercise ends
+    /// at this time.
+    get_ready_until_ms: Option<f64>,
+    summary: SessionSummary,
+    finished: bool,
+}
+
+impl Session {
+    /// A session over `exercises` (at least one), with `get_ready_s` of
+    /// pause before each exercise after the first.
+    pub fn new(exercises: Vec<Exercise>, get_ready_s: f64) -> Option<Session> {
+        let first = exercises.first()?.clone();
+        Some(Session {
+            summary: SessionSummary {
+                exercises: vec![ExerciseSummary::new(&first.id)],
+            },
+            engine: Engine::new(first),
+            exercises,
+            current: 0,
+            get_ready_ms: get_ready_s * 1000.0,
+            get_ready_until_ms: None,
+            finished: false,
+        })
+    }
+
+    pub fn summary(&self) -> &SessionSummary {
+        &self.summary
+    }
+
+    /// Every exercise is done or stopped.
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    fn record(&mut self, events: Vec<Event>, out: &mut Vec<SessionEvent>) {
+        let id = self.engine.exercise().id.clone();
+        for event in events {
+            if let Some(summary) = self.summary.exercises.last_mut() {
+                summary.record(&event);
+            }
+            out.push(SessionEvent {
+                exercise_id: id.clone(),
+                event,
+            });
+        }
+    }
+
+    /// Moves on to the next exercise, with a "get ready" pause.
+    fn advance(&mut self, t_ms: f64) {
+        if self.current + 1 >= self.exercises.len() {
+            self.finished = true;
+            return;
+        }
+        self.current += 1;
+        let next = self.exercises[self.current].clone();
+        self.summary.exercises.push(ExerciseSummary::new(&next.id));
+        self.engine = Engine::new(next);
+        self.get_ready_until_ms = Some(t_ms + self.get_ready_ms);
+    }
+
+    /// Skips to the next exercise of a routine (the person asked).
+    pub fn next_exercise(&mut self, t_ms: f64) {
+        self.advance(t_ms);
+    }
+
+    /// Stops the current exercise at once for `reason` (pain, or quit); the
+    /// session ends.
+    pub fn stop(&mut self, t_ms: f64, reason: &str) -> Vec<SessionEvent> {
+        let mut out = Vec::new();
+        let events = self.engine.stop(t_ms, reason);
+        self.record(events, &mut out);
+        self.finished = true;
+        out
+    }
+
+    /// Takes the frame seen at `t_ms` (None: nobody in view).
+    pub fn update(
+        &mut self,
+        t_ms: f64,
+        frame: Option<&PoseFrame>,
+    ) -> (SessionFeedback, Vec<SessionEvent>) {
+        let mut out = Vec::new();
+        let get_ready_s = match self.get_ready_until_ms {
+            Some(until) if t_ms < until => Some((until - t_ms) / 1000.0),
+            _ => {
+                self.get_ready_until_ms = None;
+                None
+            }
+        };
+        let feedback = if get_ready_s.is_some() || self.finished {
+            // The engine waits: a pause is not part of the exercise.
+            let mut feedback = self.engine.feedback(t_ms);
+            feedback.cue = self
+                .engine
+                .exercise()
+                .instructions
+                .first()
+                .filter(|_| !self.finished)
+                .map(|first| format!("Get ready: {first}"))
+                .or(feedback.cue);
+            feedback
+        } else {
+            let (feedback, events) = self.engine.update(t_ms, frame);
+            let ended = feedback.done || feedback.stopped.is_some();
+            let stopped = feedback.stopped.is_some();
+            self.record(events, &mut out);
+            if ended {
+                if stopped {
+                    // The guide: stop rather than push through.
+                    self.finished = true;
+                } else {
+                    self.advance(t_ms);
+                }
+            }
+            feedback
+        };
+        let exercise = self.engine.exercise();
+        (
+            SessionFeedback {
+                exercise_id: exercise.id.clone(),
+                exercise_name: exercise.name.clone(),
+                exercise_number: self.current + 1,
+                exercise_count: self.exercises.len(),
+                get_ready_s,
+                feedback,
+            },
+            out,
+        )
+    }
+}
