@@ -10,6 +10,7 @@ pub mod exercise;
 pub mod geometry;
 pub mod install;
 pub mod pose;
+pub mod recording;
 pub mod runtime;
 pub mod session;
 pub mod source;

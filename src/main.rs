@@ -46,10 +46,12 @@ enum Command {
         after_help = "Examples:\n  posecoach replay fixtures/videos/sports2d/demo.mp4 --exercise wall-slide\n  posecoach replay clip.mp4 --routine prevention --json\n  posecoach replay clip.mp4 --exercise inversion --param target_angle_deg=45"
     )]
     Replay {
-        /// A video file or a folder of frames (in name order).
+        /// A recorded session (only the exercise engine runs), a video file
+        /// or a folder of frames (in name order).
         source: PathBuf,
-        /// The exercise to coach (see `posecoach exercises`).
-        #[arg(long, conflicts_with = "routine", required_unless_present = "routine")]
+        /// The exercise to coach (see `posecoach exercises`); a recorded
+        /// session's own exercises by default.
+        #[arg(long, conflicts_with = "routine")]
         exercise: Option<String>,
         /// A routine: its exercises one after another.
         #[arg(long)]
@@ -69,6 +71,10 @@ enum Command {
         /// ONNX Runtime intra-op threads per model.
         #[arg(long, default_value_t = 1)]
         threads: usize,
+        /// Record the session (poses with timestamps, exercises, events) to
+        /// this file as it goes; readable by you only.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
     },
     /// Measure milliseconds per frame of each pipeline stage, per model.
     Bench {
@@ -150,6 +156,7 @@ fn main() -> ExitCode {
             exercises,
             params,
             threads,
+            record,
         } => app::replay::run(&app::replay::ReplayArgs {
             source,
             exercise,
@@ -159,6 +166,7 @@ fn main() -> ExitCode {
             user_exercises: exercises,
             params: params.into_iter().collect(),
             intra_threads: threads,
+            record,
         })
         .map(|()| true),
         Command::Bench {

@@ -278,3 +278,73 @@ impl Session {
         )
     }
 }
+
+/// The summary as text a person reads (and golden files hold): counts per
+/// exercise, then every repetition, hold, cue and stop with its time.
+pub fn summary_text(summary: &SessionSummary) -> String {
+    use std::fmt::Write;
+    let side = |s: &Option<Side>| s.map(|s| format!(" {}", s.name())).unwrap_or_default();
+    let mut out = String::new();
+    for e in &summary.exercises {
+        let in_form = e.holds.iter().fold(0.0, |total, h| total + h.in_form_s);
+        let _ = writeln!(
+            out,
+            "{}: {} repetitions, {} holds ({in_form:.1} s in good form), {} sets completed, {} cues, {} stops",
+            e.id,
+            e.reps.len(),
+            e.holds.len(),
+            e.sets_completed,
+            e.cues.len(),
+            e.stops.len()
+        );
+        for r in &e.reps {
+            let _ = writeln!(
+                out,
+                "  rep   {:7.2} s to {:7.2} s{} form {:.0}",
+                r.t_start_s,
+                r.t_end_s,
+                side(&r.side),
+                r.score
+            );
+        }
+        for h in &e.holds {
+            let _ = writeln!(
+                out,
+                "  hold  {:7.2} s for {:.1} s ({:.1} s in form){} form {:.0}",
+                h.t_start_s,
+                h.duration_s,
+                h.in_form_s,
+                side(&h.side),
+                h.score
+            );
+        }
+        for c in &e.cues {
+            let _ = writeln!(out, "  cue   {:7.2} s \"{}\"", c.t_s, c.text);
+        }
+        for s in &e.stops {
+            let _ = writeln!(out, "  stop  {:7.2} s {}", s.t_s, s.reason);
+        }
+    }
+    out
+}
+
+/// Runs a recording's frames through `session` (only the engine: the poses
+/// are recorded); `each` sees every frame record and the events it caused.
+pub fn run_recording<E>(
+    session: &mut Session,
+    recording: &crate::recording::Recording,
+    mut each: impl FnMut(&crate::recording::FrameRecord, &[SessionEvent]) -> Result<(), E>,
+) -> Result<(), E> {
+    let (w, h) = (recording.header.width, recording.header.height);
+    for frame in &recording.frames {
+        let pose_frame = frame
+            .landmarks()
+            .map(|l| PoseFrame::from_landmarks(&l, w, h));
+        let (_, events) = session.update(frame.t_ms, pose_frame.as_ref());
+        each(frame, &events)?;
+        if session.finished() {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,34 +1,13 @@
 //! Front-view exercises performed by the kinematic body model.
 
+// Tests fail by panicking with the value; helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
+use common::performances::*;
 use common::*;
 use posecoach::pose::Landmark;
-
-fn neck(chin_up_px: f64, nose_left_px: f64) -> FrontPose {
-    FrontPose {
-        nose_up: chin_up_px,
-        nose_left: nose_left_px,
-        ..FrontPose::standing()
-    }
-}
-
-/// Chin down, then left, across to the right, and back up: `s` seconds a stage.
-fn neck_sequence(times: usize, s: f64, chin_down_px: f64) -> Motion<FrontPose> {
-    let mut m = Motion::start(neck(110.0, 0.0)).hold(1.0);
-    for _ in 0..times {
-        m = m
-            .to(neck(chin_down_px, 0.0), s)
-            .hold(0.5)
-            .to(neck(chin_down_px + 5.0, 30.0), s)
-            .hold(0.5)
-            .to(neck(chin_down_px + 5.0, -30.0), s)
-            .hold(0.5)
-            .to(neck(110.0, 0.0), s)
-            .hold(1.0);
-    }
-    m
-}
 
 #[test]
 fn neck_stretch_counts_full_slow_sequences() {
@@ -64,14 +43,6 @@ fn neck_stretch_skipping_the_left_turn_does_not_count() {
     let out = run(&ex, &m, &clean());
     assert_eq!(out.reps(), 0);
     assert!(out.said("stages in order"), "{:?}", out.cues());
-}
-
-fn arms_out(lift_deg: f64, spread_deg: f64) -> FrontPose {
-    FrontPose {
-        upper_arm: [spread_deg + lift_deg, spread_deg + lift_deg],
-        forearm: [spread_deg + lift_deg * 1.3, spread_deg + lift_deg * 1.3],
-        ..FrontPose::standing()
-    }
 }
 
 #[test]

@@ -1,18 +1,14 @@
 //! Every side-view exercise performed by the kinematic body model:
 //! correct, with each typical mistake, with jitter, and half hidden.
 
+// Tests fail by panicking with the value; helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
+use common::performances::*;
 use common::*;
 use posecoach::pose::Landmark;
-
-fn wall_down() -> SidePose {
-    SidePose {
-        thigh: [35.0, 35.0],
-        shin: [-10.0, -10.0],
-        ..SidePose::standing()
-    }
-}
 
 #[test]
 fn wall_slide_correct_counts_five_with_holds() {
@@ -152,49 +148,6 @@ fn wall_slide_with_knees_hidden_counts_nothing() {
 
 // ---- back extension (prone press-up)
 
-fn prone_rest() -> SidePose {
-    SidePose {
-        upper_arm: [0.0, 0.0],
-        forearm: [90.0, 90.0],
-        ..SidePose::prone()
-    }
-}
-
-fn on_elbows() -> SidePose {
-    SidePose {
-        trunk: 115.0,
-        neck: 115.0,
-        upper_arm: [0.0, 0.0],
-        forearm: [90.0, 90.0],
-        ..SidePose::prone()
-    }
-}
-
-fn pressed_up() -> SidePose {
-    SidePose {
-        trunk: 135.0,
-        neck: 135.0,
-        upper_arm: [15.0, 15.0],
-        forearm: [15.0, 15.0],
-        ..SidePose::prone()
-    }
-}
-
-fn press_up_reps(times: usize, top: SidePose, hold_s: f64) -> Motion<SidePose> {
-    let mut m = Motion::start(prone_rest()).hold(1.0);
-    for _ in 0..times {
-        m = m
-            .to(on_elbows(), 1.5)
-            .hold(1.0)
-            .to(top, 1.5)
-            .hold(hold_s)
-            .to(on_elbows(), 1.5)
-            .to(prone_rest(), 1.5)
-            .hold(1.0);
-    }
-    m
-}
-
 #[test]
 fn back_extension_correct_counts_five() {
     let ex = exercise("back-extension");
@@ -250,24 +203,6 @@ fn back_extension_hidden_elbows_count_nothing() {
 
 // ---- ball bridge
 
-fn bridge_rest() -> SidePose {
-    SidePose {
-        thigh: [-110.0, -110.0],
-        shin: [-95.0, -95.0],
-        ..SidePose::supine()
-    }
-}
-
-fn bridge_up(legs: f64) -> SidePose {
-    SidePose {
-        trunk: 70.0,
-        neck: 90.0,
-        thigh: [legs, legs],
-        shin: [legs, legs],
-        ..SidePose::supine()
-    }
-}
-
 #[test]
 fn ball_bridge_correct_counts_eight() {
     let ex = exercise("ball-bridge");
@@ -318,37 +253,6 @@ fn ball_bridge_heels_below_hips_is_told() {
 
 // ---- hamstring stretch (each side)
 
-fn leg_on_chair(raised: S) -> SidePose {
-    let (up, down) = if raised == S::L { (0, 1) } else { (1, 0) };
-    let mut p = SidePose::standing();
-    p.thigh[up] = 90.0;
-    p.shin[up] = 90.0;
-    p.foot[up] = 170.0;
-    p.thigh[down] = 0.0;
-    p.shin[down] = 0.0;
-    p
-}
-
-fn stretching(raised: S, raised_knee_bend: f64) -> SidePose {
-    let mut p = leg_on_chair(raised);
-    let (up, down) = if raised == S::L { (0, 1) } else { (1, 0) };
-    p.thigh[down] = 20.0;
-    p.shin[down] = -15.0;
-    p.thigh[up] = 90.0 + raised_knee_bend / 2.0;
-    p.shin[up] = 90.0 - raised_knee_bend / 2.0;
-    p
-}
-
-fn hamstring_side(raised: S, times: usize, hold_s: f64, knee_bend: f64) -> Motion<SidePose> {
-    Motion::start(SidePose::standing())
-        .hold(1.0)
-        .to(leg_on_chair(raised), 2.0)
-        .hold(1.0)
-        .reps(stretching(raised, knee_bend), times, 1.5, hold_s, 1.0)
-        .to(SidePose::standing(), 2.0)
-        .hold(1.0)
-}
-
 #[test]
 fn hamstring_stretch_counts_each_side() {
     let ex = exercise("hamstring-stretch");
@@ -383,34 +287,6 @@ fn hamstring_stretch_bent_raised_knee_is_told() {
 }
 
 // ---- leg raises (alternating)
-
-fn leg_up(base: SidePose, side: S, lift: f64, knee_bend: f64) -> SidePose {
-    let mut p = base;
-    let i = if side == S::L { 0 } else { 1 };
-    p.thigh[i] = base.thigh[i] + lift + knee_bend / 2.0;
-    p.shin[i] = base.shin[i] + lift - knee_bend / 2.0;
-    p
-}
-
-fn alternating(
-    base: SidePose,
-    sides: &[S],
-    lift: f64,
-    hold_s: f64,
-    knee_bend: f64,
-) -> Motion<SidePose> {
-    let mut m = Motion::start(base).hold(1.0);
-    for &side in sides {
-        m = m
-            .to(leg_up(base, side, lift, knee_bend), 1.5)
-            .hold(hold_s)
-            .to(base, 1.5)
-            .hold(1.0);
-    }
-    m
-}
-
-const TEN_ALTERNATING: [S; 10] = [S::L, S::R, S::L, S::R, S::L, S::R, S::L, S::R, S::L, S::R];
 
 #[test]
 fn prone_leg_raise_alternates_five_per_leg() {
@@ -498,16 +374,6 @@ fn supine_leg_raise_alternates_and_checks_the_other_leg() {
 
 // ---- standing back bend
 
-fn hands_on_back(lean_back: f64) -> SidePose {
-    SidePose {
-        trunk: 180.0 + lean_back,
-        neck: 180.0 + lean_back,
-        upper_arm: [-40.0 + lean_back, -40.0 + lean_back],
-        forearm: [30.0 + lean_back, 30.0 + lean_back],
-        ..SidePose::standing()
-    }
-}
-
 #[test]
 fn standing_back_bend_counts_six_and_measures_the_bend() {
     let ex = exercise("standing-back-bend");
@@ -562,18 +428,6 @@ fn standing_back_bend_bent_knees_and_hanging_arms_are_told() {
 
 // ---- doorway stretch
 
-fn in_doorway(lean: f64) -> SidePose {
-    SidePose {
-        trunk: 180.0 - lean,
-        neck: 180.0 - lean,
-        thigh: [-lean, -lean],
-        shin: [-lean, -lean],
-        upper_arm: [-95.0, -95.0],
-        forearm: [-95.0, -95.0],
-        ..SidePose::standing()
-    }
-}
-
 #[test]
 fn doorway_stretch_counts_only_holds_of_fifteen_seconds() {
     let ex = exercise("doorway-stretch");
@@ -623,18 +477,6 @@ fn doorway_stretch_hands_low_and_leaning_too_far() {
 
 // ---- inversion
 
-fn inverted(angle: f64) -> SidePose {
-    SidePose {
-        trunk: 180.0 + angle,
-        neck: 180.0 + angle,
-        upper_arm: [angle, angle],
-        forearm: [angle, angle],
-        thigh: [angle, angle],
-        shin: [angle, angle],
-        ..SidePose::standing()
-    }
-}
-
 #[test]
 fn inversion_times_the_hold_at_the_chosen_angle_and_warns_past_it() {
     let ex = exercise("inversion");
@@ -678,31 +520,6 @@ fn inversion_angle_is_the_users_choice() {
 }
 
 // ---- shoulder rolls
-
-fn rolls(forward: usize, backward: usize, seconds_per_circle: f64) -> Motion<SidePose> {
-    let base = SidePose::standing();
-    // Circles start and end with the shoulders back.
-    let mut m = Motion::start(SidePose {
-        shoulder_shift: (-20.0, 0.0),
-        ..base
-    })
-    .hold(1.0);
-    let n = (seconds_per_circle * FPS) as usize;
-    // Forward for a person facing right: back, up, forward, down.
-    for (count, sign) in [(forward, 1.0), (backward, -1.0)] {
-        for _ in 0..count {
-            for k in 1..=n {
-                let a = std::f64::consts::PI - sign * k as f64 / n as f64 * std::f64::consts::TAU;
-                let shift = (20.0 * a.cos(), 20.0 * a.sin());
-                m.frames.push(SidePose {
-                    shoulder_shift: shift,
-                    ..base
-                });
-            }
-        }
-    }
-    m
-}
 
 #[test]
 fn shoulder_rolls_count_forward_then_backward_sets() {

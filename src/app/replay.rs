@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use crate::exercise::catalog::Catalog;
 use crate::exercise::engine::{Event, PoseFrame};
 use crate::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
+use crate::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
 use crate::session::{Session, SessionEvent, SessionSummary};
 use crate::source;
 
@@ -26,6 +27,8 @@ pub struct ReplayArgs {
     pub user_exercises: Option<PathBuf>,
     pub params: BTreeMap<String, f64>,
     pub intra_threads: usize,
+    /// Record the session (poses and events) to this file as it goes.
+    pub record: Option<PathBuf>,
 }
 
 /// Parses `NAME=VALUE` for `--param`.
@@ -84,61 +87,71 @@ fn describe(event: &SessionEvent) -> String {
 
 fn print_summary(summary: &SessionSummary, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "\nSummary")?;
-    for e in &summary.exercises {
-        let in_form = e.holds.iter().fold(0.0, |total, h| total + h.in_form_s);
-        writeln!(
-            out,
-            "  {:<20} {} repetitions, {} holds ({in_form:.0} s in good form), {} sets, {} cues{}",
-            e.id,
-            e.reps.len(),
-            e.holds.len(),
-            e.sets_completed,
-            e.cues.len(),
-            e.stops
-                .first()
-                .map(|s| format!(", stopped at {:.1} s: {}", s.t_s, s.reason))
-                .unwrap_or_default()
-        )?;
+    write!(out, "{}", crate::session::summary_text(summary))
+}
+
+/// Prints events as they happen (unless JSON) and records them.
+struct Output<'a> {
+    json: bool,
+    out: std::io::StdoutLock<'a>,
+    recorder: Option<Recorder>,
+}
+
+impl Output<'_> {
+    fn frame(&mut self, record: &FrameRecord) -> anyhow::Result<()> {
+        if let Some(r) = &mut self.recorder {
+            r.frame(record)?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn events(&mut self, events: &[SessionEvent]) -> anyhow::Result<()> {
+        for event in events {
+            if let Some(r) = &mut self.recorder {
+                r.event(event)?;
+            }
+            if !self.json {
+                writeln!(self.out, "{}", describe(event))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, summary: &SessionSummary) -> anyhow::Result<()> {
+        if let Some(r) = self.recorder.take() {
+            r.finish()?;
+        }
+        if self.json {
+            serde_json::to_writer(&mut self.out, summary)?;
+            writeln!(self.out)?;
+        } else {
+            print_summary(summary, &mut self.out)?;
+        }
+        Ok(())
+    }
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
-    let catalog = Catalog::load(
-        &super::exercises::exercise_dirs(args.user_exercises.as_ref()),
-        &args.params,
-    );
-    for problem in &catalog.problems {
-        for line in problem.lines() {
-            tracing::warn!("{line}");
-        }
+    if recording::is_recording(&args.source) {
+        return replay_recording(args);
     }
-    let ids: Vec<String> = match (&args.exercise, &args.routine) {
-        (Some(id), None) => vec![id.clone()],
-        (None, Some(id)) => catalog
-            .routine(id)
-            .with_context(|| format!("no routine '{id}' (see `posecoach exercises`)"))?
-            .exercises
-            .clone(),
-        _ => bail!("give --exercise ID or --routine ID"),
-    };
-    let exercises = ids
-        .iter()
-        .map(|id| {
-            catalog
-                .exercise(id)
-                .cloned()
-                .with_context(|| format!("no exercise '{id}' (see `posecoach exercises`)"))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut session = Session::new(exercises, REPLAY_GET_READY_S).context("nothing to do")?;
-
+    let (ids, catalog) = resolve(args, None)?;
+    let mut session = new_session(&ids, &catalog)?;
     let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
     config.intra_threads = args.intra_threads;
     let mut estimator = BlazePose::new(&config).context("cannot load the pose model")?;
     let mut frames = source::open(&args.source)?;
-    let mut out = std::io::stdout().lock();
-    let mut last_t_ms = 0.0;
+    let mut output = Output {
+        json: args.json,
+        out: std::io::stdout().lock(),
+        recorder: None,
+    };
     loop {
         let frame = match frames.next_frame() {
             Ok(Some(frame)) => frame,
@@ -150,27 +163,95 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 continue;
             }
         };
-        last_t_ms = frame.t_ms;
+        // The recording starts with the first frame: its size is in the header.
+        if let (None, Some(path)) = (&output.recorder, &args.record) {
+            let header = Header {
+                posecoach_session: SESSION_FORMAT_VERSION,
+                exercises: ids.clone(),
+                routine: args.routine.clone(),
+                params: args.params.clone(),
+                source: file_name(&args.source),
+                width: frame.image.width(),
+                height: frame.image.height(),
+            };
+            output.recorder = Some(Recorder::create(path, &header)?);
+        }
         let pose = estimator.estimate(&frame.image, frame.t_ms)?;
+        output.frame(&FrameRecord::new(frame.t_ms, pose.as_ref()))?;
         let pose_frame = pose
             .as_ref()
             .map(|p| PoseFrame::from_pose(p, frame.image.width(), frame.image.height()));
         let (_, events) = session.update(frame.t_ms, pose_frame.as_ref());
-        if !args.json {
-            for event in &events {
-                writeln!(out, "{}", describe(event))?;
-            }
-        }
+        output.events(&events)?;
         if session.finished() {
             break;
         }
     }
-    tracing::debug!(last_t_ms, "replay finished");
-    if args.json {
-        serde_json::to_writer(&mut out, session.summary())?;
-        writeln!(out)?;
-    } else {
-        print_summary(session.summary(), &mut out)?;
+    output.finish(session.summary())
+}
+
+/// The exercise ids to coach (from the arguments, else the recording's
+/// header) and the catalog they come from.
+fn resolve(args: &ReplayArgs, header: Option<&Header>) -> anyhow::Result<(Vec<String>, Catalog)> {
+    let mut params = header.map(|h| h.params.clone()).unwrap_or_default();
+    params.extend(args.params.clone());
+    let catalog = Catalog::load(
+        &super::exercises::exercise_dirs(args.user_exercises.as_ref()),
+        &params,
+    );
+    for problem in &catalog.problems {
+        for line in problem.lines() {
+            tracing::warn!("{line}");
+        }
     }
-    Ok(())
+    let ids = match (&args.exercise, &args.routine, header) {
+        (Some(id), None, _) => vec![id.clone()],
+        (None, Some(id), _) => catalog
+            .routine(id)
+            .with_context(|| format!("no routine '{id}' (see `posecoach exercises`)"))?
+            .exercises
+            .clone(),
+        (None, None, Some(h)) => h.exercises.clone(),
+        _ => bail!("give --exercise ID or --routine ID"),
+    };
+    Ok((ids, catalog))
+}
+
+fn new_session(ids: &[String], catalog: &Catalog) -> anyhow::Result<Session> {
+    let exercises = ids
+        .iter()
+        .map(|id| {
+            catalog
+                .exercise(id)
+                .cloned()
+                .with_context(|| format!("no exercise '{id}' (see `posecoach exercises`)"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Session::new(exercises, REPLAY_GET_READY_S).context("nothing to do")
+}
+
+/// A recorded session: only the engine runs, on the recorded poses.
+fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
+    let recording = recording::read(&args.source)?;
+    if let Some(line) = recording.truncated_at_line {
+        eprintln!(
+            "warning: {}: line {line}: cut off (the recording was interrupted); replaying up to it",
+            args.source.display()
+        );
+    }
+    let (ids, catalog) = resolve(args, Some(&recording.header))?;
+    let mut session = new_session(&ids, &catalog)?;
+    let mut output = Output {
+        json: args.json,
+        out: std::io::stdout().lock(),
+        recorder: match &args.record {
+            Some(path) => Some(Recorder::create(path, &recording.header)?),
+            None => None,
+        },
+    };
+    crate::session::run_recording(&mut session, &recording, |frame, events| {
+        output.frame(frame)?;
+        output.events(events)
+    })?;
+    output.finish(session.summary())
 }

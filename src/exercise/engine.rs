@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::model::*;
 use crate::geometry::{self, CircleTracker, Point};
-use crate::pose::{Landmark, NUM_LANDMARKS, Pose};
+use crate::pose::{ImageLandmark, Landmark, NUM_LANDMARKS, Pose};
 
 /// A landmark is used only when the model sees it at least this well.
 pub const MIN_VISIBILITY: f32 = 0.5;
@@ -23,7 +23,8 @@ const NEAR_SIDE_MARGIN: f32 = 0.3;
 /// The working side changes only when the deciding body parts differ in
 /// height by this fraction of the torso.
 const WORKING_SIDE_MARGIN: f64 = 0.08;
-/// A condition cue shows only after its condition held this long.
+/// A form cue shows only after its condition held this long (a file's own
+/// cues say how long with `after_s`).
 const CUE_MIN_CONDITION_MS: f64 = 400.0;
 /// A cue stays on screen at least this long, unless a more urgent one comes.
 const CUE_MIN_DISPLAY_MS: f64 = 2000.0;
@@ -68,12 +69,19 @@ pub struct PoseFrame {
 impl PoseFrame {
     /// From a pose estimated on an image of `width_px` x `height_px`.
     pub fn from_pose(pose: &Pose, width_px: u32, height_px: u32) -> PoseFrame {
+        PoseFrame::from_landmarks(&pose.landmarks, width_px, height_px)
+    }
+
+    /// From landmarks normalised to an image of `width_px` x `height_px`.
+    pub fn from_landmarks(
+        landmarks: &[ImageLandmark; NUM_LANDMARKS],
+        width_px: u32,
+        height_px: u32,
+    ) -> PoseFrame {
         let (w, h) = (f64::from(width_px), f64::from(height_px));
         PoseFrame {
-            points: pose
-                .landmarks
-                .map(|l| Point::new(f64::from(l.x) * w, f64::from(l.y) * h)),
-            visibility: pose.landmarks.map(|l| l.visibility),
+            points: landmarks.map(|l| Point::new(f64::from(l.x) * w, f64::from(l.y) * h)),
+            visibility: landmarks.map(|l| l.visibility),
         }
     }
 
@@ -1169,7 +1177,7 @@ impl Engine {
                     continue;
                 }
                 let since = *self.cue_condition_since[i].get_or_insert(t_ms);
-                if t_ms - since >= CUE_MIN_CONDITION_MS {
+                if t_ms - since >= q.after_s * 1000.0 {
                     candidates.push((q.priority, q.id.clone(), q.message.clone(), q.cooldown_s));
                 }
             }

@@ -17,6 +17,8 @@ pub const FORMAT_VERSION: u32 = 1;
 const DEFAULT_GRACE_S: f64 = 1.0;
 const DEFAULT_CUE_PRIORITY: u8 = 5;
 const DEFAULT_CUE_COOLDOWN_S: f64 = 5.0;
+/// A cue's condition must hold this long (long enough to ignore jitter).
+const DEFAULT_CUE_AFTER_S: f64 = 0.4;
 const DEFAULT_SAFETY_FOR_S: f64 = 0.5;
 const DEFAULT_GET_READY_S: f64 = 10.0;
 /// Jitter-proof minimum radius of a circle, as a fraction of the torso.
@@ -174,6 +176,7 @@ struct CueFile {
     during: Vec<String>,
     priority: Option<u8>,
     cooldown_s: Option<f64>,
+    after_s: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -819,6 +822,7 @@ pub fn exercise_from_str(
                 during: during(&mut c, &place, &q.during),
                 priority: q.priority.unwrap_or(DEFAULT_CUE_PRIORITY),
                 cooldown_s: q.cooldown_s.unwrap_or(DEFAULT_CUE_COOLDOWN_S),
+                after_s: q.after_s.unwrap_or(DEFAULT_CUE_AFTER_S),
             }
         })
         .collect();

@@ -370,6 +370,8 @@ pub struct Cue {
     pub during: Vec<usize>,
     pub priority: u8,
     pub cooldown_s: f64,
+    /// The condition must hold this long before the cue is said.
+    pub after_s: f64,
 }
 
 /// Leaving a safety limit for `for_s` stops the exercise.

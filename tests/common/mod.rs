@@ -9,6 +9,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod performances;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
