@@ -135,19 +135,20 @@ pub fn warp_to_tensor(
             ];
             let (x1, y1) = (x0 + 1, y0 + 1);
             if border == Border::Zero {
-                let inside_x = |x: i64| (0..img_w).contains(&x);
-                let inside_y = |y: i64| (0..img_h).contains(&y);
-                let inside = [
-                    inside_x(x0) && inside_y(y0),
-                    inside_x(x1) && inside_y(y0),
-                    inside_x(x0) && inside_y(y1),
-                    inside_x(x1) && inside_y(y1),
+                // Neighbours outside the image read black: weight zero,
+                // without a branch per tap.
+                let x_in = [
+                    i32::from(x0 >= 0 && x0 < img_w),
+                    i32::from(x1 >= 0 && x1 < img_w),
                 ];
-                for (w, inside) in weights.iter_mut().zip(inside) {
-                    if !inside {
-                        *w = 0;
-                    }
-                }
+                let y_in = [
+                    i32::from(y0 >= 0 && y0 < img_h),
+                    i32::from(y1 >= 0 && y1 < img_h),
+                ];
+                weights[0] *= x_in[0] * y_in[0];
+                weights[1] *= x_in[1] * y_in[0];
+                weights[2] *= x_in[0] * y_in[1];
+                weights[3] *= x_in[1] * y_in[1];
             }
             let col = |x: i64| x.clamp(0, img_w - 1) as usize * 3;
             let row = |y: i64| y.clamp(0, img_h - 1) as usize * stride;
