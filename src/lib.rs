@@ -11,6 +11,7 @@ pub mod geometry;
 pub mod install;
 pub mod pose;
 pub mod recording;
+pub mod report;
 pub mod runtime;
 pub mod session;
 pub mod source;

@@ -76,6 +76,21 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         record: Option<PathBuf>,
     },
+    /// Draw a recorded session: each exercise's key measurement over time,
+    /// target band, holds and repetitions, and a summary table.
+    #[command(
+        after_help = "Example:\n  posecoach report fixtures/sessions/model-wall-slide.posecoach -o wall-slide.html"
+    )]
+    Report {
+        /// A recorded session (see `replay --record`).
+        session: PathBuf,
+        /// Where to write it: .svg, or .html (with tables).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Also load exercises from this folder.
+        #[arg(long, value_name = "DIR")]
+        exercises: Option<PathBuf>,
+    },
     /// Measure milliseconds per frame of each pipeline stage, per model.
     Bench {
         /// The clip to run on: a video file or a folder of frames.
@@ -167,6 +182,16 @@ fn main() -> ExitCode {
             params: params.into_iter().collect(),
             intra_threads: threads,
             record,
+        })
+        .map(|()| true),
+        Command::Report {
+            session,
+            output,
+            exercises,
+        } => app::report::run(&app::report::ReportArgs {
+            session,
+            output,
+            user_exercises: exercises,
         })
         .map(|()| true),
         Command::Bench {

@@ -329,19 +329,24 @@ pub fn summary_text(summary: &SessionSummary) -> String {
 }
 
 /// Runs a recording's frames through `session` (only the engine: the poses
-/// are recorded); `each` sees every frame record and the events it caused.
+/// are recorded); `each` sees every frame record, what the session showed,
+/// and the events it caused.
 pub fn run_recording<E>(
     session: &mut Session,
     recording: &crate::recording::Recording,
-    mut each: impl FnMut(&crate::recording::FrameRecord, &[SessionEvent]) -> Result<(), E>,
+    mut each: impl FnMut(
+        &crate::recording::FrameRecord,
+        &SessionFeedback,
+        &[SessionEvent],
+    ) -> Result<(), E>,
 ) -> Result<(), E> {
     let (w, h) = (recording.header.width, recording.header.height);
     for frame in &recording.frames {
         let pose_frame = frame
             .landmarks()
             .map(|l| PoseFrame::from_landmarks(&l, w, h));
-        let (_, events) = session.update(frame.t_ms, pose_frame.as_ref());
-        each(frame, &events)?;
+        let (feedback, events) = session.update(frame.t_ms, pose_frame.as_ref());
+        each(frame, &feedback, &events)?;
         if session.finished() {
             break;
         }

@@ -54,6 +54,7 @@ fn help_lists_every_subcommand_with_a_description() {
     for (command, words) in [
         ("replay", "Coach a recorded video"),
         ("exercises", "exercises and routines"),
+        ("report", "Draw a recorded session"),
         ("pose", "landmarks"),
         ("bench", "milliseconds"),
         ("cameras", "cameras"),
@@ -343,4 +344,63 @@ fn replay_names_an_unknown_exercise() {
         .output()
         .unwrap();
     assert_one_line_error(&out, "no exercise 'cartwheel'");
+}
+
+#[test]
+fn report_draws_a_recorded_session() {
+    let dir = temp_dir("report");
+    let session = root().join("fixtures/sessions/model-wall-slide.posecoach");
+    let svg_path = dir.join("wall.svg");
+    let out = posecoach()
+        .arg("report")
+        .arg(&session)
+        .arg("-o")
+        .arg(&svg_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(svg.starts_with("<svg"));
+    assert_eq!(
+        svg.matches("class=\"rep\"").count(),
+        2,
+        "two repetitions marked"
+    );
+    assert_eq!(svg.matches("class=\"hold\"").count(), 2, "two holds shaded");
+    assert_eq!(
+        svg.matches("class=\"target\"").count(),
+        1,
+        "the target band"
+    );
+    let points = svg
+        .split("points=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(points.split(' ').count() > 150, "the knee angle over time");
+    assert!(svg.contains("Wall slide: 2 repetitions, 2 holds"));
+
+    let html_path = dir.join("wall.html");
+    let out = posecoach()
+        .arg("report")
+        .arg(&session)
+        .arg("-o")
+        .arg(&html_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("<table class=\"summary\">") && html.contains("<table class=\"reps\">"));
+
+    let out = posecoach()
+        .arg("report")
+        .arg(&session)
+        .arg("-o")
+        .arg(dir.join("wall.png"))
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "wall.png: write the report as .svg or .html");
+    std::fs::remove_dir_all(&dir).ok();
 }

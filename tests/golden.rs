@@ -291,7 +291,7 @@ fn recorded_sessions_replay_to_their_expected_summaries() {
             .collect();
         covered.extend(recording.header.exercises.iter().cloned());
         let mut session = Session::new(exercises, GET_READY_S).unwrap();
-        run_recording(&mut session, &recording, |_, _| Ok::<(), ()>(())).unwrap();
+        run_recording(&mut session, &recording, |_, _, _| Ok::<(), ()>(())).unwrap();
         let text = format!(
             "# {} (from {}, {} frames)\n{}",
             path.file_name().unwrap().to_string_lossy(),

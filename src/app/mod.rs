@@ -7,3 +7,4 @@ pub mod cameras;
 pub mod exercises;
 pub mod pose;
 pub mod replay;
+pub mod report;

@@ -192,7 +192,10 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
 
 /// The exercise ids to coach (from the arguments, else the recording's
 /// header) and the catalog they come from.
-fn resolve(args: &ReplayArgs, header: Option<&Header>) -> anyhow::Result<(Vec<String>, Catalog)> {
+pub(crate) fn resolve(
+    args: &ReplayArgs,
+    header: Option<&Header>,
+) -> anyhow::Result<(Vec<String>, Catalog)> {
     let mut params = header.map(|h| h.params.clone()).unwrap_or_default();
     params.extend(args.params.clone());
     let catalog = Catalog::load(
@@ -217,7 +220,7 @@ fn resolve(args: &ReplayArgs, header: Option<&Header>) -> anyhow::Result<(Vec<St
     Ok((ids, catalog))
 }
 
-fn new_session(ids: &[String], catalog: &Catalog) -> anyhow::Result<Session> {
+pub(crate) fn new_session(ids: &[String], catalog: &Catalog) -> anyhow::Result<Session> {
     let exercises = ids
         .iter()
         .map(|id| {
@@ -249,7 +252,7 @@ fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
             None => None,
         },
     };
-    crate::session::run_recording(&mut session, &recording, |frame, events| {
+    crate::session::run_recording(&mut session, &recording, |frame, _, events| {
         output.frame(frame)?;
         output.events(events)
     })?;

@@ -1,0 +1,96 @@
+//! `posecoach report`: a recorded session as a chart people can look at.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+use crate::recording;
+use crate::report::{self, ExerciseTrace, key_measurement};
+use crate::session::run_recording;
+
+#[derive(Debug, Clone)]
+pub struct ReportArgs {
+    pub session: PathBuf,
+    pub output: PathBuf,
+    pub user_exercises: Option<PathBuf>,
+}
+
+pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
+    let format = args
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if format != "svg" && format != "html" {
+        bail!(
+            "{}: write the report as .svg or .html (PNG is not supported yet)",
+            args.output.display()
+        );
+    }
+    let recording = recording::read(&args.session)?;
+    if let Some(line) = recording.truncated_at_line {
+        eprintln!(
+            "warning: {}: line {line}: cut off (the recording was interrupted); reporting up to it",
+            args.session.display()
+        );
+    }
+    let replay_args = super::replay::ReplayArgs {
+        source: args.session.clone(),
+        exercise: None,
+        routine: None,
+        variant: crate::pose::ModelVariant::Lite,
+        json: false,
+        user_exercises: args.user_exercises.clone(),
+        params: BTreeMap::new(),
+        intra_threads: 1,
+        record: None,
+    };
+    let (ids, catalog) = super::replay::resolve(&replay_args, Some(&recording.header))?;
+    let mut session = super::replay::new_session(&ids, &catalog)?;
+    // The key measurement's value in every frame, per exercise.
+    let mut samples: BTreeMap<String, Vec<(f64, Option<f64>)>> = BTreeMap::new();
+    run_recording(&mut session, &recording, |frame, feedback, _| {
+        let Some(exercise) = catalog.exercise(&feedback.exercise_id) else {
+            return Ok::<(), anyhow::Error>(());
+        };
+        if feedback.get_ready_s.is_none() {
+            let value =
+                key_measurement(exercise).and_then(|m| feedback.feedback.readings.get(m)?.value);
+            samples
+                .entry(exercise.id.clone())
+                .or_default()
+                .push((frame.t_ms / 1000.0, value));
+        }
+        Ok(())
+    })?;
+    let summary = session.summary();
+    let traces: Vec<ExerciseTrace> = summary
+        .exercises
+        .iter()
+        .filter_map(|s| {
+            Some(ExerciseTrace {
+                exercise: catalog.exercise(&s.id)?,
+                summary: s,
+                samples: samples.remove(&s.id).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let title = format!(
+        "posecoach session: {}",
+        args.session
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    let text = if format == "svg" {
+        report::svg(&traces)
+    } else {
+        report::html(&traces, &title)
+    };
+    std::fs::write(&args.output, text)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    println!("{}: report written", args.output.display());
+    Ok(())
+}
