@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::performances::*;
 use common::*;
 use posecoach::session::Session;
 
@@ -16,24 +17,12 @@ fn a_routine_runs_its_exercises_in_turn_with_a_get_ready_pause() {
     bend.reps.per_set = 1;
     let mut session = Session::new(vec![wall, bend], 3.0).unwrap();
 
-    let wall_down = SidePose {
-        thigh: [35.0, 35.0],
-        shin: [-10.0, -10.0],
-        ..SidePose::standing()
-    };
-    let hands = |lean: f64| SidePose {
-        trunk: 180.0 + lean,
-        neck: 180.0 + lean,
-        upper_arm: [-40.0 + lean, -40.0 + lean],
-        forearm: [30.0 + lean, 30.0 + lean],
-        ..SidePose::standing()
-    };
     let motion = Motion::start(SidePose::standing())
         .hold(1.0)
-        .reps(wall_down, 1, 1.5, 5.6, 1.0)
-        .to(hands(0.0), 1.0)
+        .reps(wall_down(), 1, 1.5, 5.6, 1.0)
+        .to(hands_on_back(0.0), 1.0)
         .hold(3.5)
-        .reps(hands(20.0), 1, 1.5, 5.6, 1.0);
+        .reps(hands_on_back(20.0), 1, 1.5, 5.6, 1.0);
     let mut saw_get_ready = false;
     let mut numbers = Vec::new();
     for (i, pose) in motion.frames.iter().enumerate() {
