@@ -221,7 +221,15 @@ impl BlazePose {
             LANDMARK_INPUT,
             &[LANDMARKS_OUT, PRESENCE_OUT, HEATMAP_OUT, WORLD_OUT],
             config.intra_threads,
-        )?;
+        )
+        .map_err(|e| match (e, &config.variant) {
+            // The heavy model is not shipped: say how to make it.
+            (ModelError::Missing { path, .. }, ModelVariant::Heavy) => ModelError::Missing {
+                path,
+                hint: " (the heavy model is not shipped: make it with `models/convert.sh lite,full,heavy`)".into(),
+            },
+            (e, _) => e,
+        })?;
         Ok(BlazePose {
             detector,
             landmarker,

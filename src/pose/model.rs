@@ -12,8 +12,8 @@ use crate::runtime::{self, RuntimeError};
 /// Why a model could not be loaded or run.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    #[error("model file {path} not found")]
-    Missing { path: PathBuf },
+    #[error("model file {path} not found{hint}")]
+    Missing { path: PathBuf, hint: String },
     #[error("model file {path} could not be read: {reason}")]
     Unreadable { path: PathBuf, reason: String },
     #[error("model file {path} is not a valid ONNX model (truncated or corrupt?): {reason}")]
@@ -71,6 +71,7 @@ impl OnnxModel {
         if !path.is_file() {
             return Err(ModelError::Missing {
                 path: path.to_path_buf(),
+                hint: String::new(),
             });
         }
         let bytes = std::fs::read(path).map_err(|e| ModelError::Unreadable {
