@@ -22,6 +22,9 @@ pub struct VideoFile {
     height: u32,
     fps: f64,
     next_index: u64,
+    /// The stream's own presentation times, in milliseconds from the first
+    /// frame; empty when unknown (then index / fps).
+    times_ms: Vec<f64>,
 }
 
 fn missing_tool(tool: &str, path: &Path, e: &std::io::Error) -> SourceError {
@@ -31,6 +34,18 @@ fn missing_tool(tool: &str, path: &Path, e: &std::io::Error) -> SourceError {
             "cannot run {tool} to decode video ({e}); install it: apt-get install ffmpeg"
         ),
     }
+}
+
+/// Presentation times from ffprobe's packet list (one `pts_time` a line,
+/// in decode order), sorted and made relative to the first, in ms.
+fn presentation_times_ms(text: &str) -> Vec<f64> {
+    let mut times: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.trim().trim_end_matches(',').parse::<f64>().ok())
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let first = times.first().copied().unwrap_or(0.0);
+    times.iter().map(|t| (t - first) * 1000.0).collect()
 }
 
 /// Parses ffprobe's `num/den` frame rate.
@@ -78,6 +93,23 @@ impl VideoFile {
             .and_then(|r| parse_rate(&r))
             .or_else(|| field("r_frame_rate").and_then(|r| parse_rate(&r)))
             .ok_or_else(|| invalid("video stream without a frame rate".into()))?;
+        // Packet timestamps need no decoding; a stream without them (or a
+        // count that does not match the frames) falls back to index / fps.
+        let times_ms = Command::new("ffprobe")
+            .args([
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "packet=pts_time",
+                "-of",
+                "csv=p=0",
+            ])
+            .arg(path)
+            .output()
+            .map(|o| presentation_times_ms(&String::from_utf8_lossy(&o.stdout)))
+            .unwrap_or_default();
         let mut child = Command::new("ffmpeg")
             // One decoding thread leaves the other core of a small machine
             // to the pose model.
@@ -101,6 +133,7 @@ impl VideoFile {
             height,
             fps,
             next_index: 0,
+            times_ms,
         })
     }
 
@@ -145,9 +178,18 @@ impl FrameSource for VideoFile {
         })?;
         let index = self.next_index;
         self.next_index += 1;
+        let frame_ms = 1000.0 / self.fps;
+        let t_ms = match (self.times_ms.get(index as usize), self.times_ms.last()) {
+            (Some(&t), _) => t,
+            // More frames than packets listed: carry on at the frame rate.
+            (None, Some(&last)) => {
+                last + (index as usize + 1 - self.times_ms.len()) as f64 * frame_ms
+            }
+            (None, None) => index as f64 * frame_ms,
+        };
         Ok(Some(Frame {
             image,
-            t_ms: index as f64 * 1000.0 / self.fps,
+            t_ms,
             name: format!("frame {index}"),
         }))
     }
@@ -163,7 +205,20 @@ impl Drop for VideoFile {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_rate;
+    use super::{parse_rate, presentation_times_ms};
+
+    #[test]
+    fn packet_times_become_presentation_order_from_zero() {
+        // B-frames arrive out of order; N/A lines are skipped.
+        let text = "0.100000\n0.200000\n0.133333,\nN/A\n0.166667\n";
+        let t = presentation_times_ms(text);
+        assert_eq!(t.len(), 4);
+        assert_eq!(t[0], 0.0);
+        assert!(
+            (t[1] - 33.333).abs() < 1e-3 && (t[3] - 100.0).abs() < 1e-3,
+            "{t:?}"
+        );
+    }
 
     #[test]
     fn frame_rates_parse() {
