@@ -174,12 +174,14 @@ fn main() -> ExitCode {
             record,
         } => app::replay::run(&app::replay::ReplayArgs {
             source,
-            exercise,
-            routine,
+            selection: app::replay::Selection {
+                exercise,
+                routine,
+                user_exercises: exercises,
+                params: params.into_iter().collect(),
+            },
             variant: model,
             json,
-            user_exercises: exercises,
-            params: params.into_iter().collect(),
             intra_threads: threads,
             record,
         })

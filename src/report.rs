@@ -234,7 +234,7 @@ pub fn html(traces: &[ExerciseTrace], title: &str) -> String {
     out.push_str(&svg(traces));
     for trace in traces {
         let s = trace.summary;
-        let in_form = s.holds.iter().fold(0.0, |total, h| total + h.in_form_s);
+        let in_form = s.in_form_s();
         let _ = writeln!(
             out,
             "<h2>{}</h2>\n<table class=\"summary\"><tr><th>repetitions</th><th>holds</th><th>time in good form</th><th>sets completed</th><th>cues</th><th>stops</th></tr>\n<tr><td>{}</td><td>{}</td><td>{in_form:.1} s</td><td>{}</td><td>{}</td><td>{}</td></tr></table>",

@@ -89,6 +89,14 @@ fn rounded(score: f64) -> f64 {
 }
 
 impl ExerciseSummary {
+    /// Seconds held in good form, over all holds.
+    pub fn in_form_s(&self) -> f64 {
+        self.holds
+            .iter()
+            .map(|h| h.in_form_s)
+            .fold(0.0, |total, s| total + s)
+    }
+
     fn new(id: &str) -> ExerciseSummary {
         ExerciseSummary {
             id: id.to_string(),
@@ -286,7 +294,7 @@ pub fn summary_text(summary: &SessionSummary) -> String {
     let side = |s: &Option<Side>| s.map(|s| format!(" {}", s.name())).unwrap_or_default();
     let mut out = String::new();
     for e in &summary.exercises {
-        let in_form = e.holds.iter().fold(0.0, |total, h| total + h.in_form_s);
+        let in_form = e.in_form_s();
         let _ = writeln!(
             out,
             "{}: {} repetitions, {} holds ({in_form:.1} s in good form), {} sets completed, {} cues, {} stops",

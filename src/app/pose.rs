@@ -102,11 +102,10 @@ pub fn run(args: &PoseArgs) -> anyhow::Result<bool> {
             }
         };
         let pose = estimator.estimate(&image, 0.0)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        emit(PoseRecord::new(name, &image, pose.as_ref()), &mut out)?;
+        emit(
+            PoseRecord::new(crate::source::file_name(path), &image, pose.as_ref()),
+            &mut out,
+        )?;
     }
     if args.json {
         serde_json::to_writer(&mut out, &records)?;

@@ -17,15 +17,23 @@ use crate::source;
 /// The "get ready" pause between the exercises of a replayed routine.
 const REPLAY_GET_READY_S: f64 = 3.0;
 
+/// Which exercises to coach, and from where.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub exercise: Option<String>,
+    pub routine: Option<String>,
+    /// A folder of the user's own exercises, loaded after the installed ones.
+    pub user_exercises: Option<PathBuf>,
+    /// Exercise parameters set on the command line.
+    pub params: BTreeMap<String, f64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ReplayArgs {
     pub source: PathBuf,
-    pub exercise: Option<String>,
-    pub routine: Option<String>,
+    pub selection: Selection,
     pub variant: ModelVariant,
     pub json: bool,
-    pub user_exercises: Option<PathBuf>,
-    pub params: BTreeMap<String, f64>,
     pub intra_threads: usize,
     /// Record the session (poses and events) to this file as it goes.
     pub record: Option<PathBuf>,
@@ -131,17 +139,12 @@ impl Output<'_> {
     }
 }
 
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     if recording::is_recording(&args.source) {
         return replay_recording(args);
     }
-    let (ids, catalog) = resolve(args, None)?;
+    let selection = &args.selection;
+    let (ids, catalog) = resolve(selection, None)?;
     let mut session = new_session(&ids, &catalog)?;
     let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
     config.intra_threads = args.intra_threads;
@@ -168,9 +171,9 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             let header = Header {
                 posecoach_session: SESSION_FORMAT_VERSION,
                 exercises: ids.clone(),
-                routine: args.routine.clone(),
-                params: args.params.clone(),
-                source: file_name(&args.source),
+                routine: selection.routine.clone(),
+                params: selection.params.clone(),
+                source: source::file_name(&args.source),
                 width: frame.image.width(),
                 height: frame.image.height(),
             };
@@ -193,13 +196,13 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
 /// The exercise ids to coach (from the arguments, else the recording's
 /// header) and the catalog they come from.
 pub(crate) fn resolve(
-    args: &ReplayArgs,
+    selection: &Selection,
     header: Option<&Header>,
 ) -> anyhow::Result<(Vec<String>, Catalog)> {
     let mut params = header.map(|h| h.params.clone()).unwrap_or_default();
-    params.extend(args.params.clone());
+    params.extend(selection.params.clone());
     let catalog = Catalog::load(
-        &super::exercises::exercise_dirs(args.user_exercises.as_ref()),
+        &super::exercises::exercise_dirs(selection.user_exercises.as_ref()),
         &params,
     );
     for problem in &catalog.problems {
@@ -207,7 +210,7 @@ pub(crate) fn resolve(
             tracing::warn!("{line}");
         }
     }
-    let ids = match (&args.exercise, &args.routine, header) {
+    let ids = match (&selection.exercise, &selection.routine, header) {
         (Some(id), None, _) => vec![id.clone()],
         (None, Some(id), _) => catalog
             .routine(id)
@@ -233,16 +236,22 @@ pub(crate) fn new_session(ids: &[String], catalog: &Catalog) -> anyhow::Result<S
     Session::new(exercises, REPLAY_GET_READY_S).context("nothing to do")
 }
 
-/// A recorded session: only the engine runs, on the recorded poses.
-fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
-    let recording = recording::read(&args.source)?;
+/// Reads a recording, warning (one line) when it was cut off.
+pub(crate) fn read_recording(path: &std::path::Path) -> anyhow::Result<recording::Recording> {
+    let recording = recording::read(path)?;
     if let Some(line) = recording.truncated_at_line {
         eprintln!(
-            "warning: {}: line {line}: cut off (the recording was interrupted); replaying up to it",
-            args.source.display()
+            "warning: {}: line {line}: cut off (the recording was interrupted); using everything before it",
+            path.display()
         );
     }
-    let (ids, catalog) = resolve(args, Some(&recording.header))?;
+    Ok(recording)
+}
+
+/// A recorded session: only the engine runs, on the recorded poses.
+fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
+    let recording = read_recording(&args.source)?;
+    let (ids, catalog) = resolve(&args.selection, Some(&recording.header))?;
     let mut session = new_session(&ids, &catalog)?;
     let mut output = Output {
         json: args.json,

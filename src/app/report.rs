@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::recording;
 use crate::report::{self, ExerciseTrace, key_measurement};
 use crate::session::run_recording;
 
@@ -29,25 +28,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
             args.output.display()
         );
     }
-    let recording = recording::read(&args.session)?;
-    if let Some(line) = recording.truncated_at_line {
-        eprintln!(
-            "warning: {}: line {line}: cut off (the recording was interrupted); reporting up to it",
-            args.session.display()
-        );
-    }
-    let replay_args = super::replay::ReplayArgs {
-        source: args.session.clone(),
-        exercise: None,
-        routine: None,
-        variant: crate::pose::ModelVariant::Lite,
-        json: false,
+    let recording = super::replay::read_recording(&args.session)?;
+    let selection = super::replay::Selection {
         user_exercises: args.user_exercises.clone(),
-        params: BTreeMap::new(),
-        intra_threads: 1,
-        record: None,
+        ..Default::default()
     };
-    let (ids, catalog) = super::replay::resolve(&replay_args, Some(&recording.header))?;
+    let (ids, catalog) = super::replay::resolve(&selection, Some(&recording.header))?;
     let mut session = super::replay::new_session(&ids, &catalog)?;
     // The key measurement's value in every frame, per exercise.
     let mut samples: BTreeMap<String, Vec<(f64, Option<f64>)>> = BTreeMap::new();
@@ -79,10 +65,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         .collect();
     let title = format!(
         "posecoach session: {}",
-        args.session
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        crate::source::file_name(&args.session)
     );
     let text = if format == "svg" {
         report::svg(&traces)

@@ -925,10 +925,6 @@ impl Engine {
             }
         } else if self.hold.active {
             let since = *self.hold.grace_since_ms.get_or_insert(t_ms);
-            if in_phase && visible && !self.hold.target_reached {
-                // Out of form but in position: time still passes, yet does
-                // not count as held in form.
-            }
             if t_ms - since > hold.grace_s * 1000.0 || !in_phase && self.phase.is_some() {
                 self.end_hold(since, events);
             }

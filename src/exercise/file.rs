@@ -70,6 +70,8 @@ enum Num {
 
 #[derive(Debug, Deserialize)]
 struct ExerciseFile {
+    /// Required; its value is checked by `check_version` before parsing.
+    #[allow(dead_code)]
     format: u32,
     id: String,
     name: String,
@@ -197,6 +199,8 @@ struct SafetyFile {
 
 #[derive(Debug, Deserialize)]
 struct RoutineFile {
+    /// Required; its value is checked by `check_version` before parsing.
+    #[allow(dead_code)]
     format: u32,
     id: String,
     name: String,
@@ -442,7 +446,6 @@ pub fn exercise_from_str(
         problems: unknown,
         params: &params,
     };
-    let _ = file.format;
     if file.id.is_empty()
         || !file
             .id
@@ -891,7 +894,6 @@ pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
         .map_err(|e| FileError::single(path, "file", e.to_string()))?;
     check_version(path, &text)?;
     let (file, mut problems): (RoutineFile, _) = parse(path, &text)?;
-    let _ = file.format;
     if file.exercises.is_empty() {
         problems.push(Problem {
             place: "exercises".into(),

@@ -45,6 +45,13 @@ pub trait FrameSource {
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError>;
 }
 
+/// The last part of `path`, for messages and records ("" if none).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Reads one image file as 8-bit RGB (greyscale is expanded, alpha dropped).
 pub fn load_image(path: &Path) -> Result<RgbImage, SourceError> {
     let reader = image::ImageReader::open(path).map_err(|e| SourceError::Io {
@@ -131,10 +138,7 @@ impl FrameSource for ImageFolder {
         Ok(Some(Frame {
             image,
             t_ms: index as f64 * 1000.0 / self.fps,
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            name: file_name(path),
         }))
     }
 }
