@@ -555,7 +555,7 @@ impl Engine {
     }
 
     fn raw_value(&mut self, frame: &PoseFrame, i: usize) -> Option<f64> {
-        let kind = self.exercise.measurements[i].kind.clone();
+        let kind = self.exercise.measurements[i].kind;
         let p = |r: PointRef| self.resolve(frame, r);
         match kind {
             MeasureKind::Angle { a, vertex, c } => {
@@ -889,7 +889,7 @@ impl Engine {
         form_ok: bool,
         events: &mut Vec<Event>,
     ) {
-        let Some(hold) = self.exercise.hold.clone() else {
+        let Some(hold) = self.exercise.hold else {
             return;
         };
         // A hold starts only inside a repetition done in order.
@@ -961,19 +961,28 @@ impl Engine {
         }
     }
 
+    /// The `i`th direction of a circle exercise.
+    fn circle_direction(&self, i: usize) -> Option<Direction> {
+        match &self.exercise.reps.counting {
+            Counting::Circles { directions, .. } => directions.get(i).copied(),
+            Counting::Sequence(_) => None,
+        }
+    }
+
     fn update_circles(&mut self, t_ms: f64, events: &mut Vec<Event>) {
         let Counting::Circles {
             measurement,
             per_direction,
-            directions,
-        } = self.exercise.reps.counting.clone()
+            ref directions,
+        } = self.exercise.reps.counting
         else {
             return;
         };
+        let n_directions = directions.len();
         let Some(turns_forward) = self.values[measurement] else {
             return;
         };
-        let Some(&direction) = directions.get(self.direction_index) else {
+        let Some(direction) = self.circle_direction(self.direction_index) else {
             return;
         };
         let signed = match direction {
@@ -1052,9 +1061,11 @@ impl Engine {
             direction.name()
         );
         if self.direction_counted >= per_direction {
-            self.direction_index = (self.direction_index + 1) % directions.len();
+            self.direction_index = (self.direction_index + 1) % n_directions;
             self.direction_counted = 0;
-            let next = directions[self.direction_index];
+            let Some(next) = self.circle_direction(self.direction_index) else {
+                return;
+            };
             self.direction_base = match next {
                 Direction::Forward => turns_forward,
                 Direction::Backward => -turns_forward,

@@ -175,7 +175,7 @@ pub enum Scale {
 }
 
 /// How a measurement is computed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum MeasureKind {
     /// Angle at `vertex` between `a` and `c`, degrees.
     Angle {
@@ -317,7 +317,7 @@ pub struct Reps {
     pub max_rep_s: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hold {
     /// The phase in which the hold is timed.
     pub phase: usize,
