@@ -18,9 +18,10 @@ ORT_DIR=.ort
 ORT_LIB=$ORT_DIR/lib/libonnxruntime.so.$ORT_VERSION
 
 # Build: libclang for nokhwa's v4l bindings. Run: ffmpeg to decode video
-# files (the main job replays a bundled clip); X11 is loaded at run time.
+# files (the main job replays a bundled clip); espeak-ng to speak the cues
+# and aplay (alsa-utils) to play sounds; X11 is loaded at run time.
 # Tests: Xvfb and xauth for a real window without a screen.
-packages=(libclang-dev pkg-config python3-pip ffmpeg)
+packages=(libclang-dev pkg-config python3-pip ffmpeg espeak-ng alsa-utils)
 if [ "${1:-}" = "--test" ]; then
   packages+=(xvfb xauth)
 fi

@@ -6,9 +6,11 @@
 //! ARCHITECTURE.md has the map and the invariants.
 
 pub mod app;
+pub mod audio;
 pub mod exercise;
 pub mod geometry;
 pub mod install;
+pub mod overlay;
 pub mod pose;
 pub mod recording;
 pub mod report;

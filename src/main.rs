@@ -19,6 +19,73 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Coach an exercise or a routine live: camera (or a recording), pose
+    /// model, checks, and a window with the overlay, sound and keys.
+    #[command(
+        after_help = "Keys: Space pause/resume, N/P next/previous exercise, R restart the exercise, M mute,\n      S stop at once (pain), Esc or Q quit. The session is saved either way.\n\nExamples:\n  posecoach run --exercise wall-slide\n  posecoach run --routine prevention --source camera:1\n  posecoach run --exercise standing-back-bend --source fixtures/videos/sports2d/demo.mp4\n  posecoach run --exercise wall-slide --source session.posecoach --no-window --json"
+    )]
+    Run {
+        /// The exercise to coach (see `posecoach exercises`).
+        #[arg(long, conflicts_with = "routine", required_unless_present_any = ["routine", "source"])]
+        exercise: Option<String>,
+        /// A routine: its exercises one after another, with a "get ready"
+        /// countdown between them.
+        #[arg(long)]
+        routine: Option<String>,
+        /// Where frames come from: camera, camera:N, a video file, a folder
+        /// of images, or a recorded .posecoach session.
+        #[arg(long, default_value = "camera", value_name = "camera|FILE|DIR")]
+        source: app::run::SourceArg,
+        /// Landmark model: lite, full, heavy, or a path to an .onnx file.
+        #[arg(long, default_value = "lite")]
+        model: ModelVariant,
+        /// No window: print events as they happen (for machines without a screen).
+        #[arg(long)]
+        no_window: bool,
+        /// Print events as JSON lines, then the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// No sound (M in the window toggles it).
+        #[arg(long)]
+        mute: bool,
+        /// Write the sounds to this WAV file, at their times in the session,
+        /// instead of playing them.
+        #[arg(long, value_name = "FILE.wav")]
+        audio_out: Option<PathBuf>,
+        /// Save the session to this file (default: a new file in the data
+        /// folder's sessions/).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Do not save the session.
+        #[arg(long, conflicts_with = "record")]
+        no_save: bool,
+        /// The data folder (default: $XDG_DATA_HOME/posecoach or ~/.local/share/posecoach).
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Treat a file like a camera: real time, stale frames dropped.
+        #[arg(long)]
+        live: bool,
+        /// Play a file at N times real time (0: as fast as possible). Default:
+        /// real time in the window, as fast as possible without one.
+        #[arg(long, value_name = "N")]
+        speed: Option<f64>,
+        /// Show frames per second, latency and dropped frames, and print
+        /// them at the end.
+        #[arg(long)]
+        stats: bool,
+        /// Window size in pixels, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+        size: (usize, usize),
+        /// Also load exercises from this folder.
+        #[arg(long, value_name = "DIR")]
+        exercises: Option<PathBuf>,
+        /// Set an exercise parameter, e.g. target_angle_deg=45 (repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = app::replay::parse_param)]
+        params: Vec<(String, f64)>,
+        /// ONNX Runtime intra-op threads per model.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
     /// Find a person's 33 body landmarks in photos or in a video.
     #[command(
         after_help = "Examples:\n  posecoach pose fixtures/photos/messi5.jpg\n  posecoach pose --frames clip.mp4 --model full --json"
@@ -139,6 +206,17 @@ enum ExercisesAction {
     },
 }
 
+/// Parses `WIDTHxHEIGHT`.
+fn parse_size(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("'{text}' is not WIDTHxHEIGHT, e.g. 1280x720");
+    let (w, h) = text.split_once('x').ok_or_else(bad)?;
+    let (w, h): (usize, usize) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+    if w < 320 || h < 240 {
+        return Err(format!("'{text}': the window must be at least 320x240"));
+    }
+    Ok((w, h))
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -149,6 +227,47 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run {
+            exercise,
+            routine,
+            source,
+            model,
+            no_window,
+            json,
+            mute,
+            audio_out,
+            record,
+            no_save,
+            data_dir,
+            live,
+            speed,
+            stats,
+            size,
+            exercises,
+            params,
+            threads,
+        } => app::run::run(&app::run::RunArgs {
+            source,
+            selection: app::replay::Selection {
+                exercise,
+                routine,
+                user_exercises: exercises,
+                params: params.into_iter().collect(),
+            },
+            variant: model,
+            intra_threads: threads,
+            window: !no_window,
+            json,
+            mute,
+            audio_out,
+            record,
+            no_save,
+            data_dir,
+            live,
+            speed,
+            stats,
+            window_size: size,
+        }),
         Command::Pose {
             images,
             frames,

@@ -144,7 +144,9 @@ impl ExerciseSummary {
                 t_s: seconds(*t_ms),
                 reason: reason.clone(),
             }),
-            Event::ExerciseCompleted { .. } => {}
+            Event::ExerciseCompleted { .. }
+            | Event::HoldStarted { .. }
+            | Event::HoldTargetReached { .. } => {}
         }
     }
 }
@@ -219,6 +221,34 @@ impl Session {
     /// Skips to the next exercise of a routine (the person asked).
     pub fn next_exercise(&mut self, t_ms: f64) {
         self.advance(t_ms);
+    }
+
+    /// Goes back to the previous exercise (or restarts the first), with a
+    /// "get ready" pause. What was done so far stays in the summary.
+    pub fn previous_exercise(&mut self, t_ms: f64) {
+        self.current = self.current.saturating_sub(1);
+        self.start_current(t_ms);
+    }
+
+    /// Starts the current exercise again from nothing, with a "get ready"
+    /// pause. What was done so far stays in the summary.
+    pub fn restart_exercise(&mut self, t_ms: f64) {
+        self.start_current(t_ms);
+    }
+
+    fn start_current(&mut self, t_ms: f64) {
+        if self.finished {
+            return;
+        }
+        let exercise = self.exercises[self.current].clone();
+        self.summary.exercises.push(ExerciseSummary::new(&exercise.id));
+        self.engine = Engine::new(exercise);
+        self.get_ready_until_ms = Some(t_ms + self.get_ready_ms);
+    }
+
+    /// The exercise being done (or coming up).
+    pub fn current_exercise(&self) -> &Exercise {
+        self.engine.exercise()
     }
 
     /// Stops the current exercise at once for `reason` (pain, or quit); the

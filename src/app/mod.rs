@@ -3,8 +3,10 @@
 //! threads; it turns library errors into messages with `anyhow`.
 
 pub mod bench;
+pub mod data;
 pub mod cameras;
 pub mod exercises;
 pub mod pose;
 pub mod replay;
 pub mod report;
+pub mod run;

@@ -51,7 +51,7 @@ pub fn parse_param(text: &str) -> Result<(String, f64), String> {
     Ok((name.trim().to_string(), value))
 }
 
-fn describe(event: &SessionEvent) -> String {
+pub(crate) fn describe(event: &SessionEvent) -> String {
     let id = &event.exercise_id;
     let side = |s: &Option<crate::exercise::Side>| {
         s.map(|s| format!(" ({})", s.name())).unwrap_or_default()
@@ -77,6 +77,14 @@ fn describe(event: &SessionEvent) -> String {
             ..
         } => format!(
             "{:7.1} s  {id}: hold{} of {duration_s:.1} s ({in_form_s:.1} s in good form)",
+            t_ms / 1000.0,
+            side(s)
+        ),
+        Event::HoldStarted { t_ms, side: s } => {
+            format!("{:7.1} s  {id}: hold{} started", t_ms / 1000.0, side(s))
+        }
+        Event::HoldTargetReached { t_ms, side: s } => format!(
+            "{:7.1} s  {id}: hold{} reached its time: release",
             t_ms / 1000.0,
             side(s)
         ),

@@ -95,6 +95,16 @@ impl PoseFrame {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
+    /// A hold began (the person reached the position in form).
+    HoldStarted {
+        t_ms: f64,
+        side: Option<Side>,
+    },
+    /// A hold reached its target time: the person may release.
+    HoldTargetReached {
+        t_ms: f64,
+        side: Option<Side>,
+    },
     RepCompleted {
         t_ms: f64,
         t_start_ms: f64,
@@ -136,6 +146,12 @@ pub struct Reading {
     pub unit: &'static str,
     /// The form target, where one applies now.
     pub target: Option<(f64, f64)>,
+    /// The points measured, in image pixels, for drawing: an angle's
+    /// `[a, vertex, c]`, a segment's `[from, to]`, a deviation's
+    /// `[point, a, b]`, a distance's or offset's two points, a circle's
+    /// point. Empty when the measurement is not seen.
+    #[serde(skip)]
+    pub points_px: Vec<Point>,
 }
 
 /// Hold progress.
@@ -204,6 +220,8 @@ pub struct Engine {
     working_side: Side,
     facing_right: bool,
     values: Vec<Option<f64>>,
+    /// Where each measurement was taken on the last frame (for drawing).
+    measured_px: Vec<Vec<Point>>,
     circles: Vec<CircleTracker>,
     phase: Option<usize>,
     candidate: Option<(usize, f64)>,
@@ -268,6 +286,7 @@ impl Engine {
             working_side: first_side,
             facing_right: true,
             values: vec![None; n_measurements],
+            measured_px: vec![Vec::new(); n_measurements],
             circles: vec![CircleTracker::new(CIRCLE_CENTER_ALPHA); n_measurements],
             phase: None,
             candidate: None,
@@ -347,6 +366,7 @@ impl Engine {
             }
             None => {
                 self.values.iter_mut().for_each(|v| *v = None);
+                self.measured_px.iter_mut().for_each(Vec::clear);
                 false
             }
         };
@@ -398,6 +418,7 @@ impl Engine {
                 name: m.name.clone(),
                 value: self.values[i],
                 unit: m.unit,
+                points_px: self.measured_px[i].clone(),
                 target: ex
                     .form
                     .iter()
@@ -544,6 +565,11 @@ impl Engine {
         };
         for i in 0..self.exercise.measurements.len() {
             let raw = self.raw_value(frame, i);
+            self.measured_px[i] = if raw.is_some() {
+                self.measured_points(frame, i)
+            } else {
+                Vec::new()
+            };
             let smoothed = match (raw, self.values[i], &self.exercise.measurements[i].kind) {
                 // Turns accumulate; smoothing would only delay them.
                 (Some(v), _, MeasureKind::Circle { .. }) => Some(v),
@@ -605,6 +631,31 @@ impl Engine {
                 // Clockwise on screen is forward for a person facing right.
                 Some(if self.facing_right { turns } else { -turns })
             }
+        }
+    }
+
+    /// The points measurement `i` uses on `frame`, in drawing order.
+    fn measured_points(&self, frame: &PoseFrame, i: usize) -> Vec<Point> {
+        let refs: Vec<PointRef> = match self.exercise.measurements[i].kind {
+            MeasureKind::Angle { a, vertex, c } => vec![a, vertex, c],
+            MeasureKind::Inclination { from, to, .. } | MeasureKind::Lean { from, to } => {
+                vec![from, to]
+            }
+            MeasureKind::Deviation { point, a, b, .. } => vec![point, a, b],
+            MeasureKind::Distance { a, b, .. } => vec![a, b],
+            MeasureKind::Offset { point, origin, .. } => vec![point, origin],
+            MeasureKind::Circle { point, .. } => vec![point],
+        };
+        refs.into_iter()
+            .filter_map(|r| self.resolve(frame, r))
+            .collect()
+    }
+
+    /// The side being worked, for sided exercises.
+    fn sided(&self) -> Option<Side> {
+        match self.exercise.sides {
+            SideMode::None => None,
+            _ => self.rep_side.or(Some(self.working_side)),
         }
     }
 
@@ -905,6 +956,10 @@ impl Engine {
                     start_ms: t_ms,
                     ..HoldState::default()
                 };
+                events.push(Event::HoldStarted {
+                    t_ms,
+                    side: self.sided(),
+                });
                 self.event_cue(
                     "hold-start",
                     format!("Hold it: {:.0} seconds", hold.target_s),
@@ -921,6 +976,10 @@ impl Engine {
             if self.hold.held_s >= hold.target_s && !self.hold.target_reached {
                 self.hold.target_reached = true;
                 self.rep_hold_ok = true;
+                events.push(Event::HoldTargetReached {
+                    t_ms,
+                    side: self.sided(),
+                });
                 self.event_cue("hold-done", "Good hold. Now slowly release".into());
             }
         } else if self.hold.active {
@@ -940,10 +999,7 @@ impl Engine {
                 t_start_ms: hold.start_ms,
                 duration_s: (end_ms - hold.start_ms) / 1000.0,
                 in_form_s: hold.in_form_s,
-                side: match self.exercise.sides {
-                    SideMode::None => None,
-                    _ => self.rep_side.or(Some(self.working_side)),
-                },
+                side: self.sided(),
                 score: if hold.score_n > 0 {
                     hold.score_sum / f64::from(hold.score_n)
                 } else {

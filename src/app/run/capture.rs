@@ -1,0 +1,272 @@
+//! The capture thread: reads frames from a camera, a file or a recorded
+//! session and queues them for inference, paced as asked.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use image::RgbImage;
+
+use super::Control;
+use super::queue::Queue;
+use crate::recording::{self, FrameRecord, Header};
+use crate::source::camera::{Camera, CameraRequest};
+use crate::source::{self, FrameSource};
+
+/// While paused or pacing, the thread checks for quit this often.
+const POLL: Duration = Duration::from_millis(10);
+
+#[derive(Debug, Clone)]
+pub enum SourceSpec {
+    Camera(CameraRequest),
+    Path(PathBuf),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pacing {
+    /// A camera paces itself.
+    Camera,
+    /// At the file's timestamps, `speed` times real time.
+    RealTime { speed: f64 },
+    AsFastAsPossible,
+}
+
+/// One frame on its way to inference.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    /// None for a poses-only recording.
+    pub image: Option<Arc<RgbImage>>,
+    pub size: (u32, u32),
+    /// The recorded pose, for a recorded session.
+    pub recorded: Option<FrameRecord>,
+    pub t_ms: f64,
+    /// When the frame was read: latency is measured from here.
+    pub arrived: Instant,
+}
+
+/// What the source is, known once it opened.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    /// A file name, or "camera N".
+    pub name: String,
+    /// A recorded session's header.
+    pub header: Option<Header>,
+}
+
+#[derive(Debug)]
+pub struct CaptureHandle {
+    pub info: SourceInfo,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl CaptureHandle {
+    pub fn join(self) {
+        if self.thread.join().is_err() {
+            tracing::warn!("the capture thread failed");
+        }
+    }
+}
+
+enum Opened {
+    Frames(Box<dyn FrameSource>),
+    Recording(recording::Recording),
+}
+
+fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
+    match spec {
+        SourceSpec::Camera(request) => Ok((
+            Opened::Frames(Box::new(Camera::open(request)?)),
+            SourceInfo {
+                name: format!("camera {}", request.index),
+                header: None,
+            },
+        )),
+        SourceSpec::Path(path) if recording::is_recording(path) => {
+            let recording = super::super::replay::read_recording(path)?;
+            let info = SourceInfo {
+                name: source::file_name(path),
+                header: Some(recording.header.clone()),
+            };
+            Ok((Opened::Recording(recording), info))
+        }
+        SourceSpec::Path(path) => Ok((
+            Opened::Frames(source::open(path)?),
+            SourceInfo {
+                name: source::file_name(path),
+                header: None,
+            },
+        )),
+    }
+}
+
+/// Opens the source (on the capture thread: a camera handle stays on the
+/// thread that made it) and starts reading. An error opening is returned
+/// here, before anything else starts.
+pub fn start(
+    spec: SourceSpec,
+    queue: Arc<Queue<Captured>>,
+    control: Arc<Control>,
+    pacing: Pacing,
+) -> anyhow::Result<CaptureHandle> {
+    let (opened_tx, opened_rx) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("capture".into())
+        .spawn(move || {
+            let (opened, info) = match open(&spec) {
+                Ok(opened) => opened,
+                Err(e) => {
+                    let _ignored = opened_tx.send(Err(e));
+                    return;
+                }
+            };
+            if opened_tx.send(Ok(info)).is_err() {
+                return;
+            }
+            let mut pacer = Pacer::new(pacing);
+            match opened {
+                Opened::Frames(frames) => read_frames(frames, &queue, &control, &mut pacer),
+                Opened::Recording(recording) => {
+                    read_recording(&recording, &queue, &control, &mut pacer);
+                }
+            }
+            queue.close();
+        })
+        .context("cannot start the capture thread")?;
+    match opened_rx.recv() {
+        Ok(Ok(info)) => Ok(CaptureHandle { info, thread }),
+        Ok(Err(e)) => {
+            let _ignored = thread.join();
+            Err(e)
+        }
+        Err(_) => {
+            let _ignored = thread.join();
+            anyhow::bail!("the capture thread failed while opening the source")
+        }
+    }
+}
+
+fn read_frames(
+    mut frames: Box<dyn FrameSource>,
+    queue: &Queue<Captured>,
+    control: &Control,
+    pacer: &mut Pacer,
+) {
+    while !control.quit.load(Ordering::SeqCst) {
+        if !pacer.wait_while_paused(control) {
+            return;
+        }
+        let frame = match frames.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return,
+            Err(e) if pacer.pacing == Pacing::Camera => {
+                tracing::warn!("{e}");
+                std::thread::sleep(POLL);
+                continue;
+            }
+            Err(e) => {
+                // One unreadable frame is skipped.
+                tracing::warn!("{e}");
+                continue;
+            }
+        };
+        if !pacer.wait_for(frame.t_ms, control) {
+            return;
+        }
+        let size = frame.image.dimensions();
+        let captured = Captured {
+            image: Some(Arc::new(frame.image)),
+            size,
+            recorded: None,
+            t_ms: frame.t_ms,
+            arrived: Instant::now(),
+        };
+        if !queue.push(captured) {
+            return;
+        }
+    }
+}
+
+fn read_recording(
+    recording: &recording::Recording,
+    queue: &Queue<Captured>,
+    control: &Control,
+    pacer: &mut Pacer,
+) {
+    let size = (recording.header.width, recording.header.height);
+    for frame in &recording.frames {
+        if control.quit.load(Ordering::SeqCst)
+            || !pacer.wait_while_paused(control)
+            || !pacer.wait_for(frame.t_ms, control)
+        {
+            return;
+        }
+        let captured = Captured {
+            image: None,
+            size,
+            recorded: Some(frame.clone()),
+            t_ms: frame.t_ms,
+            arrived: Instant::now(),
+        };
+        if !queue.push(captured) {
+            return;
+        }
+    }
+}
+
+/// Keeps a file's frames to their timestamps, minus time spent paused.
+#[derive(Debug)]
+struct Pacer {
+    pacing: Pacing,
+    /// Wall time and media time of the first frame.
+    origin: Option<(Instant, f64)>,
+    paused_total: Duration,
+}
+
+impl Pacer {
+    fn new(pacing: Pacing) -> Pacer {
+        Pacer {
+            pacing,
+            origin: None,
+            paused_total: Duration::ZERO,
+        }
+    }
+
+    /// Waits while paused (files only; a camera keeps running). False if
+    /// asked to quit meanwhile.
+    fn wait_while_paused(&mut self, control: &Control) -> bool {
+        if self.pacing == Pacing::Camera {
+            return true;
+        }
+        let start = Instant::now();
+        while control.paused.load(Ordering::SeqCst) {
+            if control.quit.load(Ordering::SeqCst) {
+                return false;
+            }
+            std::thread::sleep(POLL);
+        }
+        self.paused_total += start.elapsed();
+        true
+    }
+
+    /// Waits until the frame at `t_ms` is due. False if asked to quit.
+    fn wait_for(&mut self, t_ms: f64, control: &Control) -> bool {
+        let Pacing::RealTime { speed } = self.pacing else {
+            return true;
+        };
+        let (wall0, media0) = *self.origin.get_or_insert((Instant::now(), t_ms));
+        let offset_s = ((t_ms - media0) / 1000.0 / speed).max(0.0);
+        let due = wall0 + Duration::from_secs_f64(offset_s) + self.paused_total;
+        loop {
+            if control.quit.load(Ordering::SeqCst) {
+                return false;
+            }
+            let now = Instant::now();
+            if now >= due {
+                return true;
+            }
+            std::thread::sleep((due - now).min(POLL));
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! `posecoach run`: live coaching. Frames are captured (or decoded), run
+//! through the pose model and the session, and drawn in a window, each on
+//! its own named thread:
+//!
+//! ```text
+//! capture --Queue<Captured>--> inference --Mailbox<Display>--> window
+//!                                  |  ^                          |
+//!                        audio <---+  +------- Command ----------+
+//! ```
+//!
+//! From a camera (or `--live`) the queue keeps only the newest frame and
+//! counts the ones dropped; from a file every frame is processed in order,
+//! paced at the file's own timestamps, so a replay is deterministic. The
+//! window redraws on its own clock, whatever inference does.
+
+mod capture;
+mod coach;
+pub mod queue;
+mod window;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::pose::ModelVariant;
+use crate::source::camera::CameraRequest;
+use capture::{Pacing, SourceSpec};
+use queue::{Mailbox, Queue, WhenFull};
+
+pub use window::WindowStats;
+
+/// The window's size when it opens (it can be resized).
+pub const DEFAULT_WINDOW_SIZE: (usize, usize) = (1280, 720);
+/// Frames waiting between capture and inference: one in flight, one
+/// waiting. More would only add latency.
+const FRAME_QUEUE_LEN: usize = 2;
+
+/// Where frames come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceArg {
+    Camera(CameraRequest),
+    /// A video file, a folder of images or a recorded session.
+    Path(PathBuf),
+}
+
+impl std::str::FromStr for SourceArg {
+    type Err = String;
+
+    /// `camera`, `camera:N` or a path.
+    fn from_str(text: &str) -> Result<SourceArg, String> {
+        if text == "camera" {
+            return Ok(SourceArg::Camera(CameraRequest::default()));
+        }
+        if let Some(index) = text.strip_prefix("camera:") {
+            let index = index
+                .parse()
+                .map_err(|_| format!("'{text}': the camera number after 'camera:' must be 0, 1, ..."))?;
+            return Ok(SourceArg::Camera(CameraRequest {
+                index,
+                ..CameraRequest::default()
+            }));
+        }
+        Ok(SourceArg::Path(PathBuf::from(text)))
+    }
+}
+
+/// A key the person pressed, for the inference thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    TogglePause,
+    Next,
+    Previous,
+    Restart,
+    ToggleMute,
+    /// The pain key: stop at once.
+    PainStop,
+    Quit,
+}
+
+/// Shared between the threads: set once to end everything.
+#[derive(Debug, Default)]
+pub struct Control {
+    pub quit: AtomicBool,
+    /// Files stop being read while paused.
+    pub paused: AtomicBool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunArgs {
+    pub source: SourceArg,
+    pub selection: super::replay::Selection,
+    pub variant: ModelVariant,
+    pub intra_threads: usize,
+    /// Open the window (false: `--no-window`, or no display).
+    pub window: bool,
+    pub json: bool,
+    pub mute: bool,
+    pub audio_out: Option<PathBuf>,
+    /// Save the session here (else in the data folder, unless `no_save`).
+    pub record: Option<PathBuf>,
+    pub no_save: bool,
+    pub data_dir: Option<PathBuf>,
+    /// Treat a file like a camera: real time, newest frame wins.
+    pub live: bool,
+    /// Pace a file at this multiple of real time; 0: as fast as possible.
+    /// By default real time with a window, as fast as possible without.
+    pub speed: Option<f64>,
+    /// Show and print frames per second, latency and drops.
+    pub stats: bool,
+    pub window_size: (usize, usize),
+}
+
+/// Whether a window can be opened here (an X display is set).
+pub fn display_available() -> bool {
+    std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
+}
+
+pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
+    if let Some(speed) = args.speed.filter(|s| *s < 0.0 || !s.is_finite()) {
+        bail!("--speed {speed}: give a positive number (0: as fast as possible)");
+    }
+    let window = args.window && display_available();
+    if args.window && !window {
+        eprintln!("note: no display (DISPLAY is not set): coaching without a window");
+    }
+    let control = Arc::new(Control::default());
+    {
+        let control = control.clone();
+        // A second Ctrl-C gets the default behaviour back: nothing waits on it.
+        let _ignored = ctrlc::set_handler(move || {
+            if control.quit.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+
+    let live = matches!(args.source, SourceArg::Camera(_)) || args.live;
+    let when_full = if live {
+        WhenFull::DropOldest
+    } else {
+        WhenFull::Wait
+    };
+    let frames = Arc::new(Queue::new(
+        if live { 1 } else { FRAME_QUEUE_LEN },
+        when_full,
+    ));
+    let pacing = match (&args.source, args.speed) {
+        (SourceArg::Camera(_), _) => Pacing::Camera,
+        (_, Some(speed)) if speed == 0.0 => Pacing::AsFastAsPossible,
+        (_, Some(speed)) => Pacing::RealTime { speed },
+        // A live-like file and a watched window go at real time; nobody
+        // watches without a window, so then as fast as possible.
+        (_, None) if live || window => Pacing::RealTime { speed: 1.0 },
+        (_, None) => Pacing::AsFastAsPossible,
+    };
+    let spec = match &args.source {
+        SourceArg::Camera(request) => SourceSpec::Camera(*request),
+        SourceArg::Path(path) => SourceSpec::Path(path.clone()),
+    };
+    let capture = capture::start(spec, frames.clone(), control.clone(), pacing)?;
+    let info = capture.info.clone();
+
+    let display = Arc::new(Mailbox::default());
+    let (commands_tx, commands_rx) = std::sync::mpsc::channel();
+    let coach = coach::Coach::new(args, &info, live, display.clone(), control.clone())
+        .context("cannot start coaching")?;
+    let inference = std::thread::Builder::new()
+        .name("inference".into())
+        .spawn({
+            let frames = frames.clone();
+            move || coach.run(&frames, &commands_rx)
+        })
+        .context("cannot start the inference thread")?;
+
+    let window_stats = if window {
+        let window = std::thread::Builder::new()
+            .name("window".into())
+            .spawn({
+                let control = control.clone();
+                let size = args.window_size;
+                let stats = args.stats;
+                move || window::run(&display, &commands_tx, &control, size, stats)
+            })
+            .context("cannot start the window thread")?;
+        let stats = window
+            .join()
+            .map_err(|_| anyhow::anyhow!("the window thread failed"))?;
+        match stats {
+            Ok(stats) => Some(stats),
+            Err(e) => {
+                control.quit.store(true, Ordering::SeqCst);
+                frames.close();
+                let _ignored = inference.join();
+                return Err(e);
+            }
+        }
+    } else {
+        drop(commands_tx);
+        None
+    };
+    let outcome = inference
+        .join()
+        .map_err(|_| anyhow::anyhow!("the inference thread failed"))?;
+    control.quit.store(true, Ordering::SeqCst);
+    frames.close();
+    capture.join();
+    let outcome = outcome?;
+    if args.stats {
+        print_stats(&outcome, window_stats.as_ref(), frames.dropped());
+    }
+    Ok(outcome.completed)
+}
+
+/// The speed figures, on stderr (stdout may carry JSON).
+fn print_stats(outcome: &coach::Outcome, window: Option<&WindowStats>, dropped: u64) {
+    eprintln!(
+        "frames processed {}, dropped {dropped}; inference median {:.1} ms, p95 {:.1} ms",
+        outcome.frames, outcome.inference_ms_p50, outcome.inference_ms_p95
+    );
+    if let Some(w) = window {
+        eprintln!(
+            "window: {} redraws in {:.1} s ({:.1} per second, slowest second {}); {} frames shown; latency from arrival to screen median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            w.redraws,
+            w.elapsed_s,
+            w.redraws as f64 / w.elapsed_s.max(1e-9),
+            w.min_redraws_in_a_second,
+            w.frames_shown,
+            w.latency_ms_p50,
+            w.latency_ms_p95,
+            w.latency_ms_max
+        );
+    }
+}
+
+/// The `p`-quantile (0-1) of `values` (sorted here); 0 when empty.
+pub fn quantile(values: &mut [f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    let i = ((values.len() - 1) as f64 * p).round() as usize;
+    values[i.min(values.len() - 1)]
+}
+
+/// How long the window waits for something new before redrawing anyway
+/// (40 times a second: above the 30 promised, without wasting a core).
+pub const REDRAW_INTERVAL: Duration = Duration::from_millis(25);

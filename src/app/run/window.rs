@@ -1,0 +1,181 @@
+//! The window thread: shows the newest [`Display`] with the overlay, on its
+//! own clock (at least every [`REDRAW_INTERVAL`]), and turns keys into
+//! commands.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use minifb::{Key, KeyRepeat, Window, WindowOptions};
+
+use super::coach::Display;
+use super::queue::Mailbox;
+use super::{Command, Control, REDRAW_INTERVAL, quantile};
+use crate::overlay::{self, Canvas, Stats, Status, TextRenderer, View};
+
+/// After the session completes, its summary stays up this long (any key
+/// closes it sooner). A stop for pain stays until closed.
+const END_SCREEN: Duration = Duration::from_secs(4);
+/// After a quit, how long to wait for the coach to save and say so.
+const QUIT_WAIT: Duration = Duration::from_secs(3);
+pub const WINDOW_TITLE: &str = "posecoach";
+
+/// How the window kept up.
+#[derive(Debug, Clone, Default)]
+pub struct WindowStats {
+    pub redraws: u64,
+    pub elapsed_s: f64,
+    /// The fewest redraws in any whole second.
+    pub min_redraws_in_a_second: u64,
+    pub frames_shown: u64,
+    pub latency_ms_p50: f64,
+    pub latency_ms_p95: f64,
+    pub latency_ms_max: f64,
+}
+
+fn command_for(key: Key) -> Option<Command> {
+    Some(match key {
+        Key::Space => Command::TogglePause,
+        Key::N => Command::Next,
+        Key::P => Command::Previous,
+        Key::R => Command::Restart,
+        Key::M => Command::ToggleMute,
+        Key::S => Command::PainStop,
+        Key::Escape | Key::Q => Command::Quit,
+        _ => return None,
+    })
+}
+
+pub fn run(
+    display: &Mailbox<Display>,
+    commands: &Sender<Command>,
+    control: &Arc<Control>,
+    (width, height): (usize, usize),
+    show_stats: bool,
+) -> anyhow::Result<WindowStats> {
+    let mut window = Window::new(
+        WINDOW_TITLE,
+        width,
+        height,
+        WindowOptions {
+            resize: true,
+            ..WindowOptions::default()
+        },
+    )
+    .context("cannot open a window (is a display available? --no-window runs without one)")?;
+    // We pace ourselves: redraw when a frame comes, or on the interval.
+    window.set_target_fps(0);
+    let mut text = TextRenderer::new()?;
+    let mut canvas = Canvas::new(width, height);
+    let mut current: Option<Display> = None;
+    let mut dirty = true;
+    let started = Instant::now();
+    let mut stats = WindowStats::default();
+    let mut latencies = Vec::new();
+    let mut per_second: Vec<u64> = Vec::new();
+    let mut ended_at: Option<Instant> = None;
+    let mut next_redraw = Instant::now();
+    let mut quit_seen: Option<Instant> = None;
+    loop {
+        let wait = next_redraw.saturating_duration_since(Instant::now());
+        if let Some(new) = display.take(wait) {
+            dirty = true;
+            if matches!(new.status, Status::Finished(_) | Status::Stopped(_)) && ended_at.is_none() {
+                ended_at = Some(Instant::now());
+            }
+            current = Some(new);
+        }
+        let (w, h) = window.get_size();
+        if (w, h) != (canvas.width, canvas.height) && w > 0 && h > 0 {
+            canvas = Canvas::new(w, h);
+            dirty = true;
+        }
+        let mut arrived = None;
+        if dirty {
+            let live_stats = show_stats.then(|| {
+                let mut recent = latencies.clone();
+                Stats {
+                    redraw_hz: per_second.iter().rev().nth(1).copied().unwrap_or(0) as f64,
+                    inference_fps: current.as_ref().map_or(0.0, |d| d.inference_fps),
+                    latency_ms: quantile(&mut recent, 0.5),
+                    dropped_frames: current.as_ref().map_or(0, |d| d.dropped),
+                }
+            });
+            let t0 = Instant::now();
+            draw(&mut canvas, &mut text, current.as_ref(), live_stats);
+            tracing::debug!("draw {:.2} ms", t0.elapsed().as_secs_f64() * 1000.0);
+            arrived = current.as_mut().and_then(|d| d.arrived.take());
+            dirty = false;
+        }
+        let t0 = Instant::now();
+        window
+            .update_with_buffer(&canvas.pixels, canvas.width, canvas.height)
+            .context("cannot draw in the window")?;
+        tracing::debug!("present {:.2} ms", t0.elapsed().as_secs_f64() * 1000.0);
+        let now = Instant::now();
+        if let Some(arrived) = arrived {
+            latencies.push(now.duration_since(arrived).as_secs_f64() * 1000.0);
+            stats.frames_shown += 1;
+        }
+        stats.redraws += 1;
+        let second = now.duration_since(started).as_secs() as usize;
+        if per_second.len() <= second {
+            per_second.resize(second + 1, 0);
+        }
+        per_second[second] += 1;
+        next_redraw = now + REDRAW_INTERVAL;
+
+        let keys = window.get_keys_pressed(KeyRepeat::No);
+        if !window.is_open() {
+            let _ignored = commands.send(Command::Quit);
+            break;
+        }
+        let quitting = control.quit.load(Ordering::SeqCst);
+        if let Some(ended) = ended_at {
+            // The end screen has been drawn once; after a quit that is all.
+            let pain = matches!(current.as_ref().map(|d| &d.status), Some(Status::Stopped(_)));
+            if quitting || !keys.is_empty() || (!pain && ended.elapsed() >= END_SCREEN) {
+                break;
+            }
+            continue;
+        }
+        for key in keys {
+            if let Some(command) = command_for(key) {
+                let _ignored = commands.send(command);
+            }
+        }
+        // Quit (a key or Ctrl-C): the coach saves and sends the end screen;
+        // if it does not come, go anyway.
+        if quitting && quit_seen.get_or_insert_with(Instant::now).elapsed() >= QUIT_WAIT {
+            break;
+        }
+    }
+    stats.elapsed_s = started.elapsed().as_secs_f64();
+    // Whole seconds only: the last one is cut short.
+    let whole = per_second.len().saturating_sub(1);
+    stats.min_redraws_in_a_second = per_second[..whole].iter().copied().min().unwrap_or(0);
+    stats.latency_ms_p50 = quantile(&mut latencies, 0.5);
+    stats.latency_ms_p95 = quantile(&mut latencies, 0.95);
+    stats.latency_ms_max = latencies.iter().copied().fold(0.0, f64::max);
+    Ok(stats)
+}
+
+fn draw(canvas: &mut Canvas, text: &mut TextRenderer, display: Option<&Display>, stats: Option<Stats>) {
+    let Some(d) = display else {
+        canvas.clear(overlay::BACKGROUND);
+        return;
+    };
+    let view = View {
+        image: d.image.as_deref(),
+        image_size: d.size,
+        mirrored: d.mirrored,
+        pose: d.pose.as_ref(),
+        session: d.feedback.as_ref(),
+        status: d.status.clone(),
+        muted: d.muted,
+        stats,
+    };
+    overlay::draw(canvas, text, &view);
+}

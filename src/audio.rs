@@ -1,0 +1,400 @@
+//! Sound: short tones for holds and repetitions, and the cues spoken, for
+//! people lying on the floor away from the screen.
+//!
+//! Everything is rendered to 16-bit mono samples first (tones synthesised
+//! here, speech from the `espeak-ng` program when it is installed); the
+//! samples then go either to the speakers (through `aplay`) or into a WAV
+//! file laid out on the session's clock (`--audio-out`), which is how the
+//! tests hear what would have been played.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::exercise::engine::Event;
+
+pub const SAMPLE_RATE_HZ: u32 = 22_050;
+/// A tone fades in and out over this long, so it does not click.
+const TONE_FADE_MS: f64 = 8.0;
+const TONE_AMPLITUDE: f64 = 0.45;
+/// espeak-ng's speed, words per minute: a little slower than its default
+/// of 175, for instructions.
+const SPEECH_WPM: u32 = 150;
+/// espeak-ng speaks at full scale; this leaves room for a tone at the
+/// same moment.
+const SPEECH_GAIN: f64 = 0.5;
+
+/// The tones, by what they mean.
+pub const REP_TONE_HZ: f64 = 880.0;
+pub const HOLD_START_TONE_HZ: f64 = 523.25;
+/// A rising pair when a hold has lasted its time: release.
+pub const HOLD_REACHED_TONES_HZ: [f64; 2] = [659.25, 987.77];
+pub const STOP_TONE_HZ: f64 = 311.13;
+const REP_TONE_MS: f64 = 120.0;
+const HOLD_START_TONE_MS: f64 = 180.0;
+const HOLD_REACHED_TONE_MS: f64 = 140.0;
+const STOP_TONE_MS: f64 = 600.0;
+
+/// Something to be heard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sound {
+    HoldStart,
+    HoldReached,
+    Rep,
+    Stop,
+    Speech(String),
+}
+
+impl Sound {
+    /// The sounds an engine event makes.
+    pub fn for_event(event: &Event) -> Vec<Sound> {
+        match event {
+            Event::HoldStarted { .. } => vec![Sound::HoldStart],
+            Event::HoldTargetReached { .. } => vec![Sound::HoldReached],
+            Event::RepCompleted { .. } => vec![Sound::Rep],
+            Event::Stopped { reason, .. } => {
+                vec![Sound::Stop, Sound::Speech(format!("Stop. {reason}"))]
+            }
+            Event::Cue { text, .. } => vec![Sound::Speech(text.clone())],
+            Event::HoldCompleted { .. }
+            | Event::SetCompleted { .. }
+            | Event::ExerciseCompleted { .. } => Vec::new(),
+        }
+    }
+
+    /// Tones as (frequency Hz, duration ms), one after another.
+    fn tones(&self) -> Vec<(f64, f64)> {
+        match self {
+            Sound::HoldStart => vec![(HOLD_START_TONE_HZ, HOLD_START_TONE_MS)],
+            Sound::HoldReached => HOLD_REACHED_TONES_HZ
+                .iter()
+                .map(|&hz| (hz, HOLD_REACHED_TONE_MS))
+                .collect(),
+            Sound::Rep => vec![(REP_TONE_HZ, REP_TONE_MS)],
+            Sound::Stop => vec![(STOP_TONE_HZ, STOP_TONE_MS)],
+            Sound::Speech(_) => Vec::new(),
+        }
+    }
+}
+
+/// Samples of sine tones played one after another.
+pub fn synthesise(tones: &[(f64, f64)]) -> Vec<i16> {
+    let rate = f64::from(SAMPLE_RATE_HZ);
+    let mut out = Vec::new();
+    for &(hz, ms) in tones {
+        let n = (ms / 1000.0 * rate) as usize;
+        let fade = (TONE_FADE_MS / 1000.0 * rate).max(1.0);
+        for i in 0..n {
+            let t = i as f64 / rate;
+            let edge = (i as f64 / fade).min((n - i) as f64 / fade).min(1.0);
+            let v = (std::f64::consts::TAU * hz * t).sin() * TONE_AMPLITUDE * edge;
+            out.push((v * f64::from(i16::MAX)) as i16);
+        }
+    }
+    out
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    #[error("{path}: cannot write the audio file: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Renders sounds to samples; speech through espeak-ng, cached per text.
+#[derive(Debug, Default)]
+pub struct Renderer {
+    espeak: Option<PathBuf>,
+    speech: HashMap<String, Vec<i16>>,
+    warned: bool,
+}
+
+/// Where a program is on PATH.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+impl Renderer {
+    pub fn new() -> Renderer {
+        Renderer {
+            espeak: find_program("espeak-ng"),
+            ..Renderer::default()
+        }
+    }
+
+    /// Whether cues can be spoken.
+    pub fn can_speak(&self) -> bool {
+        self.espeak.is_some()
+    }
+
+    pub fn render(&mut self, sound: &Sound) -> Vec<i16> {
+        match sound {
+            Sound::Speech(text) => self.speak(text),
+            tones => synthesise(&tones.tones()),
+        }
+    }
+
+    fn speak(&mut self, text: &str) -> Vec<i16> {
+        if let Some(samples) = self.speech.get(text) {
+            return samples.clone();
+        }
+        let Some(espeak) = &self.espeak else {
+            if !self.warned {
+                self.warned = true;
+                tracing::warn!("espeak-ng is not installed: cues are shown but not spoken");
+            }
+            return Vec::new();
+        };
+        let samples = match espeak_samples(espeak, text) {
+            Ok(samples) => samples,
+            Err(e) => {
+                if !self.warned {
+                    self.warned = true;
+                    tracing::warn!("espeak-ng failed ({e}): cues are shown but not spoken");
+                }
+                Vec::new()
+            }
+        };
+        self.speech.insert(text.to_string(), samples.clone());
+        samples
+    }
+}
+
+/// Runs espeak-ng and takes the samples of the WAV it writes.
+fn espeak_samples(espeak: &Path, text: &str) -> std::io::Result<Vec<i16>> {
+    let output = Command::new(espeak)
+        .args(["--stdout", "-s", &SPEECH_WPM.to_string(), "--", text])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()?;
+    if !output.status.success() {
+        return Err(std::io::Error::other(format!("exit {}", output.status)));
+    }
+    let (rate, samples) = parse_wav(&output.stdout)
+        .ok_or_else(|| std::io::Error::other("no 16-bit mono WAV on its output"))?;
+    Ok(resample(&samples, rate, SAMPLE_RATE_HZ)
+        .into_iter()
+        .map(|s| (f64::from(s) * SPEECH_GAIN) as i16)
+        .collect())
+}
+
+/// The sample rate and samples of a 16-bit mono WAV (the data chunk may
+/// claim any size: a streamed WAV does not know its length).
+pub fn parse_wav(bytes: &[u8]) -> Option<(u32, Vec<i16>)> {
+    if bytes.len() < 12 || &bytes[0..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
+        return None;
+    }
+    let mut pos = 12;
+    let mut rate = None;
+    while pos + 8 <= bytes.len() {
+        let id = &bytes[pos..pos + 4];
+        let size = u32::from_le_bytes(bytes[pos + 4..pos + 8].try_into().ok()?) as usize;
+        let body = pos + 8;
+        if id == b"fmt " {
+            let fmt = bytes.get(body..body + 16)?;
+            let channels = u16::from_le_bytes([fmt[2], fmt[3]]);
+            let bits = u16::from_le_bytes([fmt[14], fmt[15]]);
+            if channels != 1 || bits != 16 {
+                return None;
+            }
+            rate = Some(u32::from_le_bytes(fmt[4..8].try_into().ok()?));
+        } else if id == b"data" {
+            let end = body.saturating_add(size).min(bytes.len());
+            let samples = bytes[body..end]
+                .chunks_exact(2)
+                .map(|c| i16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            return Some((rate?, samples));
+        }
+        pos = body + size + (size & 1);
+    }
+    None
+}
+
+/// Linear resampling (espeak-ng speaks at 22050 Hz already; this is for
+/// builds that do not).
+fn resample(samples: &[i16], from_hz: u32, to_hz: u32) -> Vec<i16> {
+    if from_hz == to_hz || samples.is_empty() || from_hz == 0 {
+        return samples.to_vec();
+    }
+    let n = (samples.len() as u64 * u64::from(to_hz) / u64::from(from_hz)) as usize;
+    (0..n)
+        .map(|i| {
+            let x = i as f64 * f64::from(from_hz) / f64::from(to_hz);
+            let j = (x as usize).min(samples.len() - 1);
+            let k = (j + 1).min(samples.len() - 1);
+            let f = x - j as f64;
+            (f64::from(samples[j]) * (1.0 - f) + f64::from(samples[k]) * f) as i16
+        })
+        .collect()
+}
+
+/// The WAV header for `n_samples` of 16-bit mono audio.
+pub fn wav_header(n_samples: usize) -> Vec<u8> {
+    let data_bytes = (n_samples * 2) as u32;
+    let mut h = Vec::with_capacity(44);
+    h.extend_from_slice(b"RIFF");
+    h.extend_from_slice(&(36 + data_bytes).to_le_bytes());
+    h.extend_from_slice(b"WAVEfmt ");
+    h.extend_from_slice(&16u32.to_le_bytes());
+    h.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    h.extend_from_slice(&1u16.to_le_bytes()); // mono
+    h.extend_from_slice(&SAMPLE_RATE_HZ.to_le_bytes());
+    h.extend_from_slice(&(SAMPLE_RATE_HZ * 2).to_le_bytes());
+    h.extend_from_slice(&2u16.to_le_bytes());
+    h.extend_from_slice(&16u16.to_le_bytes());
+    h.extend_from_slice(b"data");
+    h.extend_from_slice(&data_bytes.to_le_bytes());
+    h
+}
+
+/// Sounds laid out on the session's clock, written as one WAV file.
+#[derive(Debug)]
+pub struct Timeline {
+    path: PathBuf,
+    samples: Vec<i16>,
+}
+
+impl Timeline {
+    pub fn new(path: &Path) -> Timeline {
+        Timeline {
+            path: path.to_path_buf(),
+            samples: Vec::new(),
+        }
+    }
+
+    /// Mixes `sound` in starting at `t_ms`.
+    pub fn add(&mut self, t_ms: f64, sound: &[i16]) {
+        let start = (t_ms.max(0.0) / 1000.0 * f64::from(SAMPLE_RATE_HZ)) as usize;
+        if self.samples.len() < start + sound.len() {
+            self.samples.resize(start + sound.len(), 0);
+        }
+        for (out, &s) in self.samples[start..].iter_mut().zip(sound) {
+            *out = out.saturating_add(s);
+        }
+    }
+
+    /// Pads with silence up to `t_ms` (the end of the session).
+    pub fn extend_to(&mut self, t_ms: f64) {
+        let n = (t_ms.max(0.0) / 1000.0 * f64::from(SAMPLE_RATE_HZ)) as usize;
+        if self.samples.len() < n {
+            self.samples.resize(n, 0);
+        }
+    }
+
+    /// Writes the file (to a temporary name, then renamed: a crash never
+    /// leaves half a file).
+    pub fn write(&self) -> Result<(), AudioError> {
+        let err = |source| AudioError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        let tmp = self.path.with_extension("wav.partial");
+        let mut bytes = wav_header(self.samples.len());
+        bytes.reserve(self.samples.len() * 2);
+        for s in &self.samples {
+            bytes.extend_from_slice(&s.to_le_bytes());
+        }
+        std::fs::write(&tmp, &bytes).map_err(err)?;
+        std::fs::rename(&tmp, &self.path).map_err(err)
+    }
+}
+
+/// Plays samples on the speakers through `aplay`, one process per sound so
+/// playing never blocks the caller. Gives up (with one warning) when it
+/// cannot play.
+#[derive(Debug)]
+pub struct Speakers {
+    aplay: Option<PathBuf>,
+    failed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Speakers {
+    pub fn new() -> Speakers {
+        let aplay = find_program("aplay");
+        if aplay.is_none() {
+            tracing::warn!("aplay (alsa-utils) is not installed: no sound");
+        }
+        Speakers {
+            aplay,
+            failed: Default::default(),
+        }
+    }
+
+    pub fn play(&self, samples: Vec<i16>) {
+        use std::sync::atomic::Ordering;
+        let Some(aplay) = self.aplay.clone() else {
+            return;
+        };
+        if samples.is_empty() || self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        let failed = self.failed.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sound".into())
+            .spawn(move || {
+                let child = Command::new(aplay)
+                    .args(["-q", "-t", "wav", "-"])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn();
+                let Ok(mut child) = child else {
+                    return;
+                };
+                let mut bytes = wav_header(samples.len());
+                for s in &samples {
+                    bytes.extend_from_slice(&s.to_le_bytes());
+                }
+                if let Some(mut stdin) = child.stdin.take() {
+                    let _ignored = stdin.write_all(&bytes);
+                }
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ignored = stderr.read_to_string(&mut err);
+                }
+                let ok = child.wait().is_ok_and(|s| s.success());
+                if !ok && !failed.swap(true, Ordering::Relaxed) {
+                    let why = err.lines().next().unwrap_or("no sound device").to_string();
+                    tracing::warn!("cannot play sound ({why}); sound is off");
+                }
+            });
+        if spawned.is_err() {
+            tracing::warn!("cannot start a thread to play sound");
+        }
+    }
+}
+
+impl Default for Speakers {
+    fn default() -> Self {
+        Speakers::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tone_has_its_length_and_a_written_file_reads_back() {
+        let tone = synthesise(&[(REP_TONE_HZ, REP_TONE_MS)]);
+        assert_eq!(tone.len(), (REP_TONE_MS / 1000.0 * 22050.0) as usize);
+        assert!(tone.iter().map(|s| s.unsigned_abs()).max().unwrap() > 10_000);
+        let mut timeline = Timeline::new(Path::new("unused.wav"));
+        timeline.add(1000.0, &tone);
+        let mut bytes = wav_header(timeline.samples.len());
+        for s in &timeline.samples {
+            bytes.extend_from_slice(&s.to_le_bytes());
+        }
+        let (rate, samples) = parse_wav(&bytes).unwrap();
+        assert_eq!(rate, SAMPLE_RATE_HZ);
+        assert_eq!(samples.len(), 22050 + tone.len());
+        assert!(samples[..22050].iter().all(|&s| s == 0));
+    }
+}

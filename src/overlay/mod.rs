@@ -1,0 +1,853 @@
+//! The overlay: what the coach shows, drawn into a pixel buffer.
+//!
+//! Pure: [`draw`] turns a [`View`] (camera image, pose, session feedback,
+//! status) into pixels. The window ([`crate::app::run`]) only puts the
+//! buffer on screen, so tests check the same pixels without a display.
+//!
+//! Layout, in fractions of the window so it scales: a top bar (exercise,
+//! position in the routine, form score), a panel on the right (repetitions,
+//! set, sides, hold ring, measurements against their targets, keys), the
+//! cue across the bottom in large text, and banners in the middle.
+
+pub mod canvas;
+pub mod text;
+
+use image::RgbImage;
+
+use crate::exercise::engine::{PoseFrame, Reading};
+use crate::exercise::model::Side;
+use crate::geometry::Point;
+use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
+use crate::session::SessionFeedback;
+pub use canvas::{Canvas, ImagePlacement, Rgb};
+pub use text::TextRenderer;
+
+/// The cue's letters are this fraction of the window height (font size; the
+/// capitals are about 0.73 of it, so over 5% of the window: readable from 3 m).
+pub const CUE_TEXT_FRACTION: f64 = 0.075;
+const TITLE_TEXT_FRACTION: f64 = 0.042;
+const PANEL_TEXT_FRACTION: f64 = 0.040;
+const SMALL_TEXT_FRACTION: f64 = 0.025;
+const BANNER_TEXT_FRACTION: f64 = 0.085;
+const TOP_BAR_FRACTION: f64 = 0.085;
+/// The right panel's width, as a fraction of the window width.
+const PANEL_WIDTH_FRACTION: f64 = 0.25;
+const PANEL_ALPHA: f32 = 0.72;
+/// Landmarks seen less well than this are drawn faintest.
+const FADE_FROM_VISIBILITY: f32 = 0.2;
+const FADE_TO_VISIBILITY: f32 = 0.8;
+const FAINTEST_ALPHA: f32 = 0.15;
+
+pub const BACKGROUND: Rgb = Rgb(24, 26, 30);
+pub const PANEL: Rgb = Rgb(12, 14, 18);
+pub const WHITE: Rgb = Rgb(245, 245, 245);
+pub const GREY: Rgb = Rgb(150, 155, 165);
+/// In form / on target.
+pub const GOOD: Rgb = Rgb(60, 220, 120);
+/// Out of form: a correction is due.
+pub const WARN: Rgb = Rgb(255, 176, 32);
+pub const DANGER: Rgb = Rgb(230, 50, 50);
+/// The person's left side (whichever way the image is mirrored).
+pub const LEFT_SIDE: Rgb = Rgb(255, 140, 40);
+/// The person's right side.
+pub const RIGHT_SIDE: Rgb = Rgb(40, 190, 255);
+pub const MIDLINE: Rgb = Rgb(235, 235, 235);
+pub const CUE_TEXT: Rgb = Rgb(255, 236, 120);
+
+/// The guide's advice, shown (and spoken) when the person stops for pain.
+pub const PAIN_ADVICE: [&str; 2] = [
+    "Stop rather than push through pain.",
+    "If the pain persists, see a doctor or physiotherapist.",
+];
+/// The keys, as the window explains them.
+pub const KEYS_HELP: [&str; 2] = ["Space pause  M mute  Q quit", "N/P exercise  R restart"];
+pub const STOP_KEY_HELP: &str = "S = STOP (pain)";
+
+/// What the session is doing, beyond the exercise's own feedback.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Running,
+    Paused,
+    /// Stopped (for pain, or by a safety limit): the reason.
+    Stopped(String),
+    /// Every exercise done (or the input ended): summary lines.
+    Finished(Vec<String>),
+}
+
+/// The optional readout of how fast the app runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stats {
+    pub redraw_hz: f64,
+    pub inference_fps: f64,
+    pub latency_ms: f64,
+    pub dropped_frames: u64,
+}
+
+/// Everything one drawn frame shows.
+#[derive(Debug, Clone)]
+pub struct View<'a> {
+    /// The camera image; None for a poses-only recording.
+    pub image: Option<&'a RgbImage>,
+    /// The size of the image the pose was found on.
+    pub image_size: (u32, u32),
+    /// Mirror the picture (front-view exercises, like a mirror).
+    pub mirrored: bool,
+    pub pose: Option<&'a PoseFrame>,
+    pub session: Option<&'a SessionFeedback>,
+    pub status: Status,
+    pub muted: bool,
+    pub stats: Option<Stats>,
+}
+
+/// Draws `view` over the whole canvas.
+pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
+    let (w, h) = (canvas.width, canvas.height);
+    let placement = ImagePlacement::fit(view.image_size.0, view.image_size.1, w, h, view.mirrored);
+    canvas.clear(BACKGROUND);
+    if let Some(image) = view.image {
+        canvas.draw_image(image, &placement);
+    }
+    if let Some(pose) = view.pose {
+        draw_skeleton(canvas, text, pose, &placement);
+        if let Some(session) = view.session {
+            for reading in &session.feedback.readings {
+                draw_reading(canvas, text, reading, &placement);
+            }
+        }
+    }
+    let layout = Layout::new(w, h);
+    if let Some(session) = view.session {
+        draw_top_bar(canvas, text, &layout, session, view);
+        draw_panel(canvas, text, &layout, session);
+        draw_cue(canvas, text, &layout, session);
+    }
+    draw_banner(canvas, text, &layout, view);
+}
+
+/// Sizes derived from the window.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    w: f64,
+    h: f64,
+    top_bar_px: f64,
+    panel_x: f64,
+    cue_px: u32,
+    title_px: u32,
+    panel_text_px: u32,
+    small_px: u32,
+    banner_px: u32,
+}
+
+impl Layout {
+    fn new(w: usize, h: usize) -> Layout {
+        let (w, h) = (w as f64, h as f64);
+        let size = |fraction: f64| ((h * fraction).round() as u32).max(8);
+        Layout {
+            w,
+            h,
+            top_bar_px: (h * TOP_BAR_FRACTION).round(),
+            panel_x: (w * (1.0 - PANEL_WIDTH_FRACTION)).round(),
+            cue_px: size(CUE_TEXT_FRACTION),
+            title_px: size(TITLE_TEXT_FRACTION),
+            panel_text_px: size(PANEL_TEXT_FRACTION),
+            small_px: size(SMALL_TEXT_FRACTION),
+            banner_px: size(BANNER_TEXT_FRACTION),
+        }
+    }
+
+    /// Where the cue band starts (it holds two lines of cue text).
+    fn cue_band_y(&self) -> f64 {
+        self.h - f64::from(self.cue_px) * 2.6
+    }
+}
+
+fn side_colour(landmark: Landmark) -> Rgb {
+    let name = landmark.name();
+    if name.starts_with("left_") {
+        LEFT_SIDE
+    } else if name.starts_with("right_") {
+        RIGHT_SIDE
+    } else {
+        MIDLINE
+    }
+}
+
+fn fade(visibility: f32) -> f32 {
+    let t = (visibility - FADE_FROM_VISIBILITY) / (FADE_TO_VISIBILITY - FADE_FROM_VISIBILITY);
+    t.clamp(FAINTEST_ALPHA, 1.0)
+}
+
+fn draw_skeleton(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    pose: &PoseFrame,
+    placement: &ImagePlacement,
+) {
+    let line_px = (canvas.height as f64 * 0.006).max(2.0);
+    let at = |i: usize| placement.to_window(pose.points[i].x_px, pose.points[i].y_px);
+    for (a, b) in SKELETON {
+        let alpha = fade(pose.visibility[a.index()].min(pose.visibility[b.index()]));
+        // A bone between two sides (shoulders, hips) is drawn as the midline.
+        let colour = if side_colour(a) == side_colour(b) {
+            side_colour(a)
+        } else {
+            MIDLINE
+        };
+        canvas.line(at(a.index()), at(b.index()), line_px, colour, alpha);
+    }
+    for i in 0..NUM_LANDMARKS {
+        let Some(landmark) = Landmark::ALL.get(i) else {
+            continue;
+        };
+        let alpha = fade(pose.visibility[i]);
+        canvas.disc(at(i), line_px * 1.1, side_colour(*landmark), alpha);
+    }
+    // Left and right labelled on the person, whatever the mirroring.
+    let label_px = (canvas.height as f64 * SMALL_TEXT_FRACTION * 1.2) as u32;
+    for (landmark, label) in [
+        (Landmark::LeftShoulder, "L"),
+        (Landmark::RightShoulder, "R"),
+    ] {
+        let i = landmark.index();
+        if pose.visibility[i] < FADE_TO_VISIBILITY {
+            continue;
+        }
+        let (x, y) = at(i);
+        let other = if landmark == Landmark::LeftShoulder {
+            Landmark::RightShoulder
+        } else {
+            Landmark::LeftShoulder
+        };
+        let (ox, _) = at(other.index());
+        // Outside the shoulders, away from the other one.
+        let dx = if x >= ox { 1.0 } else { -1.0 };
+        let width = text.width(label, label_px);
+        let lx = if dx > 0.0 {
+            x + line_px * 3.0
+        } else {
+            x - line_px * 3.0 - width
+        };
+        let colour = side_colour(landmark);
+        canvas.fill_rect(
+            lx as i64 - 3,
+            (y - f64::from(label_px)) as i64,
+            width as i64 + 6,
+            i64::from(label_px) + 4,
+            PANEL,
+            0.6,
+        );
+        text.draw(canvas, (lx, y), label, label_px, colour);
+    }
+}
+
+fn reading_colour(reading: &Reading) -> Rgb {
+    match (reading.value, reading.target) {
+        (Some(v), Some((lo, hi))) if v >= lo && v <= hi => GOOD,
+        (Some(_), Some(_)) => WARN,
+        _ => WHITE,
+    }
+}
+
+fn format_value(reading: &Reading) -> String {
+    match reading.value {
+        Some(v) if reading.unit == "deg" => format!("{v:.0}°"),
+        Some(v) => format!("{v:.2} {}", reading.unit),
+        None => "–".into(),
+    }
+}
+
+/// The measured joints: an angle's arc with its target wedge, a segment or
+/// distance highlighted, and the value beside it.
+fn draw_reading(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    reading: &Reading,
+    placement: &ImagePlacement,
+) {
+    if reading.value.is_none() || reading.points_px.is_empty() {
+        return;
+    }
+    let colour = reading_colour(reading);
+    let pts: Vec<(f64, f64)> = reading
+        .points_px
+        .iter()
+        .map(|p: &Point| placement.to_window(p.x_px, p.y_px))
+        .collect();
+    let h = canvas.height as f64;
+    let value_px = (h * PANEL_TEXT_FRACTION) as u32;
+    let label = format_value(reading);
+    let anchor = match (reading.unit, pts.as_slice()) {
+        ("deg", [a, v, c]) => {
+            let radius = (h * 0.06).max(20.0);
+            let start = (a.1 - v.1).atan2(a.0 - v.0);
+            let end = (c.1 - v.1).atan2(c.0 - v.0);
+            let mut sweep = end - start;
+            while sweep > std::f64::consts::PI {
+                sweep -= std::f64::consts::TAU;
+            }
+            while sweep < -std::f64::consts::PI {
+                sweep += std::f64::consts::TAU;
+            }
+            if let Some((lo, hi)) = reading.target {
+                let sign = sweep.signum();
+                canvas.arc(
+                    *v,
+                    radius,
+                    start + sign * lo.to_radians(),
+                    sign * (hi - lo).to_radians(),
+                    0.0,
+                    true,
+                    GOOD,
+                    0.35,
+                );
+            }
+            canvas.arc(
+                *v,
+                radius,
+                start,
+                sweep,
+                (h * 0.008).max(3.0),
+                false,
+                colour,
+                1.0,
+            );
+            canvas.line(*v, *a, (h * 0.007).max(2.0), colour, 0.9);
+            canvas.line(*v, *c, (h * 0.007).max(2.0), colour, 0.9);
+            // The value sits outside the angle, opposite its bisector.
+            let mid = start + sweep / 2.0;
+            (
+                v.0 - mid.cos() * radius * 1.6,
+                v.1 - mid.sin() * radius * 1.6,
+            )
+        }
+        (_, [a, b, ..]) => {
+            canvas.line(*a, *b, (h * 0.009).max(3.0), colour, 0.9);
+            ((a.0 + b.0) / 2.0 + h * 0.03, (a.1 + b.1) / 2.0)
+        }
+        (_, [a]) => {
+            canvas.arc(
+                *a,
+                h * 0.02,
+                0.0,
+                std::f64::consts::TAU,
+                3.0,
+                false,
+                colour,
+                1.0,
+            );
+            (a.0 + h * 0.03, a.1)
+        }
+        _ => return,
+    };
+    let width = text.width(&label, value_px);
+    let (x, y) = (
+        anchor.0 - width / 2.0,
+        anchor.1 + f64::from(value_px) * 0.35,
+    );
+    canvas.fill_rect(
+        x as i64 - 6,
+        (y - f64::from(value_px)) as i64,
+        width as i64 + 12,
+        (f64::from(value_px) * 1.3) as i64,
+        PANEL,
+        0.65,
+    );
+    text.draw(canvas, (x, y), &label, value_px, colour);
+}
+
+fn score_colour(score: f64) -> Rgb {
+    if score >= 80.0 {
+        GOOD
+    } else if score >= 50.0 {
+        WARN
+    } else {
+        DANGER
+    }
+}
+
+fn draw_top_bar(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    l: &Layout,
+    s: &SessionFeedback,
+    view: &View<'_>,
+) {
+    canvas.fill_rect(0, 0, l.w as i64, l.top_bar_px as i64, PANEL, PANEL_ALPHA);
+    let baseline = l.top_bar_px * 0.68;
+    let mut title = s.exercise_name.clone();
+    if s.exercise_count > 1 {
+        title = format!("{title}  ({} of {})", s.exercise_number, s.exercise_count);
+    }
+    if let Some(side) = s.feedback.side {
+        title = format!("{title}  ·  {} side", side.name());
+    }
+    text.draw(canvas, (l.h * 0.02, baseline), &title, l.title_px, WHITE);
+    let mut x = l.w - l.h * 0.02;
+    if let Some(score) = s.feedback.form_score {
+        let label = format!("Form {score:.0}");
+        x -= text.width(&label, l.title_px);
+        text.draw(
+            canvas,
+            (x, baseline),
+            &label,
+            l.title_px,
+            score_colour(score),
+        );
+        x -= l.h * 0.03;
+    }
+    if view.muted {
+        let label = "Muted";
+        x -= text.width(label, l.small_px);
+        text.draw(canvas, (x, baseline), label, l.small_px, GREY);
+        x -= l.h * 0.03;
+    }
+    if let Some(stats) = view.stats {
+        let label = format!(
+            "{:.0} fps  {:.0} ms  redraw {:.0} Hz  dropped {}",
+            stats.inference_fps, stats.latency_ms, stats.redraw_hz, stats.dropped_frames
+        );
+        x -= text.width(&label, l.small_px);
+        text.draw(canvas, (x, baseline), &label, l.small_px, GREY);
+    }
+}
+
+fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &SessionFeedback) {
+    let f = &s.feedback;
+    let x0 = l.panel_x;
+    let y_end = l.cue_band_y();
+    canvas.fill_rect(
+        x0 as i64,
+        l.top_bar_px as i64,
+        (l.w - x0) as i64 + 1,
+        (y_end - l.top_bar_px) as i64,
+        PANEL,
+        PANEL_ALPHA,
+    );
+    let pad = l.h * 0.025;
+    let line = f64::from(l.panel_text_px) * 1.35;
+    let mut y = l.top_bar_px + pad + f64::from(l.panel_text_px);
+    let x = x0 + pad;
+    let reps = format!("Reps  {} / {}", f.reps_in_set, f.reps_per_set);
+    text.draw(canvas, (x, y), &reps, l.panel_text_px, WHITE);
+    y += line;
+    if f.sets > 1 {
+        text.draw(
+            canvas,
+            (x, y),
+            &format!("Set   {} / {}", f.set, f.sets),
+            l.panel_text_px,
+            WHITE,
+        );
+        y += line;
+    }
+    if let Some((left, right)) = f.side_reps {
+        let mut cx = x;
+        for (side, count) in [(Side::Left, left), (Side::Right, right)] {
+            let colour = if f.side == Some(side) { WHITE } else { GREY };
+            let label = format!(
+                "{} {count}   ",
+                if side == Side::Left { "Left" } else { "Right" }
+            );
+            cx = text.draw(canvas, (cx, y), &label, l.panel_text_px, colour);
+        }
+        y += line;
+    }
+    if let Some(direction) = f.direction {
+        text.draw(
+            canvas,
+            (x, y),
+            &format!("Circles {}", direction.name()),
+            l.small_px,
+            GREY,
+        );
+        y += line * 0.8;
+    }
+    if let Some(hold) = f.hold {
+        let radius = (l.h * 0.07).max(20.0);
+        let centre = (x + radius + 4.0, y + radius * 0.4);
+        let ring_px = (l.h * 0.018).max(5.0);
+        canvas.arc(
+            centre,
+            radius,
+            0.0,
+            std::f64::consts::TAU,
+            ring_px,
+            false,
+            Rgb(60, 64, 72),
+            1.0,
+        );
+        let fraction = if hold.target_s > 0.0 {
+            (hold.held_s / hold.target_s).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let colour = if hold.in_form { GOOD } else { WARN };
+        if fraction > 0.0 {
+            canvas.arc(
+                centre,
+                radius,
+                -std::f64::consts::FRAC_PI_2,
+                fraction * std::f64::consts::TAU,
+                ring_px,
+                false,
+                colour,
+                1.0,
+            );
+        }
+        let held = format!("{:.0}", hold.held_s.floor());
+        let held_w = text.width(&held, l.panel_text_px);
+        let cap = text.cap_height(l.panel_text_px);
+        text.draw(
+            canvas,
+            (centre.0 - held_w / 2.0, centre.1 + cap / 2.0),
+            &held,
+            l.panel_text_px,
+            WHITE,
+        );
+        let target = format!("Hold {:.0} s", hold.target_s);
+        text.draw(
+            canvas,
+            (centre.0 + radius + pad, centre.1 + cap / 2.0),
+            &target,
+            l.small_px,
+            GREY,
+        );
+        y = centre.1 + radius + line;
+    }
+    for reading in &f.readings {
+        if y + line * 1.4 > y_end - line {
+            break;
+        }
+        draw_gauge(canvas, text, l, reading, (x, y), l.w - x - pad);
+        y += line * 1.5;
+    }
+    // Keys, at the bottom of the panel: the stop key stands out.
+    let keys_y = y_end - pad;
+    for (i, line) in KEYS_HELP.iter().rev().enumerate() {
+        let y = keys_y - f64::from(l.small_px) * 1.4 * (i as f64 + 1.0);
+        text.draw(canvas, (x, y), line, l.small_px, GREY);
+    }
+    let width = text.width(STOP_KEY_HELP, l.small_px);
+    canvas.fill_rect(
+        x as i64 - 4,
+        (keys_y - f64::from(l.small_px)) as i64 - 2,
+        width as i64 + 8,
+        i64::from(l.small_px) + 6,
+        DANGER,
+        0.9,
+    );
+    text.draw(canvas, (x, keys_y), STOP_KEY_HELP, l.small_px, WHITE);
+}
+
+
+/// A measurement as a bar: its name and value, the target band shaded, a
+/// marker where the value is.
+fn draw_gauge(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    l: &Layout,
+    reading: &Reading,
+    (x, y): (f64, f64),
+    width: f64,
+) {
+    let colour = reading_colour(reading);
+    let name = format!(
+        "{}  {}",
+        reading.name.replace('_', " "),
+        format_value(reading)
+    );
+    text.draw(canvas, (x, y), &name, l.small_px, colour);
+    let bar_y = y + f64::from(l.small_px) * 0.5;
+    let bar_h = f64::from(l.small_px) * 0.55;
+    let (lo, hi) = gauge_range(reading);
+    let to_x = |v: f64| x + ((v - lo) / (hi - lo)).clamp(0.0, 1.0) * width;
+    canvas.fill_rect(
+        x as i64,
+        bar_y as i64,
+        width as i64,
+        bar_h as i64,
+        Rgb(60, 64, 72),
+        1.0,
+    );
+    if let Some((t_lo, t_hi)) = reading.target {
+        let (a, b) = (to_x(t_lo), to_x(t_hi));
+        canvas.fill_rect(
+            a as i64,
+            bar_y as i64,
+            (b - a).max(2.0) as i64,
+            bar_h as i64,
+            GOOD,
+            0.55,
+        );
+    }
+    if let Some(v) = reading.value {
+        let vx = to_x(v);
+        canvas.fill_rect(
+            vx as i64 - 2,
+            bar_y as i64 - 3,
+            5,
+            bar_h as i64 + 6,
+            colour,
+            1.0,
+        );
+    }
+}
+
+/// The span a gauge shows: 0-180 degrees for angles, else around the value
+/// and target.
+fn gauge_range(reading: &Reading) -> (f64, f64) {
+    if reading.unit == "deg" {
+        return (0.0, 180.0);
+    }
+    let mut values: Vec<f64> = reading.value.into_iter().collect();
+    if let Some((lo, hi)) = reading.target {
+        values.extend([lo, hi]);
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.5).max(0.25);
+    (lo - pad, hi + pad)
+}
+
+fn draw_cue(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &SessionFeedback) {
+    let Some(cue) = &s.feedback.cue else {
+        return;
+    };
+    let band_y = l.cue_band_y();
+    canvas.fill_rect(
+        0,
+        band_y as i64,
+        l.w as i64,
+        (l.h - band_y) as i64 + 1,
+        PANEL,
+        0.8,
+    );
+    let lines = text.wrap(cue, l.cue_px, l.w * 0.94);
+    let line_h = f64::from(l.cue_px) * 1.15;
+    let cap = text.cap_height(l.cue_px);
+    let block = line_h * (lines.len().min(2) as f64 - 1.0) + cap;
+    let mut y = band_y + (l.h - band_y - block) / 2.0 + cap;
+    for line in lines.iter().take(2) {
+        let width = text.width(line, l.cue_px);
+        text.draw(canvas, ((l.w - width) / 2.0, y), line, l.cue_px, CUE_TEXT);
+        y += line_h;
+    }
+}
+
+/// A message in the middle of the picture, with lines under it.
+fn banner(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    l: &Layout,
+    title: &str,
+    colour: Rgb,
+    lines: &[String],
+) {
+    let small = l.panel_text_px;
+    let title_w = text.width(title, l.banner_px);
+    let widest = lines
+        .iter()
+        .map(|s| text.width(s, small))
+        .fold(title_w, f64::max);
+    let box_w = (widest + l.h * 0.08).min(l.w * 0.96);
+    let box_h = f64::from(l.banner_px) * 1.6 + lines.len() as f64 * f64::from(small) * 1.4;
+    let area_w = l.panel_x;
+    let x0 = ((area_w - box_w) / 2.0).max(l.w * 0.02);
+    let y0 = (l.top_bar_px + l.cue_band_y() - box_h) / 2.0;
+    canvas.fill_rect(
+        x0 as i64,
+        y0 as i64,
+        box_w as i64,
+        box_h as i64,
+        PANEL,
+        0.85,
+    );
+    canvas.fill_rect(x0 as i64, y0 as i64, 8, box_h as i64, colour, 1.0);
+    let mut y = y0 + f64::from(l.banner_px) * 1.15;
+    text.draw(
+        canvas,
+        (x0 + (box_w - title_w) / 2.0, y),
+        title,
+        l.banner_px,
+        colour,
+    );
+    y += f64::from(small) * 1.5;
+    for line in lines {
+        let width = text.width(line, small);
+        text.draw(canvas, (x0 + (box_w - width) / 2.0, y), line, small, WHITE);
+        y += f64::from(small) * 1.4;
+    }
+}
+
+/// The kinds of banner, each with its own colour (the stripe on its left
+/// and its title), so a glance tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Banner {
+    Stopped,
+    Finished,
+    Paused,
+    GetReady,
+    NoPerson,
+    StepIn,
+    Turn,
+}
+
+impl Banner {
+    pub fn colour(self) -> Rgb {
+        match self {
+            Banner::Stopped => DANGER,
+            Banner::Finished | Banner::GetReady => GOOD,
+            Banner::Paused => Rgb(190, 190, 200),
+            Banner::NoPerson => Rgb(90, 150, 255),
+            Banner::StepIn | Banner::Turn => WARN,
+        }
+    }
+}
+
+/// The banner for this view, if any (what stops coaching right now), and
+/// its title.
+pub fn banner_for(view: &View<'_>) -> Option<(Banner, String)> {
+    match &view.status {
+        Status::Stopped(_) => return Some((Banner::Stopped, "Stopped".into())),
+        Status::Finished(_) => return Some((Banner::Finished, "Session complete".into())),
+        Status::Paused => return Some((Banner::Paused, "Paused".into())),
+        Status::Running => {}
+    }
+    let session = view.session?;
+    if let Some(s) = session.get_ready_s {
+        return Some((Banner::GetReady, format!("Get ready  {:.0}", s.ceil())));
+    }
+    if session.feedback.tracking {
+        return None;
+    }
+    if view.pose.is_none() {
+        return Some((Banner::NoPerson, "No person in view".into()));
+    }
+    match session
+        .feedback
+        .cue
+        .clone()
+        .filter(|c| c.starts_with("Turn") || c.starts_with("Face"))
+    {
+        Some(turn) => Some((Banner::Turn, turn)),
+        None => Some((Banner::StepIn, "Step into the frame".into())),
+    }
+}
+
+fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &View<'_>) {
+    let Some((kind, title)) = banner_for(view) else {
+        return;
+    };
+    let lines: Vec<String> = match (&view.status, kind) {
+        (Status::Stopped(reason), _) => {
+            let mut lines = vec![reason.clone()];
+            lines.extend(PAIN_ADVICE.iter().map(|s| s.to_string()));
+            lines.push("Press Q to close.".into());
+            lines
+        }
+        (Status::Finished(summary), _) => summary.clone(),
+        (Status::Paused, _) => vec!["Press Space to go on.".into()],
+        (_, Banner::GetReady) => view
+            .session
+            .map(|s| {
+                vec![format!(
+                    "Next: {} ({} of {})",
+                    s.exercise_name, s.exercise_number, s.exercise_count
+                )]
+            })
+            .unwrap_or_default(),
+        (_, Banner::NoPerson) => {
+            vec!["Step back until your whole body is in the picture.".into()]
+        }
+        (_, Banner::Turn) => vec!["This exercise is judged from the side.".into()],
+        _ => vec!["I need to see the whole body for this exercise.".into()],
+    };
+    banner(canvas, text, l, &title, kind.colour(), &lines);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exercise::engine::Feedback;
+
+    fn feedback(cue: Option<&str>, tracking: bool) -> SessionFeedback {
+        SessionFeedback {
+            exercise_id: "wall-slide".into(),
+            exercise_name: "Wall slide".into(),
+            exercise_number: 1,
+            exercise_count: 1,
+            get_ready_s: None,
+            feedback: Feedback {
+                t_ms: 0.0,
+                phase: None,
+                side: None,
+                readings: vec![],
+                hold: None,
+                reps_in_set: 2,
+                reps_per_set: 10,
+                set: 1,
+                sets: 1,
+                side_reps: None,
+                direction: None,
+                cue: cue.map(str::to_string),
+                form_score: Some(90.0),
+                tracking,
+                stopped: None,
+                done: false,
+            },
+        }
+    }
+
+    #[test]
+    fn banners_say_what_stops_coaching() {
+        let s = feedback(Some("Turn side-on to the camera"), false);
+        let pose = PoseFrame {
+            points: [Point::new(10.0, 10.0); NUM_LANDMARKS],
+            visibility: [1.0; NUM_LANDMARKS],
+        };
+        let mut view = View {
+            image: None,
+            image_size: (640, 480),
+            mirrored: false,
+            pose: None,
+            session: Some(&s),
+            status: Status::Running,
+            muted: false,
+            stats: None,
+        };
+        assert_eq!(banner_title(&view).as_deref(), Some("No person in view"));
+        view.pose = Some(&pose);
+        assert_eq!(
+            banner_title(&view).as_deref(),
+            Some("Turn side-on to the camera")
+        );
+        view.status = Status::Paused;
+        assert_eq!(banner_title(&view).as_deref(), Some("Paused"));
+    }
+
+    #[test]
+    fn cue_text_is_at_least_five_percent_of_the_window_high() {
+        let s = feedback(Some("HHHH"), true);
+        let view = View {
+            image: None,
+            image_size: (640, 480),
+            mirrored: false,
+            pose: None,
+            session: Some(&s),
+            status: Status::Running,
+            muted: false,
+            stats: None,
+        };
+        let mut canvas = Canvas::new(1280, 720);
+        let mut text = TextRenderer::new().unwrap();
+        draw(&mut canvas, &mut text, &view);
+        // Rows of the cue band holding cue-coloured pixels: the letters' height.
+        let rows = (0..720)
+            .filter(|&y| (0..1280).any(|x| canvas.get(x, y) == Some(CUE_TEXT)))
+            .count();
+        assert!(rows as f64 >= 0.05 * 720.0, "cue letters {rows} px high");
+    }
+}
