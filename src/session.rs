@@ -241,7 +241,9 @@ impl Session {
             return;
         }
         let exercise = self.exercises[self.current].clone();
-        self.summary.exercises.push(ExerciseSummary::new(&exercise.id));
+        self.summary
+            .exercises
+            .push(ExerciseSummary::new(&exercise.id));
         self.engine = Engine::new(exercise);
         self.get_ready_until_ms = Some(t_ms + self.get_ready_ms);
     }

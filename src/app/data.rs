@@ -35,7 +35,13 @@ pub fn new_session_path(data_dir: &Path, label: &str) -> PathBuf {
     );
     let label: String = label
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let dir = data_dir.join("sessions");
     let mut path = dir.join(format!("{stamp}_{label}.posecoach"));

@@ -3,8 +3,8 @@
 //! threads; it turns library errors into messages with `anyhow`.
 
 pub mod bench;
-pub mod data;
 pub mod cameras;
+pub mod data;
 pub mod exercises;
 pub mod pose;
 pub mod replay;

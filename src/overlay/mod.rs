@@ -539,7 +539,6 @@ fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sess
     text.draw(canvas, (x, keys_y), STOP_KEY_HELP, l.small_px, WHITE);
 }
 
-
 /// A measurement as a bar: its name and value, the target band shaded, a
 /// marker where the value is.
 fn draw_gauge(
@@ -818,14 +817,17 @@ mod tests {
             muted: false,
             stats: None,
         };
-        assert_eq!(banner_title(&view).as_deref(), Some("No person in view"));
+        assert_eq!(
+            banner_for(&view).map(|(_, t)| t).as_deref(),
+            Some("No person in view")
+        );
         view.pose = Some(&pose);
         assert_eq!(
-            banner_title(&view).as_deref(),
+            banner_for(&view).map(|(_, t)| t).as_deref(),
             Some("Turn side-on to the camera")
         );
         view.status = Status::Paused;
-        assert_eq!(banner_title(&view).as_deref(), Some("Paused"));
+        assert_eq!(banner_for(&view).map(|(_, t)| t).as_deref(), Some("Paused"));
     }
 
     #[test]

@@ -54,7 +54,9 @@ pub struct Camera {
 
 impl std::fmt::Debug for Camera {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Camera").field("frames", &self.count).finish()
+        f.debug_struct("Camera")
+            .field("frames", &self.count)
+            .finish()
     }
 }
 
@@ -77,18 +79,17 @@ impl Camera {
         if present.is_empty() {
             return Err(no_camera("no video devices found".into()));
         }
-        let format = RequestedFormat::new::<RgbFormat>(RequestedFormatType::Closest(
-            CameraFormat::new(
+        let format =
+            RequestedFormat::new::<RgbFormat>(RequestedFormatType::Closest(CameraFormat::new(
                 Resolution::new(request.width_px, request.height_px),
                 FrameFormat::MJPEG,
                 request.fps,
-            ),
-        ));
+            )));
         let mut camera = nokhwa::Camera::new(CameraIndex::Index(request.index), format)
             .map_err(|e| no_camera(e.to_string()))?;
-        camera
-            .open_stream()
-            .map_err(|e| SourceError::Camera(format!("camera {}: cannot start: {e}", request.index)))?;
+        camera.open_stream().map_err(|e| {
+            SourceError::Camera(format!("camera {}: cannot start: {e}", request.index))
+        })?;
         Ok(Camera {
             camera,
             started: None,

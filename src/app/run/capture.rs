@@ -29,7 +29,9 @@ pub enum Pacing {
     /// A camera paces itself.
     Camera,
     /// At the file's timestamps, `speed` times real time.
-    RealTime { speed: f64 },
+    RealTime {
+        speed: f64,
+    },
     AsFastAsPossible,
 }
 

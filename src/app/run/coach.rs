@@ -147,7 +147,9 @@ pub struct Coach {
 
 impl std::fmt::Debug for Coach {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Coach").field("frames", &self.frames).finish()
+        f.debug_struct("Coach")
+            .field("frames", &self.frames)
+            .finish()
     }
 }
 
@@ -173,10 +175,7 @@ impl Coach {
             (Some(path), _) => Some(path.clone()),
             (None, true) => None,
             (None, false) => {
-                let label = selection
-                    .routine
-                    .clone()
-                    .unwrap_or_else(|| ids.join("+"));
+                let label = selection.routine.clone().unwrap_or_else(|| ids.join("+"));
                 Some(super::super::data::new_session_path(
                     &super::super::data::data_dir(args.data_dir.as_deref()),
                     &label,
@@ -220,14 +219,22 @@ impl Coach {
     }
 
     /// Runs until the input ends, the session ends, or the person quits.
-    pub fn run(mut self, frames: &Queue<Captured>, commands: &Receiver<Command>) -> anyhow::Result<Outcome> {
+    pub fn run(
+        mut self,
+        frames: &Queue<Captured>,
+        commands: &Receiver<Command>,
+    ) -> anyhow::Result<Outcome> {
         let result = self.run_loop(frames, commands);
         // Whatever happened, what was recorded is kept and the window told.
         let finished = self.finish();
         result.and(finished)
     }
 
-    fn run_loop(&mut self, frames: &Queue<Captured>, commands: &Receiver<Command>) -> anyhow::Result<()> {
+    fn run_loop(
+        &mut self,
+        frames: &Queue<Captured>,
+        commands: &Receiver<Command>,
+    ) -> anyhow::Result<()> {
         loop {
             while let Ok(command) = commands.try_recv() {
                 self.command(command)?;
@@ -271,12 +278,19 @@ impl Coach {
         }
         let t_ms = captured.t_ms - self.pause_offset_ms;
         let started = Instant::now();
-        let (record, pose_frame) = match (&captured.recorded, &mut self.estimator, &captured.image) {
+        let (record, pose_frame) = match (&captured.recorded, &mut self.estimator, &captured.image)
+        {
             (Some(record), _, _) => {
                 let pose_frame = record
                     .landmarks()
                     .map(|l| PoseFrame::from_landmarks(&l, captured.size.0, captured.size.1));
-                (FrameRecord { t_ms, ..record.clone() }, pose_frame)
+                (
+                    FrameRecord {
+                        t_ms,
+                        ..record.clone()
+                    },
+                    pose_frame,
+                )
             }
             (None, Some(estimator), Some(image)) => {
                 let pose = estimator.estimate(image, captured.t_ms)?;
@@ -287,7 +301,8 @@ impl Coach {
             }
             _ => anyhow::bail!("a frame without an image or a pose"),
         };
-        self.inference_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        self.inference_ms
+            .push(started.elapsed().as_secs_f64() * 1000.0);
         self.frames += 1;
         self.last_t_ms = t_ms;
         self.record_frame(&record, captured.size)?;
@@ -464,7 +479,10 @@ impl Coach {
                     t_ms,
                     muted: self.muted,
                 })?;
-                let status = self.last.as_ref().map_or(Status::Running, |d| d.status.clone());
+                let status = self
+                    .last
+                    .as_ref()
+                    .map_or(Status::Running, |d| d.status.clone());
                 self.show_status(status);
             }
             Command::PainStop => {

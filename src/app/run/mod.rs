@@ -55,9 +55,9 @@ impl std::str::FromStr for SourceArg {
             return Ok(SourceArg::Camera(CameraRequest::default()));
         }
         if let Some(index) = text.strip_prefix("camera:") {
-            let index = index
-                .parse()
-                .map_err(|_| format!("'{text}': the camera number after 'camera:' must be 0, 1, ..."))?;
+            let index = index.parse().map_err(|_| {
+                format!("'{text}': the camera number after 'camera:' must be 0, 1, ...")
+            })?;
             return Ok(SourceArg::Camera(CameraRequest {
                 index,
                 ..CameraRequest::default()

@@ -82,7 +82,8 @@ pub fn run(
         let wait = next_redraw.saturating_duration_since(Instant::now());
         if let Some(new) = display.take(wait) {
             dirty = true;
-            if matches!(new.status, Status::Finished(_) | Status::Stopped(_)) && ended_at.is_none() {
+            if matches!(new.status, Status::Finished(_) | Status::Stopped(_)) && ended_at.is_none()
+            {
                 ended_at = Some(Instant::now());
             }
             current = Some(new);
@@ -135,7 +136,10 @@ pub fn run(
         let quitting = control.quit.load(Ordering::SeqCst);
         if let Some(ended) = ended_at {
             // The end screen has been drawn once; after a quit that is all.
-            let pain = matches!(current.as_ref().map(|d| &d.status), Some(Status::Stopped(_)));
+            let pain = matches!(
+                current.as_ref().map(|d| &d.status),
+                Some(Status::Stopped(_))
+            );
             if quitting || !keys.is_empty() || (!pain && ended.elapsed() >= END_SCREEN) {
                 break;
             }
@@ -162,7 +166,12 @@ pub fn run(
     Ok(stats)
 }
 
-fn draw(canvas: &mut Canvas, text: &mut TextRenderer, display: Option<&Display>, stats: Option<Stats>) {
+fn draw(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    display: Option<&Display>,
+    stats: Option<Stats>,
+) {
     let Some(d) = display else {
         canvas.clear(overlay::BACKGROUND);
         return;
