@@ -119,27 +119,33 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     if let Some(session) = view.session {
         draw_top_bar(canvas, text, &layout, session, view);
         draw_panel(canvas, text, &layout, session);
-        draw_cue(canvas, text, &layout, session);
+        // While paused nothing is cued: the banner takes the cue's place.
+        if view.status != Status::Paused {
+            draw_cue(canvas, text, &layout, session);
+        }
     }
     draw_banner(canvas, text, &layout, view);
 }
 
-/// Sizes derived from the window.
+/// Sizes derived from the window: where the bars and panels are.
 #[derive(Debug, Clone, Copy)]
-struct Layout {
-    w: f64,
-    h: f64,
-    top_bar_px: f64,
-    panel_x: f64,
-    cue_px: u32,
-    title_px: u32,
-    panel_text_px: u32,
-    small_px: u32,
-    banner_px: u32,
+pub struct Layout {
+    pub w: f64,
+    pub h: f64,
+    /// The top bar spans the window's width down to here.
+    pub top_bar_px: f64,
+    /// The right panel starts here (down to the cue band).
+    pub panel_x: f64,
+    /// Cue letters' size.
+    pub cue_px: u32,
+    pub title_px: u32,
+    pub panel_text_px: u32,
+    pub small_px: u32,
+    pub banner_px: u32,
 }
 
 impl Layout {
-    fn new(w: usize, h: usize) -> Layout {
+    pub fn new(w: usize, h: usize) -> Layout {
         let (w, h) = (w as f64, h as f64);
         let size = |fraction: f64| ((h * fraction).round() as u32).max(8);
         Layout {
@@ -156,7 +162,7 @@ impl Layout {
     }
 
     /// Where the cue band starts (it holds two lines of cue text).
-    fn cue_band_y(&self) -> f64 {
+    pub fn cue_band_y(&self) -> f64 {
         self.h - f64::from(self.cue_px) * 2.6
     }
 }
@@ -534,7 +540,7 @@ fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sess
         width as i64 + 8,
         i64::from(l.small_px) + 6,
         DANGER,
-        0.9,
+        1.0,
     );
     text.draw(canvas, (x, keys_y), STOP_KEY_HELP, l.small_px, WHITE);
 }
@@ -644,6 +650,7 @@ fn banner(
     title: &str,
     colour: Rgb,
     lines: &[String],
+    bottom: bool,
 ) {
     let small = l.panel_text_px;
     let title_w = text.width(title, l.banner_px);
@@ -655,7 +662,13 @@ fn banner(
     let box_h = f64::from(l.banner_px) * 1.6 + lines.len() as f64 * f64::from(small) * 1.4;
     let area_w = l.panel_x;
     let x0 = ((area_w - box_w) / 2.0).max(l.w * 0.02);
-    let y0 = (l.top_bar_px + l.cue_band_y() - box_h) / 2.0;
+    // "Paused" keeps out of the person's way, over the cue band (nothing
+    // is cued while paused); the rest are what matters now, in the middle.
+    let y0 = if bottom {
+        l.h - box_h
+    } else {
+        (l.top_bar_px + l.cue_band_y() - box_h) / 2.0
+    };
     canvas.fill_rect(
         x0 as i64,
         y0 as i64,
@@ -764,7 +777,8 @@ fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &
         (_, Banner::Turn) => vec!["This exercise is judged from the side.".into()],
         _ => vec!["I need to see the whole body for this exercise.".into()],
     };
-    banner(canvas, text, l, &title, kind.colour(), &lines);
+    let bottom = kind == Banner::Paused;
+    banner(canvas, text, l, &title, kind.colour(), &lines, bottom);
 }
 
 #[cfg(test)]

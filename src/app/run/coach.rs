@@ -66,8 +66,6 @@ pub struct Outcome {
     pub frames: u64,
     pub inference_ms_p50: f64,
     pub inference_ms_p95: f64,
-    /// Ended normally (not stopped for pain or by a safety limit).
-    pub completed: bool,
 }
 
 /// Sounds on their own thread: speech synthesis takes a while.
@@ -544,7 +542,6 @@ impl Coach {
             frames: self.frames,
             inference_ms_p50: super::quantile(&mut inference_ms, 0.5),
             inference_ms_p95: super::quantile(&mut inference_ms, 0.95),
-            completed: stop.is_none(),
         })
     }
 }

@@ -211,7 +211,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     if args.stats {
         print_stats(&outcome, window_stats.as_ref(), frames.dropped());
     }
-    Ok(outcome.completed)
+    // A stop (for pain, or a safety limit) is the session working as it
+    // should: the exit status is for errors.
+    Ok(true)
 }
 
 /// The speed figures, on stderr (stdout may carry JSON).

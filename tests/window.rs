@@ -1,0 +1,659 @@
+//! The live window, for real: each test starts its own Xvfb, runs
+//! `posecoach run` on a real clip, talks to the window over the X protocol
+//! (keys, close button, screenshots of the window's pixels as the X server
+//! holds them) and checks what a person would see.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use posecoach::overlay::{self, Banner, ImagePlacement, Layout, Rgb};
+use posecoach::pose::SKELETON;
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::{
+    self, AtomEnum, ClientMessageEvent, ConnectionExt as _, EventMask, ImageFormat, KeyPressEvent,
+};
+use x11rb::rust_connection::RustConnection;
+
+const BIN: &str = env!("CARGO_BIN_EXE_posecoach");
+const DEMO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/videos/sports2d/demo.mp4"
+);
+const WINDOW: (usize, usize) = (1280, 720);
+const WAIT: Duration = Duration::from_secs(60);
+
+static NEXT_DISPLAY: AtomicU32 = AtomicU32::new(0);
+
+/// A virtual X server of our own, stopped when dropped.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for _ in 0..40 {
+            let n = 40
+                + (std::process::id() % 40) * 5
+                + NEXT_DISPLAY.fetch_add(1, Ordering::SeqCst) % 200;
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .args([
+                    &format!(":{n}"),
+                    "-screen",
+                    "0",
+                    "1400x900x24",
+                    "-nolisten",
+                    "tcp",
+                    "-noreset",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb is installed by `scripts/setup.sh --test` (make test)");
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(10) {
+                if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && x11rb::connect(Some(&format!(":{n}"))).is_ok()
+                {
+                    return Xvfb {
+                        child,
+                        display: format!(":{n}"),
+                    };
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("cannot start Xvfb");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `posecoach run` on the X server, its stdout lines coming in as they go.
+struct App {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl App {
+    fn start(xvfb: &Xvfb, args: &[&str]) -> App {
+        let mut child = Command::new(BIN)
+            .arg("run")
+            .args(args)
+            .args(["--size", &format!("{}x{}", WINDOW.0, WINDOW.1)])
+            .env("DISPLAY", &xvfb.display)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        App {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for an output line containing `needle`.
+    fn wait_for_line(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(line) = self.seen.iter().find(|l| l.contains(needle)) {
+                return line.clone();
+            }
+            match self
+                .lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no line with {needle} in {:?}", self.seen)
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!(
+                        "posecoach ended without a line with {needle}: {:?}",
+                        self.seen
+                    )
+                }
+            }
+        }
+    }
+
+    /// Waits for the process to end by itself; its exit status and output.
+    fn wait_exit(mut self, within: Duration) -> (bool, Vec<String>) {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(500)) {
+                    self.seen.push(line);
+                }
+                return (status.success(), std::mem::take(&mut self.seen));
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "posecoach did not end within {within:?}; output {:?}",
+                    self.seen
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // A failed test leaves nothing running.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The app's window on the X server, to look at and press keys in.
+struct XWindow {
+    conn: RustConnection,
+    root: xproto::Window,
+    window: xproto::Window,
+}
+
+impl XWindow {
+    fn find(xvfb: &Xvfb) -> XWindow {
+        let (conn, screen) = x11rb::connect(Some(&xvfb.display)).unwrap();
+        let root = conn.setup().roots[screen].root;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let children = conn.query_tree(root).unwrap().reply().unwrap().children;
+            for w in children {
+                let name = conn
+                    .get_property(false, w, AtomEnum::WM_NAME, AtomEnum::STRING, 0, 64)
+                    .unwrap()
+                    .reply()
+                    .map(|r| r.value)
+                    .unwrap_or_default();
+                if name == b"posecoach" {
+                    return XWindow {
+                        conn,
+                        root,
+                        window: w,
+                    };
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the posecoach window never appeared"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The window's pixels, as the X server has them.
+    fn screenshot(&self) -> Shot {
+        let geometry = self
+            .conn
+            .get_geometry(self.window)
+            .unwrap()
+            .reply()
+            .unwrap();
+        let (w, h) = (geometry.width, geometry.height);
+        let image = self
+            .conn
+            .get_image(ImageFormat::Z_PIXMAP, self.window, 0, 0, w, h, !0)
+            .unwrap()
+            .reply()
+            .unwrap();
+        assert_eq!(
+            image.data.len(),
+            usize::from(w) * usize::from(h) * 4,
+            "32-bit pixels"
+        );
+        Shot {
+            width: usize::from(w),
+            height: usize::from(h),
+            // Little-endian BGRX.
+            pixels: image
+                .data
+                .chunks_exact(4)
+                .map(|p| Rgb(p[2], p[1], p[0]))
+                .collect(),
+        }
+    }
+
+    fn keycode(&self, keysym: u32) -> u8 {
+        let setup = self.conn.setup();
+        let (min, max) = (setup.min_keycode, setup.max_keycode);
+        let map = self
+            .conn
+            .get_keyboard_mapping(min, max - min + 1)
+            .unwrap()
+            .reply()
+            .unwrap();
+        let per = usize::from(map.keysyms_per_keycode);
+        let index = map
+            .keysyms
+            .iter()
+            .position(|&k| k == keysym)
+            .expect("keysym on the keyboard");
+        min + (index / per) as u8
+    }
+
+    /// Presses and releases a key in the window.
+    fn press(&self, keysym: u32) {
+        let code = self.keycode(keysym);
+        for (kind, mask) in [
+            (xproto::KEY_PRESS_EVENT, EventMask::KEY_PRESS),
+            (xproto::KEY_RELEASE_EVENT, EventMask::KEY_RELEASE),
+        ] {
+            let event = KeyPressEvent {
+                response_type: kind,
+                detail: code,
+                sequence: 0,
+                time: x11rb::CURRENT_TIME,
+                root: self.root,
+                event: self.window,
+                child: x11rb::NONE,
+                root_x: 10,
+                root_y: 10,
+                event_x: 10,
+                event_y: 10,
+                state: Default::default(),
+                same_screen: true,
+            };
+            self.conn
+                .send_event(false, self.window, mask, event)
+                .unwrap();
+            self.conn.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// What a window manager does for the close button.
+    fn close(&self) {
+        let atom = |name: &[u8]| {
+            self.conn
+                .intern_atom(false, name)
+                .unwrap()
+                .reply()
+                .unwrap()
+                .atom
+        };
+        let (protocols, delete) = (atom(b"WM_PROTOCOLS"), atom(b"WM_DELETE_WINDOW"));
+        let event = ClientMessageEvent::new(32, self.window, protocols, [delete, 0, 0, 0, 0]);
+        self.conn
+            .send_event(false, self.window, EventMask::NO_EVENT, event)
+            .unwrap();
+        self.conn.flush().unwrap();
+    }
+}
+
+const XK_SPACE: u32 = 0x20;
+const XK_ESCAPE: u32 = 0xff1b;
+const XK_S: u32 = 0x73;
+
+struct Shot {
+    width: usize,
+    height: usize,
+    pixels: Vec<Rgb>,
+}
+
+fn close_to(a: Rgb, b: Rgb, tolerance: i32) -> bool {
+    (i32::from(a.0) - i32::from(b.0)).abs() <= tolerance
+        && (i32::from(a.1) - i32::from(b.1)).abs() <= tolerance
+        && (i32::from(a.2) - i32::from(b.2)).abs() <= tolerance
+}
+
+impl Shot {
+    fn get(&self, x: i64, y: i64) -> Option<Rgb> {
+        (x >= 0 && y >= 0 && (x as usize) < self.width && (y as usize) < self.height)
+            .then(|| self.pixels[y as usize * self.width + x as usize])
+    }
+
+    /// Pixels of `colour` in the rectangle.
+    fn count(&self, (x0, y0, x1, y1): (f64, f64, f64, f64), colour: Rgb, tolerance: i32) -> usize {
+        let mut n = 0;
+        for y in (y0.max(0.0) as usize)..(y1.min(self.height as f64) as usize) {
+            for x in (x0.max(0.0) as usize)..(x1.min(self.width as f64) as usize) {
+                if close_to(self.pixels[y * self.width + x], colour, tolerance) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// A pixel of one of `colours` within `radius` of (`x`, `y`).
+    fn near(&self, (x, y): (f64, f64), colours: &[Rgb], radius: i64) -> bool {
+        (-radius..=radius).any(|dy| {
+            (-radius..=radius).any(|dx| {
+                self.get(x as i64 + dx, y as i64 + dy)
+                    .is_some_and(|p| colours.iter().any(|&c| close_to(p, c, 50)))
+            })
+        })
+    }
+
+    fn save(&self, path: &Path) {
+        let mut image = image::RgbImage::new(self.width as u32, self.height as u32);
+        for (i, p) in self.pixels.iter().enumerate() {
+            image.put_pixel(
+                (i % self.width) as u32,
+                (i / self.width) as u32,
+                image::Rgb([p.0, p.1, p.2]),
+            );
+        }
+        image.save(path).unwrap();
+    }
+}
+
+fn tmp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("posecoach-window-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn bone_colour(a: posecoach::pose::Landmark, b: posecoach::pose::Landmark) -> Rgb {
+    let side = |l: posecoach::pose::Landmark| {
+        if l.name().starts_with("left_") {
+            overlay::LEFT_SIDE
+        } else if l.name().starts_with("right_") {
+            overlay::RIGHT_SIDE
+        } else {
+            overlay::MIDLINE
+        }
+    };
+    if side(a) == side(b) {
+        side(a)
+    } else {
+        overlay::MIDLINE
+    }
+}
+
+#[test]
+fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_then_esc_saves() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("paused");
+    let record = dir.join("session.posecoach");
+    let mut app = App::start(
+        &xvfb,
+        &[
+            "--source",
+            DEMO,
+            "--exercise",
+            "standing-back-bend",
+            "--json",
+            "--record",
+            record.to_str().unwrap(),
+            "--mute",
+        ],
+    );
+    let window = XWindow::find(&xvfb);
+    // The walker is well in view about 3.5 s in.
+    std::thread::sleep(Duration::from_millis(3500));
+    window.press(XK_SPACE);
+    let paused = app.wait_for_line("\"event\":\"paused\"");
+    let t_ms = serde_json::from_str::<serde_json::Value>(&paused).unwrap()["t_ms"]
+        .as_f64()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let shot = window.screenshot();
+    shot.save(&dir.join("paused.png"));
+    assert_eq!((shot.width, shot.height), WINDOW);
+
+    // The frame on screen is the one the session paused on.
+    let recording = posecoach::recording::read(&record).unwrap();
+    let frame = recording
+        .frames
+        .iter()
+        .find(|f| (f.t_ms - t_ms).abs() < 0.5)
+        .unwrap_or_else(|| panic!("no recorded frame at {t_ms} ms"));
+    let landmarks = frame.landmarks().expect("a person at the pause");
+    let (w, h) = (recording.header.width, recording.header.height);
+    let placement = ImagePlacement::fit(w, h, WINDOW.0, WINDOW.1, false);
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    // Skeleton bones seen well, away from the bars, panel and the paused banner.
+    let free = |(x, y): (f64, f64)| {
+        x > 10.0
+            && x < layout.panel_x - 10.0
+            && y > layout.top_bar_px + 10.0
+            && y < layout.cue_band_y() - 10.0
+    };
+    let mut checked = 0;
+    let mut on_bone = 0;
+    let mut shifted_on_bone = 0;
+    for (a, b) in SKELETON {
+        let (la, lb) = (landmarks[a.index()], landmarks[b.index()]);
+        if la.visibility < 0.8 || lb.visibility < 0.8 {
+            continue;
+        }
+        let mid = placement.to_window(
+            f64::from(la.x + lb.x) / 2.0 * f64::from(w),
+            f64::from(la.y + lb.y) / 2.0 * f64::from(h),
+        );
+        if !free(mid) || !free((mid.0 + 60.0, mid.1)) {
+            continue;
+        }
+        checked += 1;
+        // A measured bone is drawn in its reading's colour (on target or not).
+        let colours = [bone_colour(a, b), overlay::GOOD, overlay::WARN];
+        on_bone += usize::from(shot.near(mid, &colours, 3));
+        shifted_on_bone += usize::from(shot.near((mid.0 + 60.0, mid.1), &colours, 3));
+    }
+    assert!(checked >= 4, "only {checked} bones to check at {t_ms} ms");
+    assert!(
+        on_bone * 10 >= checked * 7,
+        "{on_bone} of {checked} bones drawn where the landmarks are"
+    );
+    assert!(
+        shifted_on_bone * 10 <= checked * 3,
+        "{shifted_on_bone} of {checked} bones also 60 px away"
+    );
+
+    // The paused banner, the repetition counter and the stop key.
+    let paused_band = (0.0, layout.cue_band_y() - 20.0, layout.w, layout.h);
+    assert!(
+        shot.count(paused_band, Banner::Paused.colour(), 4) > 400,
+        "the paused banner"
+    );
+    let counter = (
+        layout.panel_x,
+        layout.top_bar_px,
+        layout.w,
+        layout.top_bar_px + f64::from(layout.panel_text_px) * 2.0,
+    );
+    assert!(
+        shot.count(counter, overlay::WHITE, 12) > 150,
+        "the repetition counter's text"
+    );
+    let panel = (
+        layout.panel_x,
+        layout.top_bar_px,
+        layout.w,
+        layout.cue_band_y(),
+    );
+    assert!(
+        shot.count(panel, overlay::DANGER, 12) > 300,
+        "the stop key, in red"
+    );
+
+    window.press(XK_ESCAPE);
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("\"event\":\"saved\"")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.last().unwrap().starts_with("{\"exercises\""),
+        "the summary comes last"
+    );
+    let saved = posecoach::recording::read(&record).unwrap();
+    assert_eq!(saved.truncated_at_line, None);
+    assert!(saved.frames.len() >= recording.frames.len());
+}
+
+/// Four seconds of the same real clip cropped to where nobody is, as MJPEG
+/// in AVI (one of the formats the app must play).
+fn empty_clip(dir: &Path) -> PathBuf {
+    let out = dir.join("empty.avi");
+    let status = Command::new("ffmpeg")
+        .args([
+            "-loglevel",
+            "error",
+            "-y",
+            "-t",
+            "4",
+            "-i",
+            DEMO,
+            "-vf",
+            "crop=700:450:0:544",
+            "-an",
+            "-c:v",
+            "mjpeg",
+            "-q:v",
+            "5",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    out
+}
+
+#[test]
+fn nobody_in_view_gets_its_banner_and_cue_and_the_end_of_the_file_ends_the_session() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("empty");
+    let clip = empty_clip(&dir);
+    let data = dir.join("data");
+    let mut app = App::start(
+        &xvfb,
+        &[
+            "--source",
+            clip.to_str().unwrap(),
+            "--exercise",
+            "wall-slide",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--mute",
+        ],
+    );
+    let window = XWindow::find(&xvfb);
+    std::thread::sleep(Duration::from_millis(1500));
+    let shot = window.screenshot();
+    shot.save(&dir.join("nobody.png"));
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let whole = (0.0, 0.0, layout.w, layout.h);
+    let picture = (0.0, layout.top_bar_px, layout.panel_x, layout.cue_band_y());
+    assert!(
+        shot.count(picture, Banner::NoPerson.colour(), 4) > 600,
+        "the no-person banner"
+    );
+    for other in [Banner::StepIn, Banner::Paused, Banner::Stopped] {
+        assert!(
+            shot.count(picture, other.colour(), 4) < 100,
+            "not the {other:?} banner"
+        );
+    }
+    let cue_band = (0.0, layout.cue_band_y(), layout.w, layout.h);
+    assert!(
+        shot.count(cue_band, overlay::CUE_TEXT, 30) > 1000,
+        "the cue, large"
+    );
+    assert!(
+        shot.count(picture, overlay::LEFT_SIDE, 10) < 50,
+        "no skeleton"
+    );
+
+    // The clip ends: the summary shows, then the app ends by itself, saved.
+    app.wait_for_line("Session saved to");
+    std::thread::sleep(Duration::from_millis(500));
+    let end = window.screenshot();
+    end.save(&dir.join("end.png"));
+    assert!(
+        end.count(whole, Banner::Finished.colour(), 4) > 300,
+        "the session-complete banner"
+    );
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    let saved: Vec<_> = std::fs::read_dir(data.join("sessions")).unwrap().collect();
+    assert_eq!(saved.len(), 1);
+}
+
+#[test]
+fn the_stop_key_stops_at_once_with_the_advice_and_closing_the_window_ends_cleanly() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("stop");
+    let record = dir.join("stopped.posecoach");
+    let mut app = App::start(
+        &xvfb,
+        &[
+            "--source",
+            DEMO,
+            "--exercise",
+            "standing-back-bend",
+            "--json",
+            "--record",
+            record.to_str().unwrap(),
+            "--mute",
+        ],
+    );
+    let window = XWindow::find(&xvfb);
+    std::thread::sleep(Duration::from_millis(1500));
+    window.press(XK_S);
+    let stopped = app.wait_for_line("\"event\":\"stopped\"");
+    assert!(stopped.contains("pain"), "{stopped}");
+    app.wait_for_line("\"event\":\"saved\"");
+    std::thread::sleep(Duration::from_millis(400));
+    let shot = window.screenshot();
+    shot.save(&dir.join("stopped.png"));
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    assert!(
+        shot.count((0.0, 0.0, layout.w, layout.h), Banner::Stopped.colour(), 4) > 600,
+        "the stop banner"
+    );
+    // The advice stays up until the person closes it: still there later.
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(
+        app.child.try_wait().unwrap().is_none(),
+        "the advice must stay up"
+    );
+    window.close();
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    let summary: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert!(
+        summary["exercises"][0]["stops"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("pain")
+    );
+}
