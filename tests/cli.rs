@@ -52,6 +52,7 @@ fn help_lists_every_subcommand_with_a_description() {
     assert!(out.status.success());
     let help = text(&out.stdout);
     for (command, words) in [
+        ("run", "Coach an exercise or a routine live"),
         ("replay", "Coach a recorded video"),
         ("exercises", "exercises and routines"),
         ("report", "Draw a recorded session"),
@@ -403,4 +404,58 @@ fn report_draws_a_recorded_session() {
         .unwrap();
     assert_one_line_error(&out, "wall.png: write the report as .svg or .html");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn run_without_a_camera_suggests_a_file() {
+    // No camera can exist on the test machine: one line, naming --source FILE.
+    let out = posecoach()
+        .args(["run", "--exercise", "wall-slide", "--no-save"])
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "--source FILE");
+}
+
+#[test]
+fn run_without_a_window_prints_json_events_and_the_summary() {
+    let dir = temp_dir("run-json");
+    let out = posecoach()
+        .args([
+            "run",
+            "--no-window",
+            "--json",
+            "--exercise",
+            "standing-back-bend",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .arg("--source")
+        .arg(root().join("fixtures/videos/sports2d/demo.mp4"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (summary, events) = lines.split_last().unwrap();
+    assert_eq!(summary["exercises"][0]["id"], "standing-back-bend");
+    assert!(events.iter().any(|e| e["event"] == "cue"), "{events:?}");
+    // Saved in the data folder, owner-only, replaying to the same summary.
+    let saved = events.iter().find(|e| e["event"] == "saved").unwrap();
+    let path = std::path::PathBuf::from(saved["path"].as_str().unwrap());
+    assert!(path.starts_with(dir.join("sessions")));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let replay = posecoach()
+        .args(["replay", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let replayed: serde_json::Value = serde_json::from_slice(&replay.stdout).unwrap();
+    assert_eq!(&replayed, summary);
 }

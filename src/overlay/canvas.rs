@@ -101,7 +101,8 @@ impl Canvas {
         .packed();
     }
 
-    pub fn fill_rect(&mut self, x: i64, y: i64, w: i64, h: i64, color: Rgb, alpha: f32) {
+    /// Fills the rectangle (`x`, `y`, `w`, `h`) with `color` at `alpha`.
+    pub fn fill_rect(&mut self, (x, y, w, h): (i64, i64, i64, i64), color: Rgb, alpha: f32) {
         let (x0, y0) = (x.max(0), y.max(0));
         let (x1, y1) = (
             (x + w).min(self.width as i64),

@@ -235,10 +235,12 @@ fn draw_skeleton(
         };
         let colour = side_colour(landmark);
         canvas.fill_rect(
-            lx as i64 - 3,
-            (y - f64::from(label_px)) as i64,
-            width as i64 + 6,
-            i64::from(label_px) + 4,
+            (
+                lx as i64 - 3,
+                (y - f64::from(label_px)) as i64,
+                width as i64 + 6,
+                i64::from(label_px) + 4,
+            ),
             PANEL,
             0.6,
         );
@@ -351,10 +353,12 @@ fn draw_reading(
         anchor.1 + f64::from(value_px) * 0.35,
     );
     canvas.fill_rect(
-        x as i64 - 6,
-        (y - f64::from(value_px)) as i64,
-        width as i64 + 12,
-        (f64::from(value_px) * 1.3) as i64,
+        (
+            x as i64 - 6,
+            (y - f64::from(value_px)) as i64,
+            width as i64 + 12,
+            (f64::from(value_px) * 1.3) as i64,
+        ),
         PANEL,
         0.65,
     );
@@ -378,7 +382,7 @@ fn draw_top_bar(
     s: &SessionFeedback,
     view: &View<'_>,
 ) {
-    canvas.fill_rect(0, 0, l.w as i64, l.top_bar_px as i64, PANEL, PANEL_ALPHA);
+    canvas.fill_rect((0, 0, l.w as i64, l.top_bar_px as i64), PANEL, PANEL_ALPHA);
     let baseline = l.top_bar_px * 0.68;
     let mut title = s.exercise_name.clone();
     if s.exercise_count > 1 {
@@ -422,10 +426,12 @@ fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sess
     let x0 = l.panel_x;
     let y_end = l.cue_band_y();
     canvas.fill_rect(
-        x0 as i64,
-        l.top_bar_px as i64,
-        (l.w - x0) as i64 + 1,
-        (y_end - l.top_bar_px) as i64,
+        (
+            x0 as i64,
+            l.top_bar_px as i64,
+            (l.w - x0) as i64 + 1,
+            (y_end - l.top_bar_px) as i64,
+        ),
         PANEL,
         PANEL_ALPHA,
     );
@@ -535,10 +541,12 @@ fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sess
     }
     let width = text.width(STOP_KEY_HELP, l.small_px);
     canvas.fill_rect(
-        x as i64 - 4,
-        (keys_y - f64::from(l.small_px)) as i64 - 2,
-        width as i64 + 8,
-        i64::from(l.small_px) + 6,
+        (
+            x as i64 - 4,
+            (keys_y - f64::from(l.small_px)) as i64 - 2,
+            width as i64 + 8,
+            i64::from(l.small_px) + 6,
+        ),
         DANGER,
         1.0,
     );
@@ -567,20 +575,19 @@ fn draw_gauge(
     let (lo, hi) = gauge_range(reading);
     let to_x = |v: f64| x + ((v - lo) / (hi - lo)).clamp(0.0, 1.0) * width;
     canvas.fill_rect(
-        x as i64,
-        bar_y as i64,
-        width as i64,
-        bar_h as i64,
+        (x as i64, bar_y as i64, width as i64, bar_h as i64),
         Rgb(60, 64, 72),
         1.0,
     );
     if let Some((t_lo, t_hi)) = reading.target {
         let (a, b) = (to_x(t_lo), to_x(t_hi));
         canvas.fill_rect(
-            a as i64,
-            bar_y as i64,
-            (b - a).max(2.0) as i64,
-            bar_h as i64,
+            (
+                a as i64,
+                bar_y as i64,
+                (b - a).max(2.0) as i64,
+                bar_h as i64,
+            ),
             GOOD,
             0.55,
         );
@@ -588,10 +595,7 @@ fn draw_gauge(
     if let Some(v) = reading.value {
         let vx = to_x(v);
         canvas.fill_rect(
-            vx as i64 - 2,
-            bar_y as i64 - 3,
-            5,
-            bar_h as i64 + 6,
+            (vx as i64 - 2, bar_y as i64 - 3, 5, bar_h as i64 + 6),
             colour,
             1.0,
         );
@@ -623,10 +627,7 @@ fn draw_cue(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sessio
     };
     let band_y = l.cue_band_y();
     canvas.fill_rect(
-        0,
-        band_y as i64,
-        l.w as i64,
-        (l.h - band_y) as i64 + 1,
+        (0, band_y as i64, l.w as i64, (l.h - band_y) as i64 + 1),
         PANEL,
         0.8,
     );
@@ -647,11 +648,12 @@ fn banner(
     canvas: &mut Canvas,
     text: &mut TextRenderer,
     l: &Layout,
+    kind: Banner,
     title: &str,
-    colour: Rgb,
     lines: &[String],
-    bottom: bool,
 ) {
+    let colour = kind.colour();
+    let bottom = kind == Banner::Paused;
     let small = l.panel_text_px;
     let title_w = text.width(title, l.banner_px);
     let widest = lines
@@ -670,14 +672,11 @@ fn banner(
         (l.top_bar_px + l.cue_band_y() - box_h) / 2.0
     };
     canvas.fill_rect(
-        x0 as i64,
-        y0 as i64,
-        box_w as i64,
-        box_h as i64,
+        (x0 as i64, y0 as i64, box_w as i64, box_h as i64),
         PANEL,
         0.85,
     );
-    canvas.fill_rect(x0 as i64, y0 as i64, 8, box_h as i64, colour, 1.0);
+    canvas.fill_rect((x0 as i64, y0 as i64, 8, box_h as i64), colour, 1.0);
     let mut y = y0 + f64::from(l.banner_px) * 1.15;
     text.draw(
         canvas,
@@ -777,8 +776,7 @@ fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &
         (_, Banner::Turn) => vec!["This exercise is judged from the side.".into()],
         _ => vec!["I need to see the whole body for this exercise.".into()],
     };
-    let bottom = kind == Banner::Paused;
-    banner(canvas, text, l, &title, kind.colour(), &lines, bottom);
+    banner(canvas, text, l, kind, &title, &lines);
 }
 
 #[cfg(test)]

@@ -254,7 +254,7 @@ impl Coach {
             match frames.pop(FRAME_WAIT) {
                 Popped::Item(captured) => {
                     self.dropped = frames.dropped();
-                    self.frame(captured)?;
+                    self.frame(&captured)?;
                 }
                 Popped::Empty => {}
                 Popped::Closed => return Ok(()),
@@ -262,11 +262,11 @@ impl Coach {
         }
     }
 
-    fn frame(&mut self, captured: Captured) -> anyhow::Result<()> {
+    fn frame(&mut self, captured: &Captured) -> anyhow::Result<()> {
         if self.paused {
             // Live and paused: the picture stays live, the session waits.
             self.paused_since_ms.get_or_insert(captured.t_ms);
-            let mut display = self.display_for(&captured, None, None);
+            let mut display = self.display_for(captured, None, None);
             display.status = Status::Paused;
             self.show(display);
             return Ok(());
@@ -306,7 +306,7 @@ impl Coach {
         self.record_frame(&record, captured.size)?;
         let (feedback, events) = self.session.update(t_ms, pose_frame.as_ref());
         self.events(&events)?;
-        let display = self.display_for(&captured, pose_frame, Some(feedback));
+        let display = self.display_for(captured, pose_frame, Some(feedback));
         self.show(display);
         Ok(())
     }

@@ -123,9 +123,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
         bail!("--speed {speed}: give a positive number (0: as fast as possible)");
     }
     let window = args.window && display_available();
-    if args.window && !window {
-        eprintln!("note: no display (DISPLAY is not set): coaching without a window");
-    }
     let control = Arc::new(Control::default());
     {
         let control = control.clone();
@@ -149,7 +146,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     ));
     let pacing = match (&args.source, args.speed) {
         (SourceArg::Camera(_), _) => Pacing::Camera,
-        (_, Some(speed)) if speed == 0.0 => Pacing::AsFastAsPossible,
+        (_, Some(0.0)) => Pacing::AsFastAsPossible,
         (_, Some(speed)) => Pacing::RealTime { speed },
         // A live-like file and a watched window go at real time; nobody
         // watches without a window, so then as fast as possible.
@@ -162,6 +159,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     };
     let capture = capture::start(spec, frames.clone(), control.clone(), pacing)?;
     let info = capture.info.clone();
+    if args.window && !window {
+        eprintln!("note: no display (DISPLAY is not set): coaching without a window");
+    }
 
     let display = Arc::new(Mailbox::default());
     let (commands_tx, commands_rx) = std::sync::mpsc::channel();

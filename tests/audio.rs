@@ -1,0 +1,164 @@
+//! What the app would play, written with `--audio-out`: a tone where a hold
+//! starts, where it reaches its time and where a repetition counts, the cues
+//! spoken, silence elsewhere, and nothing at all with `--mute`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use posecoach::audio::{
+    HOLD_REACHED_TONES_HZ, HOLD_START_TONE_HZ, REP_TONE_HZ, SAMPLE_RATE_HZ, find_program, parse_wav,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_posecoach");
+const SESSION: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/sessions/model-wall-slide.posecoach"
+);
+
+fn tmp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("posecoach-audio-{name}-{}.wav", std::process::id()))
+}
+
+/// Runs the recorded wall-slide session without a window; its events and
+/// the audio file's samples.
+fn run(wav: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, Vec<i16>) {
+    let out = Command::new(BIN)
+        .args([
+            "run",
+            "--source",
+            SESSION,
+            "--no-window",
+            "--json",
+            "--no-save",
+            "--audio-out",
+        ])
+        .arg(wav)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (rate, samples) = parse_wav(&std::fs::read(wav).unwrap()).unwrap();
+    assert_eq!(rate, SAMPLE_RATE_HZ);
+    (events, samples)
+}
+
+/// Amplitude (0-1 of full scale) of `hz` in `samples[start..start+n]`
+/// (Goertzel).
+fn amplitude(samples: &[i16], start: usize, n: usize, hz: f64) -> f64 {
+    let end = (start + n).min(samples.len());
+    if start >= end {
+        return 0.0;
+    }
+    let w = std::f64::consts::TAU * hz / f64::from(SAMPLE_RATE_HZ);
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for &x in &samples[start..end] {
+        let s = f64::from(x) / 32768.0 + 2.0 * w.cos() * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    let power = s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2;
+    2.0 * power.sqrt() / (end - start) as f64
+}
+
+fn at(t_ms: f64) -> usize {
+    (t_ms / 1000.0 * f64::from(SAMPLE_RATE_HZ)) as usize
+}
+
+fn times(events: &[serde_json::Value], kind: &str) -> Vec<f64> {
+    events
+        .iter()
+        .filter(|e| e["event"] == kind)
+        .map(|e| e["t_ms"].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn tones_sound_at_holds_and_repetitions_and_nowhere_else() {
+    let wav = tmp("tones");
+    let (events, samples) = run(&wav, &[]);
+    let reps = times(&events, "rep_completed");
+    let starts = times(&events, "hold_started");
+    let reached = times(&events, "hold_target_reached");
+    assert_eq!(
+        (reps.len(), starts.len(), reached.len()),
+        (2, 2, 2),
+        "{events:?}"
+    );
+    // 100 ms windows: the tones last 120-180 ms.
+    let window = at(100.0);
+    for &t in &reps {
+        let a = amplitude(&samples, at(t), window, REP_TONE_HZ);
+        assert!(a > 0.2, "repetition tone at {t} ms: {a}");
+    }
+    for &t in &starts {
+        let a = amplitude(&samples, at(t), window, HOLD_START_TONE_HZ);
+        assert!(a > 0.2, "hold start tone at {t} ms: {a}");
+    }
+    for &t in &reached {
+        let first = amplitude(&samples, at(t), window, HOLD_REACHED_TONES_HZ[0]);
+        let second = amplitude(&samples, at(t + 140.0), window, HOLD_REACHED_TONES_HZ[1]);
+        assert!(
+            first > 0.2 && second > 0.2,
+            "hold done chime at {t} ms: {first} {second}"
+        );
+    }
+    // Every sound belongs to an event: a second away from all of them
+    // (cues included), the file is silent.
+    let all: Vec<f64> = events.iter().filter_map(|e| e["t_ms"].as_f64()).collect();
+    let spoken_s = 4.0;
+    let mut quiet_checked = 0;
+    for (i, chunk) in samples.chunks(at(100.0)).enumerate() {
+        let t = i as f64 * 100.0;
+        if all
+            .iter()
+            .all(|&e| t < e - 1000.0 || t > e + spoken_s * 1000.0)
+        {
+            assert!(
+                chunk.iter().all(|&s| s == 0),
+                "sound at {t} ms with no event near"
+            );
+            quiet_checked += 1;
+        }
+    }
+    assert!(quiet_checked > 0);
+    let _ = std::fs::remove_file(&wav);
+}
+
+#[test]
+fn cues_are_spoken_when_espeak_ng_is_installed() {
+    if find_program("espeak-ng").is_none() {
+        panic!("espeak-ng is installed by scripts/setup.sh (make test)");
+    }
+    let wav = tmp("speech");
+    let (events, samples) = run(&wav, &[]);
+    let cues = times(&events, "cue");
+    assert!(!cues.is_empty());
+    for &t in &cues {
+        // Speech: loud samples during the second after the cue.
+        let loud = samples[at(t)..at(t + 1000.0).min(samples.len())]
+            .iter()
+            .filter(|s| s.unsigned_abs() > 2000)
+            .count();
+        assert!(loud > 500, "cue at {t} ms not spoken ({loud} loud samples)");
+    }
+    let _ = std::fs::remove_file(&wav);
+}
+
+#[test]
+fn muted_sessions_are_silent() {
+    let wav = tmp("muted");
+    let (events, samples) = run(&wav, &["--mute"]);
+    assert!(!times(&events, "rep_completed").is_empty());
+    assert!(samples.iter().all(|&s| s == 0));
+    let _ = std::fs::remove_file(&wav);
+}
