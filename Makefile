@@ -5,14 +5,23 @@ CARGO ?= cargo
 
 .PHONY: run test setup setup-test bench lint
 
+# Coaches a bundled real clip live, in the window (without a display: the
+# same session, printed).
 run: setup
-	$(CARGO) run --release --quiet -- replay fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend
+	$(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend
+
+# Pipeline stages per model, then the live app's latency and redraw rate on
+# the same clip paced at 30 fps in a window (under Xvfb when no display):
+# first every frame in order, then live-like (newest frame wins).
+LIVE_BENCH = $(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend --stats --mute --no-save
 
 test: setup-test
 	$(CARGO) test --release
 
-bench: setup
+bench: setup-test
 	$(CARGO) run --release --quiet -- bench
+	@if [ -n "$$DISPLAY" ]; then $(LIVE_BENCH) >/dev/null && $(LIVE_BENCH) --live >/dev/null; \
+	else xvfb-run -a -s "-screen 0 1400x900x24" sh -c '$(LIVE_BENCH) >/dev/null && $(LIVE_BENCH) --live >/dev/null'; fi
 
 lint:
 	$(CARGO) fmt --all -- --check
