@@ -206,6 +206,21 @@ enum ExercisesAction {
     },
 }
 
+/// Which exercises to coach, from the options `run` and `replay` share.
+fn selection(
+    exercise: Option<String>,
+    routine: Option<String>,
+    exercises: Option<PathBuf>,
+    params: Vec<(String, f64)>,
+) -> app::replay::Selection {
+    app::replay::Selection {
+        exercise,
+        routine,
+        user_exercises: exercises,
+        params: params.into_iter().collect(),
+    }
+}
+
 /// Parses `WIDTHxHEIGHT`.
 fn parse_size(text: &str) -> Result<(usize, usize), String> {
     let bad = || format!("'{text}' is not WIDTHxHEIGHT, e.g. 1280x720");
@@ -248,12 +263,7 @@ fn main() -> ExitCode {
             threads,
         } => app::run::run(&app::run::RunArgs {
             source,
-            selection: app::replay::Selection {
-                exercise,
-                routine,
-                user_exercises: exercises,
-                params: params.into_iter().collect(),
-            },
+            selection: selection(exercise, routine, exercises, params),
             variant: model,
             intra_threads: threads,
             window: !no_window,
@@ -293,12 +303,7 @@ fn main() -> ExitCode {
             record,
         } => app::replay::run(&app::replay::ReplayArgs {
             source,
-            selection: app::replay::Selection {
-                exercise,
-                routine,
-                user_exercises: exercises,
-                params: params.into_iter().collect(),
-            },
+            selection: selection(exercise, routine, exercises, params),
             variant: model,
             json,
             intra_threads: threads,

@@ -124,6 +124,24 @@ impl App {
         }
     }
 
+    /// The real outdoor clip coached as a standing back bend, printing JSON
+    /// events and recording to `record`.
+    fn demo(xvfb: &Xvfb, record: &Path) -> App {
+        App::start(
+            xvfb,
+            &[
+                "--source",
+                DEMO,
+                "--exercise",
+                "standing-back-bend",
+                "--json",
+                "--record",
+                record.to_str().unwrap(),
+                "--mute",
+            ],
+        )
+    }
+
     /// Waits for an output line containing `needle`.
     fn wait_for_line(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
@@ -402,19 +420,7 @@ fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_
     let xvfb = Xvfb::start();
     let dir = tmp_dir("paused");
     let record = dir.join("session.posecoach");
-    let mut app = App::start(
-        &xvfb,
-        &[
-            "--source",
-            DEMO,
-            "--exercise",
-            "standing-back-bend",
-            "--json",
-            "--record",
-            record.to_str().unwrap(),
-            "--mute",
-        ],
-    );
+    let mut app = App::demo(&xvfb, &record);
     let window = XWindow::find(&xvfb);
     // The walker is well in view about 3.5 s in.
     std::thread::sleep(Duration::from_millis(3500));
@@ -613,19 +619,7 @@ fn the_stop_key_stops_at_once_with_the_advice_and_closing_the_window_ends_cleanl
     let xvfb = Xvfb::start();
     let dir = tmp_dir("stop");
     let record = dir.join("stopped.posecoach");
-    let mut app = App::start(
-        &xvfb,
-        &[
-            "--source",
-            DEMO,
-            "--exercise",
-            "standing-back-bend",
-            "--json",
-            "--record",
-            record.to_str().unwrap(),
-            "--mute",
-        ],
-    );
+    let mut app = App::demo(&xvfb, &record);
     let window = XWindow::find(&xvfb);
     std::thread::sleep(Duration::from_millis(1500));
     window.press(XK_S);

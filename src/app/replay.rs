@@ -15,7 +15,7 @@ use crate::session::{Session, SessionEvent, SessionSummary};
 use crate::source;
 
 /// The "get ready" pause between the exercises of a replayed routine.
-const REPLAY_GET_READY_S: f64 = 3.0;
+pub(crate) const REPLAY_GET_READY_S: f64 = 3.0;
 
 /// Which exercises to coach, and from where.
 #[derive(Debug, Clone, Default)]
@@ -153,7 +153,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     }
     let selection = &args.selection;
     let (ids, catalog) = resolve(selection, None)?;
-    let mut session = new_session(&ids, &catalog)?;
+    let mut session = new_session(&ids, &catalog, REPLAY_GET_READY_S)?;
     let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
     config.intra_threads = args.intra_threads;
     let mut estimator = BlazePose::new(&config).context("cannot load the pose model")?;
@@ -231,7 +231,12 @@ pub(crate) fn resolve(
     Ok((ids, catalog))
 }
 
-pub(crate) fn new_session(ids: &[String], catalog: &Catalog) -> anyhow::Result<Session> {
+/// A session over `ids`, with `get_ready_s` of pause between exercises.
+pub(crate) fn new_session(
+    ids: &[String],
+    catalog: &Catalog,
+    get_ready_s: f64,
+) -> anyhow::Result<Session> {
     let exercises = ids
         .iter()
         .map(|id| {
@@ -241,7 +246,7 @@ pub(crate) fn new_session(ids: &[String], catalog: &Catalog) -> anyhow::Result<S
                 .with_context(|| format!("no exercise '{id}' (see `posecoach exercises`)"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Session::new(exercises, REPLAY_GET_READY_S).context("nothing to do")
+    Session::new(exercises, get_ready_s).context("nothing to do")
 }
 
 /// Reads a recording, warning (one line) when it was cut off.
@@ -260,7 +265,7 @@ pub(crate) fn read_recording(path: &std::path::Path) -> anyhow::Result<recording
 fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
     let recording = read_recording(&args.source)?;
     let (ids, catalog) = resolve(&args.selection, Some(&recording.header))?;
-    let mut session = new_session(&ids, &catalog)?;
+    let mut session = new_session(&ids, &catalog, REPLAY_GET_READY_S)?;
     let mut output = Output {
         json: args.json,
         out: std::io::stdout().lock(),

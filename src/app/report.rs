@@ -34,7 +34,8 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         ..Default::default()
     };
     let (ids, catalog) = super::replay::resolve(&selection, Some(&recording.header))?;
-    let mut session = super::replay::new_session(&ids, &catalog)?;
+    let mut session =
+        super::replay::new_session(&ids, &catalog, super::replay::REPLAY_GET_READY_S)?;
     // The key measurement's value in every frame, per exercise.
     let mut samples: BTreeMap<String, Vec<(f64, Option<f64>)>> = BTreeMap::new();
     run_recording(&mut session, &recording, |frame, feedback, _| {

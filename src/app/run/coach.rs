@@ -161,7 +161,13 @@ impl Coach {
     ) -> anyhow::Result<Coach> {
         let selection = &args.selection;
         let (ids, catalog) = super::super::replay::resolve(selection, info.header.as_ref())?;
-        let session = super::super::replay::new_session(&ids, &catalog)?;
+        // Live, a routine's own "get ready" pause (its file says how long).
+        let get_ready_s = selection
+            .routine
+            .as_deref()
+            .and_then(|id| catalog.routine(id))
+            .map_or(super::super::replay::REPLAY_GET_READY_S, |r| r.get_ready_s);
+        let session = super::super::replay::new_session(&ids, &catalog, get_ready_s)?;
         let estimator = if info.header.is_some() {
             None
         } else {
