@@ -212,10 +212,7 @@ impl Session {
             return;
         }
         self.current += 1;
-        let next = self.exercises[self.current].clone();
-        self.summary.exercises.push(ExerciseSummary::new(&next.id));
-        self.engine = Engine::new(next);
-        self.get_ready_until_ms = Some(t_ms + self.get_ready_ms);
+        self.start_current(t_ms);
     }
 
     /// Skips to the next exercise of a routine (the person asked).
@@ -236,6 +233,8 @@ impl Session {
         self.start_current(t_ms);
     }
 
+    /// Starts the current exercise afresh after a "get ready" pause, with
+    /// its own entry in the summary.
     fn start_current(&mut self, t_ms: f64) {
         if self.finished {
             return;

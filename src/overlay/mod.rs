@@ -812,6 +812,20 @@ mod tests {
         }
     }
 
+    /// Running, no image, no pose: what `s` alone shows.
+    fn running_view(s: &SessionFeedback) -> View<'_> {
+        View {
+            image: None,
+            image_size: (640, 480),
+            mirrored: false,
+            pose: None,
+            session: Some(s),
+            status: Status::Running,
+            muted: false,
+            stats: None,
+        }
+    }
+
     #[test]
     fn banners_say_what_stops_coaching() {
         let s = feedback(Some("Turn side-on to the camera"), false);
@@ -819,16 +833,7 @@ mod tests {
             points: [Point::new(10.0, 10.0); NUM_LANDMARKS],
             visibility: [1.0; NUM_LANDMARKS],
         };
-        let mut view = View {
-            image: None,
-            image_size: (640, 480),
-            mirrored: false,
-            pose: None,
-            session: Some(&s),
-            status: Status::Running,
-            muted: false,
-            stats: None,
-        };
+        let mut view = running_view(&s);
         assert_eq!(
             banner_for(&view).map(|(_, t)| t).as_deref(),
             Some("No person in view")
@@ -845,16 +850,7 @@ mod tests {
     #[test]
     fn cue_text_is_at_least_five_percent_of_the_window_high() {
         let s = feedback(Some("HHHH"), true);
-        let view = View {
-            image: None,
-            image_size: (640, 480),
-            mirrored: false,
-            pose: None,
-            session: Some(&s),
-            status: Status::Running,
-            muted: false,
-            stats: None,
-        };
+        let view = running_view(&s);
         let mut canvas = Canvas::new(1280, 720);
         let mut text = TextRenderer::new().unwrap();
         draw(&mut canvas, &mut text, &view);

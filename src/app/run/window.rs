@@ -20,6 +20,8 @@ use crate::overlay::{self, Canvas, Stats, Status, TextRenderer, View};
 const END_SCREEN: Duration = Duration::from_secs(4);
 /// After a quit, how long to wait for the coach to save and say so.
 const QUIT_WAIT: Duration = Duration::from_secs(3);
+/// The on-screen latency readout is the median of this many latest frames.
+const STATS_RECENT_FRAMES: usize = 30;
 pub const WINDOW_TITLE: &str = "posecoach";
 
 /// How the window kept up.
@@ -96,7 +98,9 @@ pub fn run(
         let mut arrived = None;
         if dirty {
             let live_stats = show_stats.then(|| {
-                let mut recent = latencies.clone();
+                // The readout is about now: the last frames, not the session.
+                let mut recent =
+                    latencies[latencies.len().saturating_sub(STATS_RECENT_FRAMES)..].to_vec();
                 Stats {
                     redraw_hz: per_second.iter().rev().nth(1).copied().unwrap_or(0) as f64,
                     inference_fps: current.as_ref().map_or(0.0, |d| d.inference_fps),
