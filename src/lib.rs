@@ -9,6 +9,7 @@ pub mod app;
 pub mod audio;
 pub mod exercise;
 pub mod geometry;
+pub mod history;
 pub mod install;
 pub mod overlay;
 pub mod pose;

@@ -66,6 +66,10 @@ pub struct Header {
     pub source: String,
     pub width: u32,
     pub height: u32,
+    /// When the session started (RFC 3339, with the local offset); absent
+    /// in recordings made before it was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
 }
 
 /// A frame line: the pose seen at `t_ms`, or none.
@@ -116,6 +120,19 @@ impl FrameRecord {
         }
         Some(out)
     }
+}
+
+/// Creates `dir` and its missing parents; a folder it creates is readable
+/// by its owner only (sessions and the history are private).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// Writes a recording as the session goes.

@@ -16,6 +16,8 @@ const MARGIN_LEFT: f64 = 60.0;
 const MARGIN_RIGHT: f64 = 20.0;
 const MARGIN_TOP: f64 = 40.0;
 const MARGIN_BOTTOM: f64 = 40.0;
+/// The summary table under each chart.
+const TABLE_HEIGHT: f64 = 64.0;
 /// Value-axis ticks.
 const VALUE_TICKS: usize = 5;
 
@@ -210,16 +212,64 @@ fn chart(trace: &ExerciseTrace, y0: f64, out: &mut String) {
     );
 }
 
-/// The report as a standalone SVG document.
+/// The summary table under an exercise's chart, at `y0`.
+fn table(summary: &ExerciseSummary, y0: f64, out: &mut String) {
+    let form = if summary.reps.is_empty() {
+        summary.holds.iter().map(|h| h.score).collect::<Vec<_>>()
+    } else {
+        summary.reps.iter().map(|r| r.score).collect()
+    };
+    let form = if form.is_empty() {
+        "-".to_string()
+    } else {
+        format!("{:.0}/100", form.iter().sum::<f64>() / form.len() as f64)
+    };
+    let cells = [
+        ("repetitions", summary.reps.len().to_string()),
+        ("holds", summary.holds.len().to_string()),
+        ("time in good form", format!("{:.1} s", summary.in_form_s())),
+        ("mean form", form),
+        ("sets completed", summary.sets_completed.to_string()),
+        ("cues", summary.cues.len().to_string()),
+        ("stops", summary.stops.len().to_string()),
+    ];
+    let cell_w = (CHART_WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / cells.len() as f64;
+    let _ = writeln!(out, r#"<g class="summary">"#);
+    for (i, (label, value)) in cells.iter().enumerate() {
+        let x = MARGIN_LEFT + i as f64 * cell_w;
+        let colour = if *label == "stops" && !summary.stops.is_empty() {
+            "#b00"
+        } else {
+            "#222"
+        };
+        let _ = writeln!(
+            out,
+            r##"<rect x="{x:.1}" y="{y0:.1}" width="{cell_w:.1}" height="22" fill="#eee" stroke="#ccc"/><rect x="{x:.1}" y="{:.1}" width="{cell_w:.1}" height="26" fill="white" stroke="#ccc"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#555">{label}</text><text class="cell" x="{:.1}" y="{:.1}" font-size="15" font-weight="bold" text-anchor="middle" fill="{colour}">{}</text>"##,
+            y0 + 22.0,
+            x + cell_w / 2.0,
+            y0 + 15.0,
+            x + cell_w / 2.0,
+            y0 + 41.0,
+            escape(value)
+        );
+    }
+    let _ = writeln!(out, "</g>");
+}
+
+/// The report as a standalone SVG document: per exercise, its chart and
+/// its summary table.
 pub fn svg(traces: &[ExerciseTrace]) -> String {
-    let height = CHART_HEIGHT * traces.len().max(1) as f64;
+    let block = CHART_HEIGHT + TABLE_HEIGHT;
+    let height = block * traces.len().max(1) as f64;
     let mut out = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 "#
     );
     for (i, trace) in traces.iter().enumerate() {
-        chart(trace, i as f64 * CHART_HEIGHT, &mut out);
+        let y0 = i as f64 * block;
+        chart(trace, y0, &mut out);
+        table(trace.summary, y0 + CHART_HEIGHT, &mut out);
     }
     out.push_str("</svg>\n");
     out
@@ -263,4 +313,48 @@ pub fn html(traces: &[ExerciseTrace], title: &str) -> String {
     }
     out.push_str("</body></html>\n");
     out
+}
+
+/// The fonts charts are drawn with: compiled in, so a PNG looks the same on
+/// every machine.
+const FONT_REGULAR: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+const FONT_BOLD: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
+/// PNG pixels per SVG unit: 2 for a sharp picture on today's screens.
+pub const PNG_SCALE: f32 = 2.0;
+
+/// Draws an SVG document (one of this module's charts) into a PNG file's
+/// bytes, at `PNG_SCALE` pixels per unit.
+pub fn png(svg: &str) -> Result<Vec<u8>, String> {
+    use resvg::{tiny_skia, usvg};
+    let mut options = usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_font_data(FONT_REGULAR.to_vec());
+    fonts.load_font_data(FONT_BOLD.to_vec());
+    fonts.set_sans_serif_family("DejaVu Sans");
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| format!("bad chart: {e}"))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(PNG_SCALE)
+        .ok_or("chart too large")?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("chart too large")?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE),
+        &mut pixmap.as_mut(),
+    );
+    // The charts have an opaque white background: no alpha to undo.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let image =
+        image::RgbImage::from_raw(size.width(), size.height(), rgb).ok_or("chart buffer size")?;
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes.into_inner())
 }

@@ -10,6 +10,9 @@ use serde::Serialize;
 use crate::exercise::engine::{Engine, Event, Feedback, PoseFrame};
 use crate::exercise::model::{Exercise, Side};
 
+/// The reason recorded when the person presses the stop key (pain).
+pub const PAIN_STOP_REASON: &str = "Stopped for pain (stop key)";
+
 /// What the session shows now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionFeedback {

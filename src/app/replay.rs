@@ -184,6 +184,8 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 source: source::file_name(&args.source),
                 width: frame.image.width(),
                 height: frame.image.height(),
+                // A video's own time is not known.
+                started_at: None,
             };
             output.recorder = Some(Recorder::create(path, &header)?);
         }

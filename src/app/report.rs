@@ -22,9 +22,9 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if format != "svg" && format != "html" {
+    if !["png", "svg", "html"].contains(&format.as_str()) {
         bail!(
-            "{}: write the report as .svg or .html (PNG is not supported yet)",
+            "{}: write the report as .png, .svg or .html",
             args.output.display()
         );
     }
@@ -68,12 +68,13 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         "posecoach session: {}",
         crate::source::file_name(&args.session)
     );
-    let text = if format == "svg" {
-        report::svg(&traces)
-    } else {
-        report::html(&traces, &title)
+    let bytes = match format.as_str() {
+        "png" => report::png(&report::svg(&traces))
+            .map_err(|e| anyhow::anyhow!("{}: {e}", args.output.display()))?,
+        "svg" => report::svg(&traces).into_bytes(),
+        _ => report::html(&traces, &title).into_bytes(),
     };
-    std::fs::write(&args.output, text)
+    std::fs::write(&args.output, bytes)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     println!("{}: report written", args.output.display());
     Ok(())

@@ -96,6 +96,7 @@ struct ExerciseFile {
     cue: Vec<CueFile>,
     #[serde(default)]
     safety: Vec<SafetyFile>,
+    progress: Option<ProgressFile>,
 }
 
 fn default_sides() -> String {
@@ -195,6 +196,14 @@ struct SafetyFile {
     when: ComparisonFile,
     for_s: Option<f64>,
     reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProgressFile {
+    measurement: Option<String>,
+    better: Option<String>,
+    times: [u32; 2],
+    per: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -849,6 +858,67 @@ pub fn exercise_from_str(
             }
         })
         .collect();
+    let progress = file.progress.as_ref().map(|p| {
+        let range = match (&p.measurement, p.better.as_deref()) {
+            (None, None) => None,
+            (Some(name), Some(better)) => {
+                let measurement = c.index(
+                    "progress.measurement",
+                    "measurement",
+                    name,
+                    &measurement_names,
+                );
+                let better = match better {
+                    "lower" => Better::Lower,
+                    "higher" => Better::Higher,
+                    other => {
+                        c.problem(
+                            "progress.better",
+                            format!("unknown direction '{other}': use lower or higher"),
+                        );
+                        Better::Higher
+                    }
+                };
+                Some((measurement, better))
+            }
+            (Some(_), None) => {
+                c.problem(
+                    "progress.better",
+                    "missing: say whether lower or higher is better",
+                );
+                None
+            }
+            (None, Some(_)) => {
+                c.problem(
+                    "progress.measurement",
+                    "missing: better needs a measurement",
+                );
+                None
+            }
+        };
+        let [min, max] = p.times;
+        if min == 0 || max < min {
+            c.problem(
+                "progress.times",
+                "must be [least, most] with 1 <= least <= most",
+            );
+        }
+        let per = match p.per.as_str() {
+            "day" => Period::Day,
+            "week" => Period::Week,
+            other => {
+                c.problem(
+                    "progress.per",
+                    format!("unknown period '{other}': use day or week"),
+                );
+                Period::Day
+            }
+        };
+        Progress {
+            range,
+            frequency: Frequency { min, max, per },
+        }
+    });
     if file.phase.is_empty() && matches!(reps.counting, Counting::Sequence(_)) {
         c.problem("phase", "missing: a sequence needs phases");
     }
@@ -874,6 +944,7 @@ pub fn exercise_from_str(
         form,
         cues,
         safety,
+        progress,
         source: path.to_path_buf(),
     })
 }

@@ -383,6 +383,99 @@ pub struct SafetyLimit {
     pub reason: String,
 }
 
+/// Which way a range-of-motion measurement improves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    Lower,
+    Higher,
+}
+
+impl Better {
+    /// The better of two values.
+    pub fn best(self, a: f64, b: f64) -> f64 {
+        match self {
+            Better::Lower => a.min(b),
+            Better::Higher => a.max(b),
+        }
+    }
+
+    /// The worse of two values.
+    pub fn worst(self, a: f64, b: f64) -> f64 {
+        match self {
+            Better::Lower => a.max(b),
+            Better::Higher => a.min(b),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Better::Lower => "lower",
+            Better::Higher => "higher",
+        }
+    }
+}
+
+/// The period an advised frequency is counted over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Day,
+    Week,
+}
+
+impl Period {
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+        }
+    }
+
+    /// Days in one period.
+    pub fn days(self) -> u32 {
+        match self {
+            Period::Day => 1,
+            Period::Week => 7,
+        }
+    }
+}
+
+/// How often the guide advises doing an exercise: `min` to `max` sessions
+/// per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Frequency {
+    pub min: u32,
+    pub max: u32,
+    pub per: Period,
+}
+
+impl Frequency {
+    /// "2 to 3 times a day", "once a day", "3 to 5 times a week".
+    pub fn describe(&self) -> String {
+        let times = |n: u32| match n {
+            1 => "once".to_string(),
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        let count = if self.min == self.max {
+            times(self.min)
+        } else {
+            format!("{} to {} times", self.min, self.max)
+        };
+        format!("{count} a {}", self.per.name())
+    }
+}
+
+/// What the progress history follows for an exercise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// The range-of-motion measurement and which way is better; none for
+    /// an exercise without one (shoulder rolls).
+    pub range: Option<(usize, Better)>,
+    pub frequency: Frequency,
+}
+
 /// A validated exercise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exercise {
@@ -400,6 +493,8 @@ pub struct Exercise {
     pub form: Vec<FormCheck>,
     pub cues: Vec<Cue>,
     pub safety: Vec<SafetyLimit>,
+    /// Range of motion and advised frequency, for the history.
+    pub progress: Option<Progress>,
     /// The file it was loaded from.
     pub source: PathBuf,
 }

@@ -7,7 +7,7 @@ use fontdue::{Font, FontSettings, Metrics};
 
 use super::canvas::{Canvas, Rgb};
 
-const FONT_TTF: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");
+const FONT_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 #[derive(Debug, thiserror::Error)]
 #[error("the overlay font cannot be read: {0}")]

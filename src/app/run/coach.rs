@@ -17,18 +17,18 @@ use super::capture::{Captured, SourceInfo};
 use super::queue::{Mailbox, Popped, Queue};
 use super::{Command, Control, RunArgs};
 use crate::audio::{Renderer, Sound, Speakers, Timeline};
+use crate::exercise::catalog::Catalog;
 use crate::exercise::engine::PoseFrame;
 use crate::exercise::model::View as ExerciseView;
+use crate::history::{History, RangeTracker, SessionInfo, SessionRecord};
 use crate::overlay::{PAIN_ADVICE, Status};
 use crate::pose::{BlazePose, BlazePoseConfig, PoseEstimator, TrackingMode};
 use crate::recording::{FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
-use crate::session::{Session, SessionEvent, SessionFeedback};
+use crate::session::{PAIN_STOP_REASON, Session, SessionEvent, SessionFeedback, SessionSummary};
 
 /// How long the inference thread waits for a frame before looking at the
 /// keys again.
 const FRAME_WAIT: Duration = Duration::from_millis(20);
-/// The reason recorded when the person presses the stop key.
-pub const PAIN_STOP_REASON: &str = "Stopped for pain (stop key)";
 
 /// What the window draws: the latest frame and what the coach makes of it.
 #[derive(Debug, Clone)]
@@ -118,6 +118,12 @@ impl AudioThread {
 
 pub struct Coach {
     session: Session,
+    catalog: Catalog,
+    /// The best ranges of motion, for the history.
+    ranges: RangeTracker,
+    started_at: chrono::DateTime<chrono::FixedOffset>,
+    /// The data folder whose history gets the session; None with --no-save.
+    history_dir: Option<PathBuf>,
     exercise_ids: Vec<String>,
     routine: Option<String>,
     params: std::collections::BTreeMap<String, f64>,
@@ -175,14 +181,17 @@ impl Coach {
             config.intra_threads = args.intra_threads;
             Some(BlazePose::new(&config).context("cannot load the pose model")?)
         };
+        let started_at = super::super::data::now();
+        let data_dir = super::super::data::data_dir(args.data_dir.as_deref());
         let record_path = match (&args.record, args.no_save) {
             (Some(path), _) => Some(path.clone()),
             (None, true) => None,
             (None, false) => {
                 let label = selection.routine.clone().unwrap_or_else(|| ids.join("+"));
                 Some(super::super::data::new_session_path(
-                    &super::super::data::data_dir(args.data_dir.as_deref()),
+                    &data_dir,
                     &label,
+                    &started_at,
                 ))
             }
         };
@@ -194,6 +203,10 @@ impl Coach {
         params.extend(selection.params.clone());
         Ok(Coach {
             session,
+            catalog,
+            ranges: RangeTracker::default(),
+            started_at,
+            history_dir: (!args.no_save).then_some(data_dir),
             exercise_ids: ids,
             routine: selection
                 .routine
@@ -311,6 +324,9 @@ impl Coach {
         self.last_t_ms = t_ms;
         self.record_frame(&record, captured.size)?;
         let (feedback, events) = self.session.update(t_ms, pose_frame.as_ref());
+        if let Some(exercise) = self.catalog.exercise(&feedback.exercise_id) {
+            self.ranges.observe(exercise, &feedback);
+        }
         self.events(&events)?;
         let display = self.display_for(captured, pose_frame, Some(feedback));
         self.show(display);
@@ -380,7 +396,7 @@ impl Coach {
             && let Some(path) = &self.record_path
         {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
+                crate::recording::create_private_dir(dir)
                     .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
             }
             let header = Header {
@@ -391,6 +407,7 @@ impl Coach {
                 source: self.source_name.clone(),
                 width: size.0,
                 height: size.1,
+                started_at: Some(self.started_at.to_rfc3339()),
             };
             self.recorder = Some(Recorder::create(path, &header)?);
         }
@@ -499,6 +516,27 @@ impl Coach {
         Ok(())
     }
 
+    /// Adds the finished session to the history (unless nothing was seen
+    /// or --no-save).
+    fn add_to_history(&self, summary: &SessionSummary) -> anyhow::Result<()> {
+        let Some(dir) = &self.history_dir else {
+            return Ok(());
+        };
+        if self.frames == 0 {
+            return Ok(());
+        }
+        let info = SessionInfo {
+            started_at: self.started_at,
+            duration_s: self.last_t_ms / 1000.0,
+            routine: self.routine.clone(),
+            source: self.source_name.clone(),
+            recording: self.record_path.clone(),
+        };
+        let record = SessionRecord::new(&info, summary, &self.ranges, &self.catalog);
+        History::open_in(dir)?.add(&record)?;
+        Ok(())
+    }
+
     /// Closes the recording, the audio file, prints the summary and shows
     /// the end screen.
     fn finish(&mut self) -> anyhow::Result<Outcome> {
@@ -516,6 +554,9 @@ impl Coach {
             result = result.and(Err(e));
         }
         let summary = self.session.summary().clone();
+        if let Err(e) = self.add_to_history(&summary) {
+            result = result.and(Err(e));
+        }
         let stop = summary
             .exercises
             .iter()

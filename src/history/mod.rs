@@ -1,0 +1,421 @@
+//! The progress history: every finished session's results, per exercise,
+//! in a SQLite database in the data folder (`history.sqlite`).
+//!
+//! - The schema is versioned and migrated in place (see `schema`).
+//! - Write-ahead logging and a busy timeout: two programs at once (a
+//!   session running while `posecoach history` reads) wait for each other
+//!   instead of failing.
+//! - Every session is added in one transaction: a crash adds all of it or
+//!   none of it.
+//! - A file that is not a healthy posecoach history is reported and left as
+//!   it is; it is never reset.
+
+pub mod progress;
+pub mod range;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use crate::exercise::catalog::Catalog;
+use crate::exercise::model::Better;
+use crate::session::{PAIN_STOP_REASON, SessionSummary};
+pub use range::RangeTracker;
+pub use schema::current_version as schema_version;
+
+/// The database's file name in the data folder.
+pub const DATABASE_FILE: &str = "history.sqlite";
+/// How long a program waits for another one's write to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the history could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct HistoryError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// The best range of motion reached in one exercise of one session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RangeOfMotion {
+    pub measurement: String,
+    pub unit: String,
+    pub better: Better,
+    pub best: f64,
+}
+
+/// One exercise's results in one session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExerciseResult {
+    pub exercise_id: String,
+    pub reps: u32,
+    pub holds: u32,
+    pub hold_s: f64,
+    pub in_form_s: f64,
+    pub sets_completed: u32,
+    pub form_score: Option<f64>,
+    pub range_of_motion: Option<RangeOfMotion>,
+    pub pain_stops: u32,
+    pub safety_stops: u32,
+    pub stop_reasons: Vec<String>,
+}
+
+impl ExerciseResult {
+    /// Whether the exercise was done at all (a repetition or a hold), which
+    /// is what adherence counts.
+    pub fn done(&self) -> bool {
+        self.reps > 0 || self.holds > 0
+    }
+}
+
+/// One finished session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionRecord {
+    pub started_at_ms: i64,
+    /// The person's local date, YYYY-MM-DD.
+    pub local_date: String,
+    pub duration_s: f64,
+    pub routine: Option<String>,
+    pub source: String,
+    pub recording: Option<String>,
+    pub exercises: Vec<ExerciseResult>,
+}
+
+/// Where and when a session happened, for `SessionRecord::new`.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub started_at: chrono::DateTime<chrono::FixedOffset>,
+    pub duration_s: f64,
+    pub routine: Option<String>,
+    pub source: String,
+    pub recording: Option<PathBuf>,
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
+}
+
+impl SessionRecord {
+    /// The record of a session from its summary and the ranges of motion
+    /// seen; exercises the catalog does not know keep no range of motion.
+    pub fn new(
+        info: &SessionInfo,
+        summary: &SessionSummary,
+        ranges: &RangeTracker,
+        catalog: &Catalog,
+    ) -> SessionRecord {
+        let exercises = summary
+            .exercises
+            .iter()
+            .map(|s| {
+                let range_of_motion = catalog.exercise(&s.id).and_then(|ex| {
+                    let (m, better) = ex.progress.as_ref()?.range?;
+                    let measurement = ex.measurements.get(m)?;
+                    Some(RangeOfMotion {
+                        measurement: measurement.name.clone(),
+                        unit: measurement.unit.to_string(),
+                        better,
+                        best: (ranges.best(&s.id)? * 100.0).round() / 100.0,
+                    })
+                });
+                let pain_stops = s
+                    .stops
+                    .iter()
+                    .filter(|st| st.reason == PAIN_STOP_REASON)
+                    .count() as u32;
+                let form_score = if s.reps.is_empty() {
+                    mean(s.holds.iter().map(|h| h.score))
+                } else {
+                    mean(s.reps.iter().map(|r| r.score))
+                };
+                ExerciseResult {
+                    exercise_id: s.id.clone(),
+                    reps: s.reps.len() as u32,
+                    holds: s.holds.len() as u32,
+                    hold_s: s.holds.iter().map(|h| h.duration_s).sum(),
+                    in_form_s: s.in_form_s(),
+                    sets_completed: s.sets_completed,
+                    form_score: form_score.map(|f| (f * 10.0).round() / 10.0),
+                    range_of_motion,
+                    pain_stops,
+                    safety_stops: s.stops.len() as u32 - pain_stops,
+                    stop_reasons: s.stops.iter().map(|st| st.reason.clone()).collect(),
+                }
+            })
+            .collect();
+        SessionRecord {
+            started_at_ms: info.started_at.timestamp_millis(),
+            local_date: info.started_at.format("%Y-%m-%d").to_string(),
+            duration_s: (info.duration_s * 10.0).round() / 10.0,
+            routine: info.routine.clone(),
+            source: info.source.clone(),
+            recording: info
+                .recording
+                .as_ref()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                .map(|p| p.display().to_string()),
+            exercises,
+        }
+    }
+}
+
+/// Whether `add` stored the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    New,
+    /// Its recording was added before.
+    AlreadyThere,
+}
+
+/// An open history database.
+#[derive(Debug)]
+pub struct History {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl History {
+    /// The database in `data_dir`, created (readable by its owner only)
+    /// when missing and migrated to the current schema.
+    pub fn open_in(data_dir: &Path) -> Result<History, HistoryError> {
+        Self::open(&data_dir.join(DATABASE_FILE))
+    }
+
+    /// Opens (creating when missing) the database at `path`.
+    pub fn open(path: &Path) -> Result<History, HistoryError> {
+        let fail = |reason: String| HistoryError {
+            path: path.to_path_buf(),
+            reason,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::recording::create_private_dir(dir)
+                .map_err(|e| fail(format!("cannot create the folder: {e}")))?;
+        }
+        // SQLite gives its -wal and -shm files the database's permissions.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options
+            .open(path)
+            .map_err(|e| fail(format!("cannot open the history: {e}")))?;
+        let sql = |e: rusqlite::Error| fail(explain(&e));
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sql)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(sql)?;
+        if check != "ok" {
+            return Err(fail(format!(
+                "the history database is damaged ({check}); it was left as it is: move it aside to start a new one"
+            )));
+        }
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            .map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(sql)?;
+        schema::migrate(&mut conn).map_err(|e| match e {
+            schema::SchemaError::Sql(e) => fail(explain(&e)),
+            other => fail(other.to_string()),
+        })?;
+        Ok(History {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn fail(&self, e: &rusqlite::Error) -> HistoryError {
+        HistoryError {
+            path: self.path.clone(),
+            reason: explain(e),
+        }
+    }
+
+    /// Adds a session and its exercises in one transaction. A session whose
+    /// recording is already there is not added again.
+    pub fn add(&mut self, record: &SessionRecord) -> Result<Added, HistoryError> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| HistoryError {
+            path: path.clone(),
+            reason: explain(&e),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        if let Some(recording) = &record.recording {
+            let existing: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM sessions WHERE recording = ?1",
+                    [recording],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(fail)?;
+            if existing.is_some() {
+                return Ok(Added::AlreadyThere);
+            }
+        }
+        tx.execute(
+            "INSERT INTO sessions (started_at_ms, local_date, duration_s, routine, source, recording)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                record.started_at_ms,
+                record.local_date,
+                record.duration_s,
+                record.routine,
+                record.source,
+                record.recording
+            ],
+        )
+        .map_err(fail)?;
+        let session_id = tx.last_insert_rowid();
+        for (position, e) in record.exercises.iter().enumerate() {
+            let rom = e.range_of_motion.as_ref();
+            tx.execute(
+                "INSERT INTO exercise_results (session_id, position, exercise_id, reps, holds,
+                     hold_s, in_form_s, sets_completed, form_score, rom_measurement, rom_unit,
+                     rom_better, rom_best, pain_stops, safety_stops, stop_reasons)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                params![
+                    session_id,
+                    position as i64,
+                    e.exercise_id,
+                    e.reps,
+                    e.holds,
+                    e.hold_s,
+                    e.in_form_s,
+                    e.sets_completed,
+                    e.form_score,
+                    rom.map(|r| r.measurement.clone()),
+                    rom.map(|r| r.unit.clone()),
+                    rom.map(|r| r.better.name()),
+                    rom.map(|r| r.best),
+                    e.pain_stops,
+                    e.safety_stops,
+                    e.stop_reasons.join("\n"),
+                ],
+            )
+            .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(Added::New)
+    }
+
+    /// The sessions on or after `from_date` (YYYY-MM-DD), oldest first,
+    /// with all their exercises.
+    pub fn sessions_since(&self, from_date: &str) -> Result<Vec<SessionRecord>, HistoryError> {
+        let mut sessions = self
+            .conn
+            .prepare(
+                "SELECT id, started_at_ms, local_date, duration_s, routine, source, recording
+                 FROM sessions WHERE local_date >= ?1 ORDER BY started_at_ms, id",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([from_date], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        SessionRecord {
+                            started_at_ms: r.get(1)?,
+                            local_date: r.get(2)?,
+                            duration_s: r.get(3)?,
+                            routine: r.get(4)?,
+                            source: r.get(5)?,
+                            recording: r.get(6)?,
+                            exercises: Vec::new(),
+                        },
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(|e| self.fail(&e))?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT exercise_id, reps, holds, hold_s, in_form_s, sets_completed, form_score,
+                        rom_measurement, rom_unit, rom_better, rom_best, pain_stops, safety_stops,
+                        stop_reasons
+                 FROM exercise_results WHERE session_id = ?1 ORDER BY position",
+            )
+            .map_err(|e| self.fail(&e))?;
+        for (id, session) in &mut sessions {
+            session.exercises = stmt
+                .query_map([*id], |r| {
+                    let rom = match (
+                        r.get::<_, Option<String>>(7)?,
+                        r.get::<_, Option<String>>(8)?,
+                        r.get::<_, Option<String>>(9)?,
+                        r.get::<_, Option<f64>>(10)?,
+                    ) {
+                        (Some(measurement), Some(unit), Some(better), Some(best)) => {
+                            Some(RangeOfMotion {
+                                measurement,
+                                unit,
+                                better: if better == "lower" {
+                                    Better::Lower
+                                } else {
+                                    Better::Higher
+                                },
+                                best,
+                            })
+                        }
+                        _ => None,
+                    };
+                    let reasons: String = r.get(13)?;
+                    Ok(ExerciseResult {
+                        exercise_id: r.get(0)?,
+                        reps: r.get(1)?,
+                        holds: r.get(2)?,
+                        hold_s: r.get(3)?,
+                        in_form_s: r.get(4)?,
+                        sets_completed: r.get(5)?,
+                        form_score: r.get(6)?,
+                        range_of_motion: rom,
+                        pain_stops: r.get(11)?,
+                        safety_stops: r.get(12)?,
+                        stop_reasons: reasons
+                            .lines()
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                    })
+                })
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .map_err(|e| self.fail(&e))?;
+        }
+        Ok(sessions.into_iter().map(|(_, s)| s).collect())
+    }
+}
+
+/// A SQLite error in words a person can act on.
+fn explain(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            "not a readable history database (file is not a database); it was left as it is: move it aside to start a new one".into()
+        }
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => format!(
+            "the history database is damaged ({e}); it was left as it is: move it aside to start a new one"
+        ),
+        Some(rusqlite::ErrorCode::DatabaseBusy) => format!(
+            "the history is busy (another posecoach kept it locked for {} s): {e}",
+            BUSY_TIMEOUT.as_secs()
+        ),
+        _ => format!("history database: {e}"),
+    }
+}
