@@ -158,6 +158,36 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         exercises: Option<PathBuf>,
     },
+    /// Progress week by week: sessions against the guide's advice, the best
+    /// range of motion, and stops, as a table and a chart.
+    #[command(
+        after_help = "Every session `posecoach run` finishes is added to DATA/history.sqlite (see --data-dir).\n\nExamples:\n  posecoach history\n  posecoach history --exercise wall-slide --weeks 12 -o wall-slide.png\n  posecoach history add ~/old-sessions/*.posecoach"
+    )]
+    History {
+        /// Only this exercise.
+        #[arg(long)]
+        exercise: Option<String>,
+        /// How many weeks back, this one included.
+        #[arg(long, default_value_t = app::history::DEFAULT_WEEKS)]
+        weeks: u32,
+        /// The last day shown, YYYY-MM-DD (default today).
+        #[arg(long, value_parser = app::history::parse_date)]
+        until: Option<chrono::NaiveDate>,
+        /// Also draw the chart to this file: .png, .svg or .html.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// The data folder (default: $XDG_DATA_HOME/posecoach or ~/.local/share/posecoach).
+        #[arg(long, value_name = "DIR", global = true)]
+        data_dir: Option<PathBuf>,
+        /// Also load exercises from this folder.
+        #[arg(long, value_name = "DIR", global = true)]
+        exercises: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<HistoryAction>,
+    },
     /// Measure milliseconds per frame of each pipeline stage, per model.
     Bench {
         /// The clip to run on: a video file or a folder of frames.
@@ -193,6 +223,15 @@ enum Command {
         /// Print a JSON list.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HistoryAction {
+    /// Add recorded sessions (each file once) to the history.
+    Add {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -339,6 +378,30 @@ fn main() -> ExitCode {
         } => match action {
             Some(ExercisesAction::Check { files }) => Ok(app::exercises::check(&files)),
             None => app::exercises::list(exercises.as_ref(), json),
+        },
+        Command::History {
+            exercise,
+            weeks,
+            until,
+            output,
+            json,
+            data_dir,
+            exercises,
+            action,
+        } => match action {
+            Some(HistoryAction::Add { files }) => {
+                app::history::add(data_dir.as_deref(), &files, exercises.as_ref())
+            }
+            None => app::history::show(&app::history::HistoryArgs {
+                data_dir,
+                exercise,
+                weeks,
+                until,
+                json,
+                output,
+                user_exercises: exercises,
+            })
+            .map(|()| true),
         },
         Command::Cameras { json } => app::cameras::run(json).map(|()| true),
     };

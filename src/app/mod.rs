@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cameras;
 pub mod data;
 pub mod exercises;
+pub mod history;
 pub mod pose;
 pub mod replay;
 pub mod report;

@@ -318,6 +318,13 @@ impl History {
         Ok(Added::New)
     }
 
+    /// The local date of the first session ever, YYYY-MM-DD.
+    pub fn first_date(&self) -> Result<Option<String>, HistoryError> {
+        self.conn
+            .query_row("SELECT min(local_date) FROM sessions", [], |r| r.get(0))
+            .map_err(|e| self.fail(&e))
+    }
+
     /// The sessions on or after `from_date` (YYYY-MM-DD), oldest first,
     /// with all their exercises.
     pub fn sessions_since(&self, from_date: &str) -> Result<Vec<SessionRecord>, HistoryError> {

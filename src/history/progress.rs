@@ -20,7 +20,9 @@ const PANEL_HEIGHT: f64 = 250.0;
 const PLOT_TOP: f64 = 48.0;
 const PLOT_BOTTOM: f64 = 40.0;
 const PLOT_LEFT: f64 = 55.0;
-const PLOT_GAP: f64 = 70.0;
+/// Between the two plots: room for the second one's value axis.
+const PLOT_GAP: f64 = 120.0;
+const PLOT_RIGHT: f64 = 20.0;
 
 /// One exercise's week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -129,7 +131,8 @@ pub fn summarise(
         .iter()
         .filter_map(|s| {
             let date = NaiveDate::parse_from_str(&s.local_date, "%Y-%m-%d").ok()?;
-            (date >= period.from && date <= period.to).then_some((s, date))
+            let wanted = only.is_none_or(|id| s.exercises.iter().any(|e| e.exercise_id == id));
+            (wanted && date >= period.from && date <= period.to).then_some((s, date))
         })
         .collect();
     // The exercises to show: the one asked for, else every one done.
@@ -485,7 +488,7 @@ pub fn svg(report: &ProgressReport) -> String {
 }
 
 fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
-    let plot_w = (PANEL_WIDTH - 2.0 * PLOT_LEFT - PLOT_GAP) / 2.0;
+    let plot_w = (PANEL_WIDTH - PLOT_LEFT - PLOT_GAP - PLOT_RIGHT) / 2.0;
     let plot_h = PANEL_HEIGHT - PLOT_TOP - PLOT_BOTTOM;
     let top = y0 + PLOT_TOP;
     let bottom = top + plot_h;
@@ -499,10 +502,10 @@ fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
         });
     let _ = writeln!(
         out,
-        r#"<text class="title" x="20" y="{:.1}" font-size="15" font-weight="bold">{}: {done} sessions{}, {advice}</text>"#,
+        r#"<text class="title" x="20" y="{:.1}" font-size="15" font-weight="bold">{}: {done} sessions{} ({advice})</text>"#,
         y0 + 24.0,
         escape(&ex.name),
-        advised.map_or(String::new(), |a| format!(" of {a} advised"))
+        advised.map_or(String::new(), |a| format!(", at least {a} advised"))
     );
     // Left: sessions per week, the advised band shaded.
     let left = PLOT_LEFT;
@@ -567,7 +570,7 @@ fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
         bottom + 32.0
     );
     // Right: best range of motion per week.
-    let left = PLOT_LEFT * 2.0 + plot_w + PLOT_GAP;
+    let left = PLOT_LEFT + plot_w + PLOT_GAP;
     let _ = writeln!(
         out,
         r##"<rect x="{left:.1}" y="{top:.1}" width="{plot_w:.1}" height="{plot_h:.1}" fill="#fafafa" stroke="#999"/>"##
@@ -590,7 +593,9 @@ fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
     if !lo.is_finite() {
         (lo, hi) = (0.0, 1.0);
     }
-    let pad = ((hi - lo) * 0.15).max(1e-3);
+    let pad = ((hi - lo) * 0.15)
+        .max(lo.abs().max(hi.abs()) * 0.05)
+        .max(0.01);
     let (lo, hi) = (lo - pad, hi + pad);
     let y = |v: f64| bottom - (v - lo) / (hi - lo) * plot_h;
     let points: Vec<String> = ex

@@ -1,0 +1,196 @@
+//! `posecoach history`: progress week by week from the history database,
+//! and `posecoach history add` for recorded sessions made elsewhere.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+
+use crate::history::progress::{self, Span};
+use crate::history::{Added, History, RangeTracker, SessionInfo, SessionRecord};
+use crate::session::run_recording;
+
+/// Weeks shown when none are asked for.
+pub const DEFAULT_WEEKS: u32 = 8;
+
+#[derive(Debug, Clone)]
+pub struct HistoryArgs {
+    pub data_dir: Option<PathBuf>,
+    pub exercise: Option<String>,
+    pub weeks: u32,
+    /// The last day shown (default today).
+    pub until: Option<NaiveDate>,
+    pub json: bool,
+    /// Also draw the chart to this file (.png, .svg or .html).
+    pub output: Option<PathBuf>,
+    pub user_exercises: Option<PathBuf>,
+}
+
+fn catalog(user_exercises: Option<&PathBuf>) -> crate::exercise::catalog::Catalog {
+    let selection = super::replay::Selection {
+        user_exercises: user_exercises.cloned(),
+        ..Default::default()
+    };
+    crate::exercise::catalog::Catalog::load(
+        &super::exercises::exercise_dirs(selection.user_exercises.as_ref()),
+        &selection.params,
+    )
+}
+
+/// Prints the progress report (and writes the chart).
+pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
+    if args.weeks == 0 {
+        bail!("--weeks must be at least 1");
+    }
+    let chart_format = match &args.output {
+        Some(path) => Some(chart_format(path)?),
+        None => None,
+    };
+    let dir = super::data::data_dir(args.data_dir.as_deref());
+    let history = History::open_in(&dir)?;
+    let catalog = catalog(args.user_exercises.as_ref());
+    if let Some(id) = &args.exercise
+        && catalog.exercise(id).is_none()
+    {
+        bail!("no exercise '{id}' (see `posecoach exercises`)");
+    }
+    let today = args
+        .until
+        .unwrap_or_else(|| super::data::now().date_naive());
+    let first_day = history
+        .first_date()?
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+    let span = Span::new(today, args.weeks, first_day);
+    let sessions = history.sessions_since(&span.from.to_string())?;
+    let report = progress::summarise(&sessions, &catalog, span, args.exercise.as_deref());
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print!("{}", progress::text(&report));
+        if first_day.is_none() {
+            println!(
+                "\nNo sessions yet in {}. Every session `posecoach run` finishes is added.",
+                history.path().display()
+            );
+        }
+    }
+    if let (Some(path), Some(format)) = (&args.output, chart_format) {
+        let svg = progress::svg(&report);
+        let bytes = match format {
+            "png" => crate::report::png(&svg).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+            "svg" => svg.into_bytes(),
+            _ => format!(
+                "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>posecoach history</title></head><body>\n{svg}<pre>{}</pre></body></html>\n",
+                progress::text(&report).replace('&', "&amp;").replace('<', "&lt;")
+            )
+            .into_bytes(),
+        };
+        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("{}: chart written", path.display());
+    }
+    Ok(())
+}
+
+fn chart_format(path: &Path) -> anyhow::Result<&'static str> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    Ok(match ext.as_str() {
+        "png" => "png",
+        "svg" => "svg",
+        "html" => "html",
+        _ => bail!("{}: write the chart as .png, .svg or .html", path.display()),
+    })
+}
+
+/// Adds recorded sessions to the history (each file once). Returns false
+/// when one could not be read.
+pub fn add(
+    data_dir: Option<&Path>,
+    files: &[PathBuf],
+    user_exercises: Option<&PathBuf>,
+) -> anyhow::Result<bool> {
+    let dir = super::data::data_dir(data_dir);
+    let mut history = History::open_in(&dir)?;
+    let mut all_ok = true;
+    for file in files {
+        match record_of(file, user_exercises) {
+            Ok(record) => match history.add(&record)? {
+                Added::New => println!(
+                    "{}: added ({}, {})",
+                    file.display(),
+                    record.local_date,
+                    record
+                        .exercises
+                        .iter()
+                        .map(|e| format!("{} {} reps {} holds", e.exercise_id, e.reps, e.holds))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                Added::AlreadyThere => println!("{}: already in the history", file.display()),
+            },
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                all_ok = false;
+            }
+        }
+    }
+    Ok(all_ok)
+}
+
+/// A recorded session's history record: the engine runs over its poses.
+fn record_of(file: &Path, user_exercises: Option<&PathBuf>) -> anyhow::Result<SessionRecord> {
+    let recording = super::replay::read_recording(file)?;
+    let selection = super::replay::Selection {
+        user_exercises: user_exercises.cloned(),
+        ..Default::default()
+    };
+    let (ids, catalog) = super::replay::resolve(&selection, Some(&recording.header))?;
+    let mut session =
+        super::replay::new_session(&ids, &catalog, super::replay::REPLAY_GET_READY_S)?;
+    let mut ranges = RangeTracker::default();
+    run_recording(&mut session, &recording, |_, feedback, _| {
+        if let Some(exercise) = catalog.exercise(&feedback.exercise_id) {
+            ranges.observe(exercise, feedback);
+        }
+        Ok::<(), anyhow::Error>(())
+    })?;
+    let duration_s = recording.frames.last().map_or(0.0, |f| f.t_ms / 1000.0);
+    let started_at = match &recording.header.started_at {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text).with_context(|| {
+            format!(
+                "{}: line 1: started_at '{text}' is not an RFC 3339 time",
+                file.display()
+            )
+        })?,
+        // Older recordings: the file was last written when the session ended.
+        None => {
+            let modified = std::fs::metadata(file)
+                .and_then(|m| m.modified())
+                .with_context(|| format!("{}: cannot read its time", file.display()))?;
+            let ended = chrono::DateTime::<chrono::Local>::from(modified).fixed_offset();
+            ended - chrono::Duration::milliseconds((duration_s * 1000.0) as i64)
+        }
+    };
+    let info = SessionInfo {
+        started_at,
+        duration_s,
+        routine: recording.header.routine.clone(),
+        source: recording.header.source.clone(),
+        recording: Some(file.to_path_buf()),
+    };
+    Ok(SessionRecord::new(
+        &info,
+        session.summary(),
+        &ranges,
+        &catalog,
+    ))
+}
+
+/// Parses `YYYY-MM-DD` for `--until`.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date: use YYYY-MM-DD"))
+}
