@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use posecoach::app;
 use posecoach::pose::ModelVariant;
 
@@ -24,67 +24,17 @@ enum Command {
     #[command(
         after_help = "Keys: Space pause/resume, N/P next/previous exercise, R restart the exercise, M mute,\n      S stop at once (pain), Esc or Q quit. The session is saved either way.\n\nExamples:\n  posecoach run --exercise wall-slide\n  posecoach run --routine prevention --source camera:1\n  posecoach run --exercise standing-back-bend --source fixtures/videos/sports2d/demo.mp4\n  posecoach run --exercise wall-slide --source session.posecoach --no-window --json"
     )]
-    Run {
-        /// The exercise to coach (see `posecoach exercises`).
-        #[arg(long, conflicts_with = "routine", required_unless_present_any = ["routine", "source"])]
-        exercise: Option<String>,
-        /// A routine: its exercises one after another, with a "get ready"
-        /// countdown between them.
-        #[arg(long)]
-        routine: Option<String>,
-        /// Where frames come from: camera, camera:N, a video file, a folder
-        /// of images, or a recorded .posecoach session.
-        #[arg(long, default_value = "camera", value_name = "camera|FILE|DIR")]
-        source: app::run::SourceArg,
-        /// Landmark model: lite, full, heavy, or a path to an .onnx file.
-        #[arg(long, default_value = "lite")]
-        model: ModelVariant,
-        /// No window: print events as they happen (for machines without a screen).
-        #[arg(long)]
-        no_window: bool,
-        /// Print events as JSON lines, then the summary as one JSON object.
-        #[arg(long)]
-        json: bool,
-        /// No sound (M in the window toggles it).
-        #[arg(long)]
-        mute: bool,
-        /// Write the sounds to this WAV file, at their times in the session,
-        /// instead of playing them.
-        #[arg(long, value_name = "FILE.wav")]
-        audio_out: Option<PathBuf>,
-        /// Save the session to this file (default: a new file in the data
-        /// folder's sessions/).
-        #[arg(long, value_name = "FILE")]
-        record: Option<PathBuf>,
-        /// Do not save the session.
-        #[arg(long, conflicts_with = "record")]
-        no_save: bool,
-        /// The data folder (default: $XDG_DATA_HOME/posecoach or ~/.local/share/posecoach).
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
-        /// Treat a file like a camera: real time, stale frames dropped.
-        #[arg(long)]
-        live: bool,
-        /// Play a file at N times real time (0: as fast as possible). Default:
-        /// real time in the window, as fast as possible without one.
-        #[arg(long, value_name = "N")]
-        speed: Option<f64>,
-        /// Show frames per second, latency and dropped frames, and print
-        /// them at the end.
-        #[arg(long)]
-        stats: bool,
-        /// Window size in pixels, WIDTHxHEIGHT.
-        #[arg(long, default_value = "1280x720", value_parser = parse_size)]
-        size: (usize, usize),
-        /// Also load exercises from this folder.
-        #[arg(long, value_name = "DIR")]
-        exercises: Option<PathBuf>,
-        /// Set an exercise parameter, e.g. target_angle_deg=45 (repeatable).
-        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = app::replay::parse_param)]
-        params: Vec<(String, f64)>,
-        /// ONNX Runtime intra-op threads per model.
-        #[arg(long, default_value_t = 1)]
-        threads: usize,
+    Run(RunOptions),
+    /// Record a session to FILE while coaching it: the same as `run
+    /// --record FILE`. Poses only, unless --with-video.
+    #[command(
+        after_help = "Examples:\n  posecoach record wall-slide.posecoach --exercise wall-slide\n  posecoach record for-my-physio.posecoach --routine prevention --with-video"
+    )]
+    Record {
+        /// The session file to write (readable by you only).
+        file: PathBuf,
+        #[command(flatten)]
+        options: RunOptions,
     },
     /// Find a person's 33 body landmarks in photos or in a video.
     #[command(
@@ -142,6 +92,12 @@ enum Command {
         /// this file as it goes; readable by you only.
         #[arg(long, value_name = "FILE")]
         record: Option<PathBuf>,
+        /// Also record the frames (JPEG) in the --record file.
+        #[arg(long, requires = "record")]
+        with_video: bool,
+        /// Play at N times real time (default: as fast as possible).
+        #[arg(long, value_name = "N")]
+        speed: Option<f64>,
     },
     /// Draw a recorded session: each exercise's key measurement over time,
     /// target band, holds and repetitions, and a summary table.
@@ -226,6 +182,75 @@ enum Command {
     },
 }
 
+/// The options `run` and `record` share.
+#[derive(Debug, Args)]
+struct RunOptions {
+    /// The exercise to coach (see `posecoach exercises`).
+    #[arg(long, conflicts_with = "routine", required_unless_present_any = ["routine", "source"])]
+    exercise: Option<String>,
+    /// A routine: its exercises one after another, with a "get ready"
+    /// countdown between them.
+    #[arg(long)]
+    routine: Option<String>,
+    /// Where frames come from: camera, camera:N, a video file, a folder
+    /// of images, or a recorded .posecoach session.
+    #[arg(long, default_value = "camera", value_name = "camera|FILE|DIR")]
+    source: app::run::SourceArg,
+    /// Landmark model: lite, full, heavy, or a path to an .onnx file.
+    #[arg(long, default_value = "lite")]
+    model: ModelVariant,
+    /// No window: print events as they happen (for machines without a screen).
+    #[arg(long)]
+    no_window: bool,
+    /// Print events as JSON lines, then the summary as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// No sound (M in the window toggles it).
+    #[arg(long)]
+    mute: bool,
+    /// Write the sounds to this WAV file, at their times in the session,
+    /// instead of playing them.
+    #[arg(long, value_name = "FILE.wav")]
+    audio_out: Option<PathBuf>,
+    /// Save the session to this file (default: a new file in the data
+    /// folder's sessions/).
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// Do not save the session, nor add it to the history.
+    #[arg(long, conflicts_with = "record")]
+    no_save: bool,
+    /// Also record the frames (JPEG, at most 960 px) in the session file.
+    /// Off by default: video of you at home is private.
+    #[arg(long, conflicts_with = "no_save")]
+    with_video: bool,
+    /// The data folder (default: $XDG_DATA_HOME/posecoach or ~/.local/share/posecoach).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Treat a file like a camera: real time, stale frames dropped.
+    #[arg(long)]
+    live: bool,
+    /// Play a file at N times real time (0: as fast as possible). Default:
+    /// real time in the window, as fast as possible without one.
+    #[arg(long, value_name = "N")]
+    speed: Option<f64>,
+    /// Show frames per second, latency and dropped frames, and print
+    /// them at the end.
+    #[arg(long)]
+    stats: bool,
+    /// Window size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    size: (usize, usize),
+    /// Also load exercises from this folder.
+    #[arg(long, value_name = "DIR")]
+    exercises: Option<PathBuf>,
+    /// Set an exercise parameter, e.g. target_angle_deg=45 (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = app::replay::parse_param)]
+    params: Vec<(String, f64)>,
+    /// ONNX Runtime intra-op threads per model.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+}
+
 #[derive(Debug, Subcommand)]
 enum HistoryAction {
     /// Add recorded sessions (each file once) to the history.
@@ -260,6 +285,27 @@ fn selection(
     }
 }
 
+fn run_args(o: RunOptions) -> app::run::RunArgs {
+    app::run::RunArgs {
+        source: o.source,
+        selection: selection(o.exercise, o.routine, o.exercises, o.params),
+        variant: o.model,
+        intra_threads: o.threads,
+        window: !o.no_window,
+        json: o.json,
+        mute: o.mute,
+        audio_out: o.audio_out,
+        record: o.record,
+        no_save: o.no_save,
+        with_video: o.with_video,
+        data_dir: o.data_dir,
+        live: o.live,
+        speed: o.speed,
+        stats: o.stats,
+        window_size: o.size,
+    }
+}
+
 /// Parses `WIDTHxHEIGHT`.
 fn parse_size(text: &str) -> Result<(usize, usize), String> {
     let bad = || format!("'{text}' is not WIDTHxHEIGHT, e.g. 1280x720");
@@ -281,42 +327,19 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run {
-            exercise,
-            routine,
-            source,
-            model,
-            no_window,
-            json,
-            mute,
-            audio_out,
-            record,
-            no_save,
-            data_dir,
-            live,
-            speed,
-            stats,
-            size,
-            exercises,
-            params,
-            threads,
-        } => app::run::run(&app::run::RunArgs {
-            source,
-            selection: selection(exercise, routine, exercises, params),
-            variant: model,
-            intra_threads: threads,
-            window: !no_window,
-            json,
-            mute,
-            audio_out,
-            record,
-            no_save,
-            data_dir,
-            live,
-            speed,
-            stats,
-            window_size: size,
-        }),
+        Command::Run(options) => app::run::run(&run_args(options)),
+        Command::Record { file, options } => {
+            if options.record.is_some() || options.no_save {
+                Err(anyhow::anyhow!(
+                    "record writes to FILE: leave out --record and --no-save"
+                ))
+            } else {
+                app::run::run(&app::run::RunArgs {
+                    record: Some(file),
+                    ..run_args(options)
+                })
+            }
+        }
         Command::Pose {
             images,
             frames,
@@ -340,6 +363,8 @@ fn main() -> ExitCode {
             params,
             threads,
             record,
+            with_video,
+            speed,
         } => app::replay::run(&app::replay::ReplayArgs {
             source,
             selection: selection(exercise, routine, exercises, params),
@@ -347,6 +372,8 @@ fn main() -> ExitCode {
             json,
             intra_threads: threads,
             record,
+            with_video,
+            speed,
         })
         .map(|()| true),
         Command::Report {

@@ -12,7 +12,11 @@
 //! {"exercise_id":"wall-slide","event":"cue","t_ms":2433.3,"id":"hold-start","text":"Hold it: 5 seconds"}
 //! ```
 //!
-//! x and y are normalised to the image, as the pose stage gives them. Each
+//! x and y are normalised to the image, as the pose stage gives them. A
+//! session recorded with its video (`--with-video`, never by default) has
+//! `"video":true` in the header and each frame line also carries the
+//! picture: `"jpeg":"<base64 of a JPEG>"`, scaled down to at most
+//! `VIDEO_MAX_SIDE_PX`. Each
 //! line is flushed to the operating system when written, so a killed
 //! process loses nothing it wrote; the file is synced to disk at least once
 //! a second, so a power cut loses at most the last second. A reader meeting
@@ -35,6 +39,11 @@ pub const SESSION_FORMAT_VERSION: u32 = 1;
 const MAGIC_KEY: &str = "posecoach_session";
 /// How often written lines are forced to the disk.
 const SYNC_INTERVAL: Duration = Duration::from_secs(1);
+/// The longest side of a recorded video frame: frames are shrunk by a
+/// whole factor to fit (1280x720 becomes 640x360, 1768x994 589x331).
+pub const VIDEO_MAX_SIDE_PX: u32 = 800;
+/// JPEG quality of recorded video frames.
+const VIDEO_JPEG_QUALITY: u8 = 75;
 /// Decimal places kept of normalised coordinates (0.1 px on a 1000 px image)
 /// and of visibility and presence.
 const COORD_DECIMALS: i32 = 4;
@@ -70,6 +79,9 @@ pub struct Header {
     /// in recordings made before it was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
+    /// The frame lines carry the pictures too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub video: bool,
 }
 
 /// A frame line: the pose seen at `t_ms`, or none.
@@ -192,6 +204,25 @@ impl Recorder {
         self.line(record)
     }
 
+    /// A frame line with its picture (a JPEG from `encode_video_frame`).
+    pub fn frame_with_video(
+        &mut self,
+        record: &FrameRecord,
+        jpeg: &[u8],
+    ) -> Result<(), RecordingError> {
+        #[derive(Serialize)]
+        struct VideoFrame<'a> {
+            #[serde(flatten)]
+            record: &'a FrameRecord,
+            jpeg: String,
+        }
+        use base64::Engine as _;
+        self.line(&VideoFrame {
+            record,
+            jpeg: base64::engine::general_purpose::STANDARD.encode(jpeg),
+        })
+    }
+
     /// An event line: the exercise id and the event's own fields,
     /// `{"exercise_id": ..., "event": "cue", "t_ms": ..., ...}`.
     pub fn event(&mut self, event: &SessionEvent) -> Result<(), RecordingError> {
@@ -205,6 +236,49 @@ impl Recorder {
             reason: e.to_string(),
         })
     }
+}
+
+/// A frame for a recording with video: shrunk by a whole factor to fit
+/// `VIDEO_MAX_SIDE_PX` (a box filter, fast enough to keep up with a camera
+/// on its own thread) and encoded as JPEG.
+pub fn encode_video_frame(image: &image::RgbImage) -> Result<Vec<u8>, String> {
+    let factor = image
+        .width()
+        .max(image.height())
+        .div_ceil(VIDEO_MAX_SIDE_PX)
+        .max(1);
+    let small;
+    let image = if factor > 1 {
+        small = shrink(image, factor);
+        &small
+    } else {
+        image
+    };
+    let mut out = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, VIDEO_JPEG_QUALITY);
+    image
+        .write_with_encoder(encoder)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The image shrunk by `factor`: each output pixel is the mean of a
+/// `factor` x `factor` block.
+fn shrink(image: &image::RgbImage, factor: u32) -> image::RgbImage {
+    let (w, h) = (image.width() / factor, image.height() / factor);
+    let area = factor * factor;
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let mut sum = [0u32; 3];
+        for dy in 0..factor {
+            for dx in 0..factor {
+                let p = image.get_pixel(x * factor + dx, y * factor + dy);
+                for c in 0..3 {
+                    sum[c] += u32::from(p[c]);
+                }
+            }
+        }
+        image::Rgb(sum.map(|v| ((v + area / 2) / area) as u8))
+    })
 }
 
 /// A recording read back.
@@ -231,90 +305,211 @@ pub fn is_recording(path: &Path) -> bool {
         .starts_with(&format!("{{\"{MAGIC_KEY}\""))
 }
 
-/// Reads a recording. Frame lines are kept; event lines are skipped (a
-/// replay computes them again). A cut-off last line is reported in
+/// A line of a recording after the header.
+#[derive(Debug, Clone)]
+pub enum Line {
+    /// A frame, with its picture (base64 JPEG) in a recording with video.
+    Frame {
+        record: FrameRecord,
+        jpeg_base64: Option<String>,
+    },
+    /// An event line (a replay computes events again, so they are not
+    /// parsed further).
+    Event,
+}
+
+/// Decodes a frame line's picture.
+pub fn decode_video_frame(jpeg_base64: &str) -> Result<image::RgbImage, String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(jpeg_base64)
+        .map_err(|e| format!("bad picture: {e}"))?;
+    image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
+        .map(|i| i.to_rgb8())
+        .map_err(|e| format!("bad picture: {e}"))
+}
+
+/// Reads a recording line by line (a recording with video can be larger
+/// than memory). A cut-off last line ends the lines and is reported in
 /// `truncated_at_line`; a bad line elsewhere is an error.
-pub fn read(path: &Path) -> Result<Recording, RecordingError> {
-    let text = std::fs::read(path).map_err(|e| RecordingError::Io {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let invalid = |line: usize, reason: String| RecordingError::Invalid {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
-    let ends_whole = text.last() == Some(&b'\n');
-    let text = String::from_utf8_lossy(&text);
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(first) = lines.first() else {
-        return Err(invalid(1, "empty file: not a recorded session".into()));
-    };
-    let value: serde_json::Value = serde_json::from_str(first)
-        .map_err(|e| invalid(1, format!("not a recorded session header: {e}")))?;
-    let version = value
-        .get(MAGIC_KEY)
-        .and_then(serde_json::Value::as_u64)
-        .ok_or_else(|| {
-            invalid(
-                1,
-                "not a recorded session (no posecoach_session version)".into(),
-            )
+#[derive(Debug)]
+pub struct Reader {
+    path: PathBuf,
+    lines: BufReader<File>,
+    pub header: Header,
+    /// The number of the last line read.
+    line: usize,
+    bytes_read: u64,
+    last_t_ms: Option<f64>,
+    pub truncated_at_line: Option<usize>,
+    done: bool,
+}
+
+impl Reader {
+    pub fn open(path: &Path) -> Result<Reader, RecordingError> {
+        let file = File::open(path).map_err(|e| RecordingError::Io {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
         })?;
-    if version != u64::from(SESSION_FORMAT_VERSION) {
-        return Err(invalid(
-            1,
-            format!(
-                "session format {version} is not supported (this program reads format {SESSION_FORMAT_VERSION}); update posecoach"
-            ),
-        ));
-    }
-    let header: Header =
-        serde_json::from_value(value).map_err(|e| invalid(1, format!("bad header: {e}")))?;
-    let mut frames = Vec::new();
-    let mut truncated_at_line = None;
-    for (i, line) in lines.iter().enumerate().skip(1) {
-        let number = i + 1;
-        let last = i + 1 == lines.len();
-        let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
-        let value = match parsed {
-            Ok(v) => v,
-            // A crash mid-write leaves a partial last line.
-            Err(_) if last && !ends_whole => {
-                truncated_at_line = Some(number);
-                break;
-            }
-            Err(e) => return Err(invalid(number, format!("not a session record: {e}"))),
+        let mut reader = Reader {
+            path: path.to_path_buf(),
+            lines: BufReader::new(file),
+            header: Header {
+                posecoach_session: SESSION_FORMAT_VERSION,
+                exercises: Vec::new(),
+                routine: None,
+                params: BTreeMap::new(),
+                source: String::new(),
+                width: 0,
+                height: 0,
+                started_at: None,
+                video: false,
+            },
+            line: 0,
+            bytes_read: 0,
+            last_t_ms: None,
+            truncated_at_line: None,
+            done: false,
         };
-        if value.get("event").is_some() {
-            continue;
+        let Some((first, _)) = reader.raw_line()? else {
+            return Err(reader.invalid(1, "empty file: not a recorded session".into()));
+        };
+        reader.header = reader.parse_header(&first)?;
+        Ok(reader)
+    }
+
+    fn invalid(&self, line: usize, reason: String) -> RecordingError {
+        RecordingError::Invalid {
+            path: self.path.clone(),
+            line,
+            reason,
         }
-        let frame: FrameRecord = serde_json::from_value(value)
-            .map_err(|e| invalid(number, format!("not a frame record: {e}")))?;
-        if frame
-            .pose
-            .as_ref()
-            .is_some_and(|p| p.len() != NUM_LANDMARKS)
-        {
-            return Err(invalid(
-                number,
-                format!("a pose needs {NUM_LANDMARKS} landmarks"),
+    }
+
+    /// The next line and whether it ended with a newline; None at the end.
+    fn raw_line(&mut self) -> Result<Option<(String, bool)>, RecordingError> {
+        let mut bytes = Vec::new();
+        let n = self
+            .lines
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| RecordingError::Io {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            })?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        self.bytes_read += n as u64;
+        let whole = bytes.last() == Some(&b'\n');
+        let text = String::from_utf8_lossy(&bytes).trim_end().to_string();
+        Ok(Some((text, whole)))
+    }
+
+    fn parse_header(&self, first: &str) -> Result<Header, RecordingError> {
+        let value: serde_json::Value = serde_json::from_str(first)
+            .map_err(|e| self.invalid(1, format!("not a recorded session header: {e}")))?;
+        let version = value
+            .get(MAGIC_KEY)
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| {
+                self.invalid(
+                    1,
+                    "not a recorded session (no posecoach_session version)".into(),
+                )
+            })?;
+        if version != u64::from(SESSION_FORMAT_VERSION) {
+            return Err(self.invalid(
+                1,
+                format!(
+                    "session format {version} is not supported (this program reads format {SESSION_FORMAT_VERSION}); update posecoach"
+                ),
             ));
         }
-        if frames
-            .last()
-            .is_some_and(|f: &FrameRecord| f.t_ms > frame.t_ms)
-        {
-            return Err(invalid(
-                number,
-                format!("time goes backwards ({} ms)", frame.t_ms),
-            ));
+        serde_json::from_value(value).map_err(|e| self.invalid(1, format!("bad header: {e}")))
+    }
+
+    /// The number of the last line read, from 1.
+    pub fn line_number(&self) -> usize {
+        self.line
+    }
+
+    /// Bytes read so far, for progress.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// The next line after the header; None at the end (or at a cut-off
+    /// last line, see `truncated_at_line`).
+    pub fn next_line(&mut self) -> Result<Option<Line>, RecordingError> {
+        /// A frame line's fields, with the picture left as text.
+        #[derive(Deserialize)]
+        struct RawLine {
+            event: Option<serde::de::IgnoredAny>,
+            t_ms: Option<f64>,
+            #[serde(default)]
+            pose: Option<Vec<[f64; 5]>>,
+            jpeg: Option<String>,
         }
-        frames.push(frame);
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            let Some((text, whole)) = self.raw_line()? else {
+                self.done = true;
+                return Ok(None);
+            };
+            if text.is_empty() && whole {
+                continue;
+            }
+            let number = self.line;
+            let raw: RawLine = match serde_json::from_str(&text) {
+                Ok(raw) => raw,
+                // A crash mid-write leaves a partial last line.
+                Err(_) if !whole => {
+                    self.truncated_at_line = Some(number);
+                    self.done = true;
+                    return Ok(None);
+                }
+                Err(e) => return Err(self.invalid(number, format!("not a session record: {e}"))),
+            };
+            if raw.event.is_some() {
+                return Ok(Some(Line::Event));
+            }
+            let t_ms = raw.t_ms.ok_or_else(|| {
+                self.invalid(number, "not a frame record: missing field `t_ms`".into())
+            })?;
+            if raw.pose.as_ref().is_some_and(|p| p.len() != NUM_LANDMARKS) {
+                return Err(self.invalid(number, format!("a pose needs {NUM_LANDMARKS} landmarks")));
+            }
+            if self.last_t_ms.is_some_and(|last| last > t_ms) {
+                return Err(self.invalid(number, format!("time goes backwards ({t_ms} ms)")));
+            }
+            self.last_t_ms = Some(t_ms);
+            return Ok(Some(Line::Frame {
+                record: FrameRecord {
+                    t_ms,
+                    pose: raw.pose,
+                },
+                jpeg_base64: raw.jpeg,
+            }));
+        }
+    }
+}
+
+/// Reads a recording's poses (pictures are skipped; events too: a replay
+/// computes them again).
+pub fn read(path: &Path) -> Result<Recording, RecordingError> {
+    let mut reader = Reader::open(path)?;
+    let mut frames = Vec::new();
+    while let Some(line) = reader.next_line()? {
+        if let Line::Frame { record, .. } = line {
+            frames.push(record);
+        }
     }
     Ok(Recording {
-        header,
+        header: reader.header,
         frames,
-        truncated_at_line,
+        truncated_at_line: reader.truncated_at_line,
     })
 }

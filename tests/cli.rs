@@ -10,6 +10,11 @@ use std::process::{Command, Output};
 fn posecoach() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_posecoach"));
     cmd.env_remove("RUST_LOG");
+    // Sessions and history of runs without --data-dir stay out of $HOME.
+    cmd.env(
+        "XDG_DATA_HOME",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/cli-data"),
+    );
     cmd
 }
 
@@ -395,6 +400,8 @@ fn report_draws_a_recorded_session() {
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(html.contains("<table class=\"summary\">") && html.contains("<table class=\"reps\">"));
 
+    // PNG: the same chart drawn at 2 pixels per unit, with the summary
+    // table under it.
     let out = posecoach()
         .arg("report")
         .arg(&session)
@@ -402,7 +409,39 @@ fn report_draws_a_recorded_session() {
         .arg(dir.join("wall.png"))
         .output()
         .unwrap();
-    assert_one_line_error(&out, "wall.png: write the report as .svg or .html");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let png = image::open(dir.join("wall.png")).unwrap().to_rgb8();
+    assert_eq!((png.width(), png.height()), (1800, 648));
+    let near = |p: &image::Rgb<u8>, c: [u8; 3]| p.0.iter().zip(c).all(|(a, b)| a.abs_diff(b) <= 12);
+    // Repetition lines (#d8573b): two lines 2 units (4 px) wide, 360 px
+    // tall: at least half their width fully coloured.
+    let rep_pixels = png.pixels().filter(|p| near(p, [0xd8, 0x57, 0x3b])).count();
+    assert!(
+        rep_pixels > 2 * 2 * 360,
+        "repetition lines: {rep_pixels} pixels"
+    );
+    // The target band: #2e9e44 at 18% over #fafafa, about 90 px tall
+    // across the 1640 px plot, where no hold is shaded over it.
+    let band = png.pixels().filter(|p| near(p, [0xd5, 0xea, 0xd8])).count();
+    assert!(band > 40_000, "target band: {band} pixels");
+    // Dark text in the table's value row (y 546-598 in pixels).
+    let table_ink = (546..598)
+        .flat_map(|y| (120..1760).map(move |x| (x, y)))
+        .filter(|&(x, y)| png.get_pixel(x, y).0.iter().all(|&v| v < 80))
+        .count();
+    assert!(
+        table_ink > 500,
+        "table values drawn: {table_ink} dark pixels"
+    );
+
+    let out = posecoach()
+        .arg("report")
+        .arg(&session)
+        .arg("-o")
+        .arg(dir.join("wall.gif"))
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "wall.gif: write the report as .png, .svg or .html");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -55,6 +55,8 @@ fn write_session(
         source: source.to_string(),
         width: size.0,
         height: size.1,
+        started_at: None,
+        video: false,
     };
     let mut recorder = Recorder::create(path, &header).unwrap();
     let (w, h) = (f64::from(size.0), f64::from(size.1));

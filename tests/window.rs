@@ -125,7 +125,7 @@ impl App {
     }
 
     /// The real outdoor clip coached as a standing back bend, printing JSON
-    /// events and recording to `record`.
+    /// events and recording to `record`; the history goes beside it.
     fn demo(xvfb: &Xvfb, record: &Path) -> App {
         App::start(
             xvfb,
@@ -137,6 +137,8 @@ impl App {
                 "--json",
                 "--record",
                 record.to_str().unwrap(),
+                "--data-dir",
+                record.parent().unwrap().to_str().unwrap(),
                 "--mute",
             ],
         )
@@ -650,4 +652,16 @@ fn the_stop_key_stops_at_once_with_the_advice_and_closing_the_window_ends_cleanl
             .unwrap()
             .contains("pain")
     );
+    // The history has the session and counts the stop as a pain stop.
+    let out = Command::new(BIN)
+        .args(["history", "--json", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let history: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(history["sessions"], 1, "{history}");
+    assert_eq!(history["stops"][0]["pain"], true, "{history}");
+    let weeks = history["exercises"][0]["weeks"].as_array().unwrap();
+    assert_eq!(weeks.last().unwrap()["pain_stops"], 1, "{history}");
 }

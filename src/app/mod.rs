@@ -8,6 +8,7 @@ pub mod data;
 pub mod exercises;
 pub mod history;
 pub mod pose;
+pub mod progress_bar;
 pub mod replay;
 pub mod report;
 pub mod run;

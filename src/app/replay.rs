@@ -7,12 +7,15 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
+use super::progress_bar::ProgressBar;
 use crate::exercise::catalog::Catalog;
 use crate::exercise::engine::{Event, PoseFrame};
 use crate::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
 use crate::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
 use crate::session::{Session, SessionEvent, SessionSummary};
-use crate::source;
+use crate::source::session::SessionVideo;
+use crate::source::{self, FrameSource};
+use image::RgbImage;
 
 /// The "get ready" pause between the exercises of a replayed routine.
 pub(crate) const REPLAY_GET_READY_S: f64 = 3.0;
@@ -37,6 +40,37 @@ pub struct ReplayArgs {
     pub intra_threads: usize,
     /// Record the session (poses and events) to this file as it goes.
     pub record: Option<PathBuf>,
+    /// Record the frames' pictures too.
+    pub with_video: bool,
+    /// Play at N times real time; None or 0: as fast as possible.
+    pub speed: Option<f64>,
+}
+
+/// Holds each frame back until its time, at `speed` times real time.
+#[derive(Debug)]
+struct Pacer {
+    speed: Option<f64>,
+    start: Option<(std::time::Instant, f64)>,
+}
+
+impl Pacer {
+    fn new(speed: Option<f64>) -> Pacer {
+        Pacer {
+            speed: speed.filter(|s| *s > 0.0),
+            start: None,
+        }
+    }
+
+    fn wait(&mut self, t_ms: f64) {
+        let Some(speed) = self.speed else { return };
+        let (start, t0_ms) = *self.start.get_or_insert((std::time::Instant::now(), t_ms));
+        let due =
+            start + std::time::Duration::from_secs_f64(((t_ms - t0_ms) / 1000.0 / speed).max(0.0));
+        let now = std::time::Instant::now();
+        if due > now {
+            std::thread::sleep(due - now);
+        }
+    }
 }
 
 /// Parses `NAME=VALUE` for `--param`.
@@ -106,17 +140,26 @@ fn print_summary(summary: &SessionSummary, out: &mut dyn Write) -> std::io::Resu
     write!(out, "{}", crate::session::summary_text(summary))
 }
 
-/// Prints events as they happen (unless JSON) and records them.
+/// Prints events as they happen (unless JSON), records them, and shows
+/// the progress.
 struct Output<'a> {
     json: bool,
     out: std::io::StdoutLock<'a>,
     recorder: Option<Recorder>,
+    progress: ProgressBar,
 }
 
 impl Output<'_> {
-    fn frame(&mut self, record: &FrameRecord) -> anyhow::Result<()> {
-        if let Some(r) = &mut self.recorder {
-            r.frame(record)?;
+    /// Records a frame: its pose, and its picture when given (with video).
+    fn frame(&mut self, record: &FrameRecord, image: Option<&RgbImage>) -> anyhow::Result<()> {
+        match (&mut self.recorder, image) {
+            (Some(r), Some(image)) => {
+                let jpeg = recording::encode_video_frame(image)
+                    .map_err(|e| anyhow::anyhow!("cannot encode a video frame: {e}"))?;
+                r.frame_with_video(record, &jpeg)?;
+            }
+            (Some(r), None) => r.frame(record)?,
+            (None, _) => {}
         }
         Ok(())
     }
@@ -127,6 +170,7 @@ impl Output<'_> {
                 r.event(event)?;
             }
             if !self.json {
+                self.progress.finish();
                 writeln!(self.out, "{}", describe(event))?;
             }
         }
@@ -134,6 +178,7 @@ impl Output<'_> {
     }
 
     fn finish(mut self, summary: &SessionSummary) -> anyhow::Result<()> {
+        self.progress.finish();
         if let Some(r) = self.recorder.take() {
             r.finish()?;
         }
@@ -148,21 +193,31 @@ impl Output<'_> {
 }
 
 pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
-    if recording::is_recording(&args.source) {
-        return replay_recording(args);
-    }
+    // A recorded session: poses only, just the engine; with its video, the
+    // model runs on the pictures.
+    let header = if recording::is_recording(&args.source) {
+        Some(recording::Reader::open(&args.source)?.header)
+    } else {
+        None
+    };
+    let mut frames: Box<dyn FrameSource> = match &header {
+        None => source::open(&args.source)?,
+        Some(h) if h.video => Box::new(SessionVideo::open(&args.source)?),
+        Some(_) => return replay_recording(args),
+    };
     let selection = &args.selection;
-    let (ids, catalog) = resolve(selection, None)?;
+    let (ids, catalog) = resolve(selection, header.as_ref())?;
     let mut session = new_session(&ids, &catalog, REPLAY_GET_READY_S)?;
     let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
     config.intra_threads = args.intra_threads;
     let mut estimator = BlazePose::new(&config).context("cannot load the pose model")?;
-    let mut frames = source::open(&args.source)?;
     let mut output = Output {
         json: args.json,
         out: std::io::stdout().lock(),
         recorder: None,
+        progress: ProgressBar::default(),
     };
+    let mut pacer = Pacer::new(args.speed);
     loop {
         let frame = match frames.next_frame() {
             Ok(Some(frame)) => frame,
@@ -174,6 +229,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 continue;
             }
         };
+        pacer.wait(frame.t_ms);
         // The recording starts with the first frame: its size is in the header.
         if let (None, Some(path)) = (&output.recorder, &args.record) {
             let header = Header {
@@ -186,16 +242,21 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 height: frame.image.height(),
                 // A video's own time is not known.
                 started_at: None,
+                video: args.with_video,
             };
             output.recorder = Some(Recorder::create(path, &header)?);
         }
         let pose = estimator.estimate(&frame.image, frame.t_ms)?;
-        output.frame(&FrameRecord::new(frame.t_ms, pose.as_ref()))?;
+        output.frame(
+            &FrameRecord::new(frame.t_ms, pose.as_ref()),
+            args.with_video.then_some(&frame.image),
+        )?;
         let pose_frame = pose
             .as_ref()
             .map(|p| PoseFrame::from_pose(p, frame.image.width(), frame.image.height()));
         let (_, events) = session.update(frame.t_ms, pose_frame.as_ref());
         output.events(&events)?;
+        output.progress.update(frames.progress(), frame.t_ms);
         if session.finished() {
             break;
         }
@@ -275,10 +336,18 @@ fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
             Some(path) => Some(Recorder::create(path, &recording.header)?),
             None => None,
         },
+        progress: ProgressBar::default(),
     };
+    let mut pacer = Pacer::new(args.speed);
+    let total = recording.frames.len().max(1) as f64;
+    let mut done = 0.0;
     crate::session::run_recording(&mut session, &recording, |frame, _, events| {
-        output.frame(frame)?;
-        output.events(events)
+        pacer.wait(frame.t_ms);
+        output.frame(frame, None)?;
+        output.events(events)?;
+        done += 1.0;
+        output.progress.update(Some(done / total), frame.t_ms);
+        Ok::<(), anyhow::Error>(())
     })?;
     output.finish(session.summary())
 }

@@ -334,11 +334,7 @@ pub fn text(report: &ProgressReport) -> String {
                     "  Advised {}: {done} session{} done, {least} advised at least ({}%).",
                     f.describe(),
                     if done == 1 { "" } else { "s" },
-                    if least == 0 {
-                        100
-                    } else {
-                        (done * 100 / least).min(999)
-                    }
+                    (done * 100).checked_div(least).map_or(100, |p| p.min(999))
                 );
             }
             _ => {

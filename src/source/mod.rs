@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use image::RgbImage;
 
 pub mod camera;
+pub mod session;
 pub mod video;
 
 /// Frame rate assumed for a folder of images.
@@ -27,6 +28,8 @@ pub enum SourceError {
     EmptyFolder { path: PathBuf },
     #[error("{0}")]
     Camera(String),
+    #[error("{0}")]
+    Recording(#[from] crate::recording::RecordingError),
 }
 
 /// One frame, with where it came from.
@@ -43,6 +46,12 @@ pub struct Frame {
 pub trait FrameSource {
     /// The next frame, `Ok(None)` at the end.
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError>;
+
+    /// How far through the source the frames read so far are, 0 to 1,
+    /// where that is known (not for a camera).
+    fn progress(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// The last part of `path`, for messages and records ("" if none).
@@ -128,6 +137,10 @@ impl ImageFolder {
 }
 
 impl FrameSource for ImageFolder {
+    fn progress(&self) -> Option<f64> {
+        (!self.files.is_empty()).then(|| self.next as f64 / self.files.len() as f64)
+    }
+
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
         let Some(path) = self.files.get(self.next) else {
             return Ok(None);

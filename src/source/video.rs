@@ -149,6 +149,11 @@ impl VideoFile {
 }
 
 impl FrameSource for VideoFile {
+    fn progress(&self) -> Option<f64> {
+        (!self.times_ms.is_empty())
+            .then(|| (self.next_index as f64 / self.times_ms.len() as f64).min(1.0))
+    }
+
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
         let len = self.width as usize * self.height as usize * 3;
         let mut buf = vec![0u8; len];

@@ -13,6 +13,7 @@ use super::Control;
 use super::queue::Queue;
 use crate::recording::{self, FrameRecord, Header};
 use crate::source::camera::{Camera, CameraRequest};
+use crate::source::session::SessionVideo;
 use crate::source::{self, FrameSource};
 
 /// While paused or pacing, the thread checks for quit this often.
@@ -86,6 +87,17 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
             },
         )),
         SourceSpec::Path(path) if recording::is_recording(path) => {
+            let header = recording::Reader::open(path)?.header;
+            if header.video {
+                // Recorded with its video: the model sees the pictures again.
+                return Ok((
+                    Opened::Frames(Box::new(SessionVideo::open(path)?)),
+                    SourceInfo {
+                        name: source::file_name(path),
+                        header: Some(header),
+                    },
+                ));
+            }
             let recording = super::super::replay::read_recording(path)?;
             let info = SourceInfo {
                 name: source::file_name(path),

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::capture::{Captured, SourceInfo};
 use super::queue::{Mailbox, Popped, Queue};
+use super::recorder::RecorderThread;
 use super::{Command, Control, RunArgs};
 use crate::audio::{Renderer, Sound, Speakers, Timeline};
 use crate::exercise::catalog::Catalog;
@@ -130,7 +131,8 @@ pub struct Coach {
     source_name: String,
     estimator: Option<BlazePose>,
     record_path: Option<PathBuf>,
-    recorder: Option<Recorder>,
+    recorder: Option<RecorderThread>,
+    with_video: bool,
     audio: Option<AudioThread>,
     muted: bool,
     json: bool,
@@ -174,7 +176,8 @@ impl Coach {
             .and_then(|id| catalog.routine(id))
             .map_or(super::super::replay::REPLAY_GET_READY_S, |r| r.get_ready_s);
         let session = super::super::replay::new_session(&ids, &catalog, get_ready_s)?;
-        let estimator = if info.header.is_some() {
+        // Poses only: the recorded poses; anything else has pictures.
+        let estimator = if info.header.as_ref().is_some_and(|h| !h.video) {
             None
         } else {
             let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
@@ -217,6 +220,7 @@ impl Coach {
             estimator,
             record_path,
             recorder: None,
+            with_video: args.with_video,
             audio: Some(AudioThread::start(args.audio_out.clone())?),
             muted: args.mute,
             json: args.json,
@@ -322,7 +326,7 @@ impl Coach {
             .push(started.elapsed().as_secs_f64() * 1000.0);
         self.frames += 1;
         self.last_t_ms = t_ms;
-        self.record_frame(&record, captured.size)?;
+        self.record_frame(record, captured.size, captured.image.as_ref())?;
         let (feedback, events) = self.session.update(t_ms, pose_frame.as_ref());
         if let Some(exercise) = self.catalog.exercise(&feedback.exercise_id) {
             self.ranges.observe(exercise, &feedback);
@@ -391,7 +395,12 @@ impl Coach {
         self.show(display);
     }
 
-    fn record_frame(&mut self, record: &FrameRecord, size: (u32, u32)) -> anyhow::Result<()> {
+    fn record_frame(
+        &mut self,
+        record: FrameRecord,
+        size: (u32, u32),
+        image: Option<&Arc<RgbImage>>,
+    ) -> anyhow::Result<()> {
         if self.recorder.is_none()
             && let Some(path) = &self.record_path
         {
@@ -408,11 +417,16 @@ impl Coach {
                 width: size.0,
                 height: size.1,
                 started_at: Some(self.started_at.to_rfc3339()),
+                video: self.with_video,
             };
-            self.recorder = Some(Recorder::create(path, &header)?);
+            self.recorder = Some(RecorderThread::start(
+                Recorder::create(path, &header)?,
+                self.with_video,
+                self.live,
+            )?);
         }
         if let Some(recorder) = &mut self.recorder {
-            recorder.frame(record)?;
+            recorder.frame(record, image)?;
         }
         Ok(())
     }
@@ -420,7 +434,7 @@ impl Coach {
     fn events(&mut self, events: &[SessionEvent]) -> anyhow::Result<()> {
         for event in events {
             if let Some(recorder) = &mut self.recorder {
-                recorder.event(event)?;
+                recorder.event(event.clone())?;
             }
             self.print(event, &super::super::replay::describe(event))?;
             for sound in Sound::for_event(&event.event) {
@@ -544,7 +558,14 @@ impl Coach {
         if let Some(recorder) = self.recorder.take() {
             let path = self.record_path.clone().unwrap_or_default();
             match recorder.finish() {
-                Ok(()) => result = self.app_event(&AppEvent::Saved { path }),
+                Ok(skipped) => {
+                    if skipped > 0 {
+                        eprintln!(
+                            "warning: {skipped} video frames were left out of the recording (the encoder could not keep up); their poses are there"
+                        );
+                    }
+                    result = self.app_event(&AppEvent::Saved { path });
+                }
                 Err(e) => result = Err(e.into()),
             }
         }

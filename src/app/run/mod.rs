@@ -16,6 +16,7 @@
 mod capture;
 mod coach;
 pub mod queue;
+mod recorder;
 mod window;
 
 use std::path::PathBuf;
@@ -102,6 +103,8 @@ pub struct RunArgs {
     /// Save the session here (else in the data folder, unless `no_save`).
     pub record: Option<PathBuf>,
     pub no_save: bool,
+    /// Also record the frames as JPEG (private: off by default).
+    pub with_video: bool,
     pub data_dir: Option<PathBuf>,
     /// Treat a file like a camera: real time, newest frame wins.
     pub live: bool,

@@ -1,0 +1,86 @@
+//! The pictures of a session recorded with its video (`--with-video`), as
+//! frames for the pose model, at their recorded times.
+
+use std::path::{Path, PathBuf};
+
+use super::{Frame, FrameSource, SourceError};
+use crate::recording::{self, Line, Reader};
+
+/// A recorded session's video frames, read one line at a time.
+#[derive(Debug)]
+pub struct SessionVideo {
+    path: PathBuf,
+    reader: Reader,
+    file_len: u64,
+    frames_read: u64,
+}
+
+impl SessionVideo {
+    pub fn open(path: &Path) -> Result<SessionVideo, SourceError> {
+        let reader = Reader::open(path)?;
+        if !reader.header.video {
+            return Err(SourceError::Decode {
+                path: path.to_path_buf(),
+                reason: "this session was recorded without its video (poses only)".into(),
+            });
+        }
+        let file_len = std::fs::metadata(path).map_or(0, |m| m.len());
+        Ok(SessionVideo {
+            path: path.to_path_buf(),
+            reader,
+            file_len,
+            frames_read: 0,
+        })
+    }
+
+    pub fn header(&self) -> &recording::Header {
+        &self.reader.header
+    }
+}
+
+impl FrameSource for SessionVideo {
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+        loop {
+            let line = self.reader.next_line()?;
+            match line {
+                None => {
+                    if let Some(line) = self.reader.truncated_at_line.take() {
+                        tracing::warn!(
+                            "{}: line {line}: cut off (the recording was interrupted); using everything before it",
+                            self.path.display()
+                        );
+                    }
+                    return Ok(None);
+                }
+                Some(Line::Event) => {}
+                // A frame whose picture was left out (the encoder was
+                // behind): the model cannot see it.
+                Some(Line::Frame {
+                    jpeg_base64: None, ..
+                }) => {}
+                Some(Line::Frame {
+                    record,
+                    jpeg_base64: Some(jpeg),
+                }) => {
+                    self.frames_read += 1;
+                    let image = recording::decode_video_frame(&jpeg).map_err(|reason| {
+                        SourceError::Decode {
+                            path: self.path.clone(),
+                            reason: format!("line {}: {reason}", self.reader.line_number()),
+                        }
+                    })?;
+                    return Ok(Some(Frame {
+                        image,
+                        t_ms: record.t_ms,
+                        name: format!("frame {}", self.frames_read),
+                    }));
+                }
+            }
+        }
+    }
+
+    fn progress(&self) -> Option<f64> {
+        (self.file_len > 0)
+            .then(|| (self.reader.bytes_read() as f64 / self.file_len as f64).min(1.0))
+    }
+}
