@@ -615,10 +615,11 @@ fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
         if let Some(v) = w.best_range {
             let _ = writeln!(
                 out,
-                r##"<circle class="best" cx="{x:.1}" cy="{:.1}" r="4" fill="#222"><title>{}: {}</title></circle>"##,
+                r##"<circle class="best" cx="{x:.1}" cy="{0:.1}" r="4" fill="#222"><title>{1}: {2}</title></circle><text x="{x:.1}" y="{3:.1}" font-size="11" text-anchor="middle" fill="#222">{2}</text>"##,
                 y(v),
                 w.week_start,
-                format_value(v, &range.unit)
+                format_value(v, &range.unit),
+                y(v) - 9.0
             );
         }
         let _ = writeln!(
