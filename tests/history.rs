@@ -3,6 +3,8 @@
 //! table and a chart, and a damaged, foreign or newer database is reported
 //! and left alone. Two programs writing at once both land.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -3,6 +3,8 @@
 //! pose model again, a recording killed mid-session replays up to the cut,
 //! and `replay --speed` paces frames with a progress bar on a terminal.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
