@@ -6,21 +6,35 @@
 //! happens:
 //!
 //! ```text
-//! {"posecoach_session":1,"exercises":["wall-slide"],"routine":null,"params":{},"source":"demo.mp4","width":1768,"height":994}
+//! {"posecoach_session":1,"exercises":["wall-slide"],"routine":null,"params":{},"source":"demo.mp4","width":1768,"height":994,"started_at":"2026-11-24T09:30:05+01:00"}
 //! {"t_ms":0.0,"pose":[[x,y,z,visibility,presence], ... 33 of them]}
 //! {"t_ms":33.3,"pose":null}
 //! {"exercise_id":"wall-slide","event":"cue","t_ms":2433.3,"id":"hold-start","text":"Hold it: 5 seconds"}
 //! ```
 //!
-//! x and y are normalised to the image, as the pose stage gives them. A
-//! session recorded with its video (`--with-video`, never by default) has
-//! `"video":true` in the header and each frame line also carries the
-//! picture: `"jpeg":"<base64 of a JPEG>"`, scaled down to at most
-//! `VIDEO_MAX_SIDE_PX`. Each
-//! line is flushed to the operating system when written, so a killed
-//! process loses nothing it wrote; the file is synced to disk at least once
-//! a second, so a power cut loses at most the last second. A reader meeting
-//! a cut-off last line replays everything before it and says so.
+//! - Header: the exercises in order, the routine, parameters set on the
+//!   command line, where the frames came from, the frame size, and (when
+//!   known: not for a replayed video) when the session started, RFC 3339
+//!   with the local offset.
+//! - Frames: `t_ms` from the session start (never decreasing) and the pose,
+//!   x and y normalised to the image as the pose stage gives them, or null
+//!   when nobody was found.
+//! - Video (`--with-video`, never by default): the header has
+//!   `"video":true` and each frame line also carries its picture,
+//!   `"jpeg":"<base64 of a JPEG>"`, shrunk to at most `VIDEO_MAX_SIDE_PX`.
+//!   A live frame whose picture could not be encoded in time has none.
+//! - Events: the session's events as they happen (a replay computes them
+//!   again, so readers skip them).
+//!
+//! Fields may be added to a version; readers ignore ones they do not
+//! know. A change that older readers would misread gets a new version,
+//! which they refuse by name.
+//!
+//! Each line is one write, flushed to the operating system when written,
+//! so a killed process loses nothing it wrote; the file is synced to disk
+//! at least once a second, so a power cut loses at most the last second. A
+//! reader meeting a cut-off last line replays everything before it and
+//! says so.
 
 use std::collections::BTreeMap;
 use std::fs::File;
