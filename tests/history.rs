@@ -106,19 +106,26 @@ fn history_json(data: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `posecoach run` without a window on the recorded body-model wall slide
+/// (the engine only: fast), with `data` as the data folder.
+fn run_recorded_wall_slide(data: &Path, extra: &[&str]) -> Output {
+    let session =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sessions/model-wall-slide.posecoach");
+    posecoach()
+        .args(["run", "--no-window", "--exercise", "wall-slide", "--source"])
+        .arg(&session)
+        .arg("--data-dir")
+        .arg(data)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_finished_run_lands_in_the_history_once_with_its_counts_and_range() {
     let dir = tmp_dir("run");
     let data = dir.join("data");
-    let session =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sessions/model-wall-slide.posecoach");
-    let out = posecoach()
-        .args(["run", "--no-window", "--exercise", "wall-slide", "--source"])
-        .arg(&session)
-        .arg("--data-dir")
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = run_recorded_wall_slide(&data, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let db = data.join("history.sqlite");
     #[cfg(unix)]
@@ -160,20 +167,7 @@ fn a_finished_run_lands_in_the_history_once_with_its_counts_and_range() {
 
     // --no-save keeps nothing: no recording, no history.
     let quiet = dir.join("quiet");
-    let out = posecoach()
-        .args([
-            "run",
-            "--no-window",
-            "--no-save",
-            "--exercise",
-            "wall-slide",
-        ])
-        .arg("--source")
-        .arg(&session)
-        .arg("--data-dir")
-        .arg(&quiet)
-        .output()
-        .unwrap();
+    let out = run_recorded_wall_slide(&quiet, &["--no-save"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!quiet.exists(), "nothing written with --no-save");
 }
@@ -317,15 +311,7 @@ fn a_damaged_foreign_or_newer_database_is_reported_and_left_alone() {
     assert_eq!(std::fs::read(&db).unwrap(), junk, "never reset");
 
     // A session run against it is still saved; the history error is said.
-    let session =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sessions/model-wall-slide.posecoach");
-    let out = posecoach()
-        .args(["run", "--no-window", "--exercise", "wall-slide", "--source"])
-        .arg(&session)
-        .arg("--data-dir")
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = run_recorded_wall_slide(&data, &[]);
     assert!(!out.status.success());
     assert!(
         text(&out.stderr).contains("history.sqlite"),
