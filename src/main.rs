@@ -57,10 +57,12 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         threads: usize,
     },
-    /// Coach a recorded video or folder of frames through the whole pipeline,
-    /// without a window: events as they happen, then a summary.
+    /// Coach a recorded session, video or folder of frames through the live
+    /// pipeline: in a window when there is a display (a review: saved only
+    /// with --record, not added to the history), else printing events as
+    /// they happen, then a summary.
     #[command(
-        after_help = "Examples:\n  posecoach replay fixtures/videos/sports2d/demo.mp4 --exercise wall-slide\n  posecoach replay clip.mp4 --routine prevention --json\n  posecoach replay clip.mp4 --exercise inversion --param target_angle_deg=45"
+        after_help = "Examples:\n  posecoach replay fixtures/videos/sports2d/demo.mp4 --exercise wall-slide\n  posecoach replay ~/.local/share/posecoach/sessions/2026-11-24_09-30-05_wall-slide.posecoach --no-window --speed 4\n  posecoach replay clip.mp4 --routine prevention --json\n  posecoach replay clip.mp4 --exercise inversion --param target_angle_deg=45"
     )]
     Replay {
         /// A recorded session (only the exercise engine runs), a video file
@@ -95,9 +97,19 @@ enum Command {
         /// Also record the frames (JPEG) in the --record file.
         #[arg(long, requires = "record")]
         with_video: bool,
-        /// Play at N times real time (default: as fast as possible).
+        /// Play at N times real time (default: real time in the window, as
+        /// fast as possible without one).
         #[arg(long, value_name = "N")]
         speed: Option<f64>,
+        /// No window: print events as they happen, then the summary.
+        #[arg(long)]
+        no_window: bool,
+        /// No sound in the window.
+        #[arg(long)]
+        mute: bool,
+        /// Window size in pixels, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+        size: (usize, usize),
     },
     /// Draw a recorded session: each exercise's key measurement over time,
     /// target band, holds and repetitions, and a summary table.
@@ -303,6 +315,7 @@ fn run_args(o: RunOptions) -> app::run::RunArgs {
         speed: o.speed,
         stats: o.stats,
         window_size: o.size,
+        review: false,
     }
 }
 
@@ -365,17 +378,46 @@ fn main() -> ExitCode {
             record,
             with_video,
             speed,
-        } => app::replay::run(&app::replay::ReplayArgs {
-            source,
-            selection: selection(exercise, routine, exercises, params),
-            variant: model,
-            json,
-            intra_threads: threads,
-            record,
-            with_video,
-            speed,
-        })
-        .map(|()| true),
+            no_window,
+            mute,
+            size,
+        } => {
+            let selection = selection(exercise, routine, exercises, params);
+            if !no_window && app::run::display_available() {
+                // The live pipeline, in a window, on the recording.
+                app::run::run(&app::run::RunArgs {
+                    source: app::run::SourceArg::Path(source),
+                    selection,
+                    variant: model,
+                    intra_threads: threads,
+                    window: true,
+                    json,
+                    mute,
+                    audio_out: None,
+                    record,
+                    no_save: false,
+                    with_video,
+                    data_dir: None,
+                    live: false,
+                    speed,
+                    stats: false,
+                    window_size: size,
+                    review: true,
+                })
+            } else {
+                app::replay::run(&app::replay::ReplayArgs {
+                    source,
+                    selection,
+                    variant: model,
+                    json,
+                    intra_threads: threads,
+                    record,
+                    with_video,
+                    speed,
+                })
+                .map(|()| true)
+            }
+        }
         Command::Report {
             session,
             output,

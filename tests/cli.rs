@@ -10,6 +10,8 @@ use std::process::{Command, Output};
 fn posecoach() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_posecoach"));
     cmd.env_remove("RUST_LOG");
+    // Headless: replay opens a window when there is a display.
+    cmd.env_remove("DISPLAY");
     // Sessions and history of runs without --data-dir stay out of $HOME.
     cmd.env(
         "XDG_DATA_HOME",
@@ -58,7 +60,7 @@ fn help_lists_every_subcommand_with_a_description() {
     let help = text(&out.stdout);
     for (command, words) in [
         ("run", "Coach an exercise or a routine live"),
-        ("replay", "Coach a recorded video"),
+        ("replay", "Coach a recorded session, video or folder"),
         ("exercises", "exercises and routines"),
         ("report", "Draw a recorded session"),
         ("pose", "landmarks"),

@@ -202,3 +202,64 @@ fn the_annotated_example_in_the_readme_is_the_shipped_wall_slide() {
     let real = exercise_from_str(Path::new("README.md"), &text, &BTreeMap::new()).unwrap();
     assert_eq!(documented, real);
 }
+
+#[test]
+fn every_shipped_exercise_says_how_often_and_what_progress_means() {
+    let catalog = Catalog::load(&[shipped()], &BTreeMap::new());
+    assert_eq!(catalog.exercises.len(), 12);
+    for e in &catalog.exercises {
+        let progress = e
+            .progress
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no [progress]", e.id));
+        // Only the circles have no range of motion to follow.
+        assert_eq!(
+            progress.range.is_none(),
+            e.id == "shoulder-rolls",
+            "{}",
+            e.id
+        );
+    }
+    let advice = |id: &str| {
+        catalog
+            .exercise(id)
+            .unwrap()
+            .progress
+            .as_ref()
+            .unwrap()
+            .frequency
+            .describe()
+    };
+    // The guide: leg raises two to three times a day.
+    assert_eq!(advice("prone-leg-raise"), "2 to 3 times a day");
+    assert_eq!(advice("supine-leg-raise"), "2 to 3 times a day");
+    assert_eq!(advice("ball-bridge"), "3 to 5 times a week");
+    let back_bend = catalog.exercise("standing-back-bend").unwrap();
+    let (m, better) = back_bend.progress.as_ref().unwrap().range.unwrap();
+    assert_eq!(back_bend.measurements[m].name, "back_bend");
+    assert_eq!(
+        better.name(),
+        "lower",
+        "the deepest back bend is the most negative"
+    );
+
+    // A broken [progress] table is reported like any other key.
+    let text = std::fs::read_to_string(shipped().join("wall-slide.toml"))
+        .unwrap()
+        .replace("better = \"lower\"", "better = \"deeper\"")
+        .replace("times = [1, 2]", "times = [3, 1]");
+    let err = exercise_from_str(Path::new("w.toml"), &text, &BTreeMap::new()).unwrap_err();
+    let lines = err.lines();
+    assert!(
+        lines.contains(
+            &"w.toml: progress.better: unknown direction 'deeper': use lower or higher".to_string()
+        ),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("w.toml: progress.times: ")),
+        "{lines:?}"
+    );
+}

@@ -22,6 +22,8 @@ const FPS: f64 = 30.0;
 fn posecoach() -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_remove("RUST_LOG");
+    // Headless: replay opens a window when there is a display.
+    cmd.env_remove("DISPLAY");
     cmd.env(
         "XDG_DATA_HOME",
         concat!(env!("CARGO_TARGET_TMPDIR"), "/history-data"),

@@ -22,6 +22,8 @@ const DEMO_FRAMES: usize = 230;
 fn posecoach() -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_remove("RUST_LOG");
+    // Headless: replay opens a window when there is a display.
+    cmd.env_remove("DISPLAY");
     cmd.env(
         "XDG_DATA_HOME",
         concat!(env!("CARGO_TARGET_TMPDIR"), "/record-data"),
@@ -218,6 +220,7 @@ fn replay_speed_paces_the_frames_and_a_terminal_gets_a_progress_bar() {
             "/dev/null",
         ])
         .env_remove("RUST_LOG")
+        .env_remove("DISPLAY")
         .output()
         .unwrap();
     let elapsed_s = started.elapsed().as_secs_f64();

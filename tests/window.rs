@@ -98,9 +98,21 @@ struct App {
 
 impl App {
     fn start(xvfb: &Xvfb, args: &[&str]) -> App {
+        App::spawn(
+            xvfb,
+            "run",
+            args,
+            &std::env::temp_dir().join("posecoach-window-data"),
+        )
+    }
+
+    /// `posecoach COMMAND ARGS` in the window, with `data_home` as
+    /// $XDG_DATA_HOME (where sessions and the history go by default).
+    fn spawn(xvfb: &Xvfb, command: &str, args: &[&str], data_home: &Path) -> App {
         let mut child = Command::new(BIN)
-            .arg("run")
+            .arg(command)
             .args(args)
+            .env("XDG_DATA_HOME", data_home)
             .args(["--size", &format!("{}x{}", WINDOW.0, WINDOW.1)])
             .env("DISPLAY", &xvfb.display)
             .stdout(Stdio::piped())
@@ -664,4 +676,41 @@ fn the_stop_key_stops_at_once_with_the_advice_and_closing_the_window_ends_cleanl
     assert_eq!(history["stops"][0]["pain"], true, "{history}");
     let weeks = history["exercises"][0]["weeks"].as_array().unwrap();
     assert_eq!(weeks.last().unwrap()["pain_stops"], 1, "{history}");
+}
+
+#[test]
+fn replay_in_a_window_reviews_a_recording_and_saves_nothing() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("replay");
+    let data = dir.join("data");
+    let session = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/sessions/model-wall-slide.posecoach"
+    );
+    let app = App::spawn(
+        &xvfb,
+        "replay",
+        &[session, "--json", "--speed", "4", "--mute"],
+        &data,
+    );
+    let window = XWindow::find(&xvfb);
+    // A poses-only session: the skeleton on a plain background, moving.
+    std::thread::sleep(Duration::from_millis(1500));
+    let shot = window.screenshot();
+    shot.save(&dir.join("replay.png"));
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let whole = (0.0, 0.0, layout.w, layout.h);
+    assert!(
+        shot.count(whole, overlay::LEFT_SIDE, 10) + shot.count(whole, overlay::RIGHT_SIDE, 10)
+            > 200,
+        "the skeleton is drawn"
+    );
+    // The end of the recording ends the review by itself: one JSON line,
+    // the summary, and nothing saved anywhere.
+    let (ok, lines) = app.wait_exit(Duration::from_secs(40));
+    assert!(ok, "{lines:?}");
+    assert_eq!(lines.len(), 1, "only the summary with --json: {lines:?}");
+    let summary: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(summary["exercises"][0]["reps"].as_array().unwrap().len(), 2);
+    assert!(!data.exists(), "a review saves no session and no history");
 }

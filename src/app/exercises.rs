@@ -27,6 +27,8 @@ struct ExerciseSummary<'a> {
     reps_per_set: u32,
     sets: u32,
     hold_s: Option<f64>,
+    /// How often the guide advises it.
+    frequency: Option<crate::exercise::model::Frequency>,
     file: String,
 }
 
@@ -84,6 +86,7 @@ pub fn list(user_dir: Option<&PathBuf>, json: bool) -> anyhow::Result<bool> {
                 reps_per_set: e.reps.per_set,
                 sets: e.reps.sets,
                 hold_s: e.hold.as_ref().map(|h| h.target_s),
+                frequency: e.progress.as_ref().map(|p| p.frequency),
                 file: e.source.display().to_string(),
             })
             .collect();
@@ -92,18 +95,21 @@ pub fn list(user_dir: Option<&PathBuf>, json: bool) -> anyhow::Result<bool> {
     } else {
         println!("Exercises");
         println!(
-            "  {:<20} {:<34} {:<6} {:<9} {:<12} sets x reps",
-            "id", "name", "view", "posture", "sides"
+            "  {:<20} {:<34} {:<6} {:<9} {:<12} {:<28} how often",
+            "id", "name", "view", "posture", "sides", "sets x reps"
         );
         for e in &catalog.exercises {
             println!(
-                "  {:<20} {:<34} {:<6} {:<9} {:<12} {}",
+                "  {:<20} {:<34} {:<6} {:<9} {:<12} {:<28} {}",
                 e.id,
                 e.name,
                 format!("{:?}", e.view).to_lowercase(),
                 format!("{:?}", e.posture).to_lowercase(),
                 sides_text(e),
-                reps_text(e)
+                reps_text(e),
+                e.progress
+                    .as_ref()
+                    .map_or("-".to_string(), |p| p.frequency.describe())
             );
         }
         println!("\nRoutines");

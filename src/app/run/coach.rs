@@ -125,6 +125,8 @@ pub struct Coach {
     started_at: chrono::DateTime<chrono::FixedOffset>,
     /// The data folder whose history gets the session; None with --no-save.
     history_dir: Option<PathBuf>,
+    /// Print events as they happen (not for `replay --json`).
+    print_events: bool,
     exercise_ids: Vec<String>,
     routine: Option<String>,
     params: std::collections::BTreeMap<String, f64>,
@@ -186,7 +188,7 @@ impl Coach {
         };
         let started_at = super::super::data::now();
         let data_dir = super::super::data::data_dir(args.data_dir.as_deref());
-        let record_path = match (&args.record, args.no_save) {
+        let record_path = match (&args.record, args.no_save || args.review) {
             (Some(path), _) => Some(path.clone()),
             (None, true) => None,
             (None, false) => {
@@ -209,7 +211,8 @@ impl Coach {
             catalog,
             ranges: RangeTracker::default(),
             started_at,
-            history_dir: (!args.no_save).then_some(data_dir),
+            history_dir: (!args.no_save && !args.review).then_some(data_dir),
+            print_events: !(args.review && args.json),
             exercise_ids: ids,
             routine: selection
                 .routine
@@ -471,6 +474,9 @@ impl Coach {
     }
 
     fn print(&self, event: &impl Serialize, text: &str) -> anyhow::Result<()> {
+        if !self.print_events {
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
         if self.json {
             serde_json::to_writer(&mut out, event)?;

@@ -114,6 +114,10 @@ pub struct RunArgs {
     /// Show and print frames per second, latency and drops.
     pub stats: bool,
     pub window_size: (usize, usize),
+    /// `posecoach replay` in a window: a review, not a new session. Saved
+    /// only to `record`, never added to the history, and with `json` only
+    /// the summary is printed.
+    pub review: bool,
 }
 
 /// Whether a window can be opened here (an X display is set).
