@@ -23,6 +23,8 @@ const PLOT_LEFT: f64 = 55.0;
 /// Between the two plots: room for the second one's value axis.
 const PLOT_GAP: f64 = 120.0;
 const PLOT_RIGHT: f64 = 20.0;
+/// At most this many week labels (and range values) along a plot.
+const MAX_LABELS: usize = 12;
 
 /// One exercise's week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -490,6 +492,10 @@ fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
     let bottom = top + plot_h;
     let n = ex.weeks.len().max(1) as f64;
     let slot = plot_w / n;
+    // Every week labelled up to MAX_LABELS weeks, then every k-th.
+    let label_every = ex.weeks.len().div_ceil(MAX_LABELS).max(1);
+    let labelled = |k: usize| (ex.weeks.len() - 1 - k).is_multiple_of(label_every);
+    let dot_r = (slot / 3.0).min(4.0);
     let (done, advised) = ex.adherence();
     let advice = ex
         .frequency
@@ -548,13 +554,15 @@ fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
                 w.pain_stops + w.safety_stops
             );
         }
-        let _ = writeln!(
-            out,
-            r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#555">{}</text>"##,
-            x + slot / 2.0,
-            bottom + 14.0,
-            &w.week_start[5..]
-        );
+        if labelled(k) {
+            let _ = writeln!(
+                out,
+                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#555">{}</text>"##,
+                x + slot / 2.0,
+                bottom + 14.0,
+                &w.week_start[5..]
+            );
+        }
     }
     let _ = writeln!(
         out,
@@ -615,19 +623,29 @@ fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
         if let Some(v) = w.best_range {
             let _ = writeln!(
                 out,
-                r##"<circle class="best" cx="{x:.1}" cy="{0:.1}" r="4" fill="#222"><title>{1}: {2}</title></circle><text x="{x:.1}" y="{3:.1}" font-size="11" text-anchor="middle" fill="#222">{2}</text>"##,
+                r##"<circle class="best" cx="{x:.1}" cy="{:.1}" r="{dot_r:.1}" fill="#222"><title>{}: {}</title></circle>"##,
                 y(v),
                 w.week_start,
                 format_value(v, &range.unit),
-                y(v) - 9.0
+            );
+            // Values (the unit is on the axis) need about 40 units each.
+            let value_every = (40.0 / slot).ceil() as usize;
+            if (ex.weeks.len() - 1 - k).is_multiple_of(value_every.max(label_every)) {
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#222">{v:.1}</text>"##,
+                    y(v) - 9.0
+                );
+            }
+        }
+        if labelled(k) {
+            let _ = writeln!(
+                out,
+                r##"<text x="{x:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#555">{}</text>"##,
+                bottom + 14.0,
+                &w.week_start[5..]
             );
         }
-        let _ = writeln!(
-            out,
-            r##"<text x="{x:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#555">{}</text>"##,
-            bottom + 14.0,
-            &w.week_start[5..]
-        );
     }
     let (best_end, worst_end) = match range.better {
         Better::Higher => (hi, lo),
