@@ -8,7 +8,7 @@ CARGO ?= cargo
 # Coaches a bundled real clip live, in the window (without a display: the
 # same session, printed).
 run: setup
-	$(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend
+	$(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend --no-save
 
 # Pipeline stages per model, then the live app's latency and redraw rate on
 # the same clip paced at 30 fps in a window (under Xvfb when no display):
