@@ -99,7 +99,7 @@ enum Command {
         with_video: bool,
         /// Play at N times real time (default: real time in the window, as
         /// fast as possible without one).
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = parse_speed)]
         speed: Option<f64>,
         /// No window: print events as they happen, then the summary.
         #[arg(long)]
@@ -243,7 +243,7 @@ struct RunOptions {
     live: bool,
     /// Play a file at N times real time (0: as fast as possible). Default:
     /// real time in the window, as fast as possible without one.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_speed)]
     speed: Option<f64>,
     /// Show frames per second, latency and dropped frames, and print
     /// them at the end.
@@ -316,6 +316,16 @@ fn run_args(o: RunOptions) -> app::run::RunArgs {
         stats: o.stats,
         window_size: o.size,
         review: false,
+    }
+}
+
+/// Parses `--speed`: a multiple of real time, 0 for as fast as possible.
+fn parse_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(speed) if speed >= 0.0 && speed.is_finite() => Ok(speed),
+        _ => Err(format!(
+            "'{text}': give a positive number (0: as fast as possible)"
+        )),
     }
 }
 

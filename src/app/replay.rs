@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use super::progress_bar::ProgressBar;
+use super::run::{Control, Pacer, Pacing};
 use crate::exercise::catalog::Catalog;
 use crate::exercise::engine::{Event, PoseFrame};
 use crate::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
@@ -46,31 +47,15 @@ pub struct ReplayArgs {
     pub speed: Option<f64>,
 }
 
-/// Holds each frame back until its time, at `speed` times real time.
-#[derive(Debug)]
-struct Pacer {
-    speed: Option<f64>,
-    start: Option<(std::time::Instant, f64)>,
-}
-
-impl Pacer {
-    fn new(speed: Option<f64>) -> Pacer {
-        Pacer {
-            speed: speed.filter(|s| *s > 0.0),
-            start: None,
-        }
-    }
-
-    fn wait(&mut self, t_ms: f64) {
-        let Some(speed) = self.speed else { return };
-        let (start, t0_ms) = *self.start.get_or_insert((std::time::Instant::now(), t_ms));
-        let due =
-            start + std::time::Duration::from_secs_f64(((t_ms - t0_ms) / 1000.0 / speed).max(0.0));
-        let now = std::time::Instant::now();
-        if due > now {
-            std::thread::sleep(due - now);
-        }
-    }
+/// Paces a replay like `run` paces a file: at `speed` times real time, or
+/// as fast as possible (None or 0). Nothing pauses or quits a headless
+/// replay, so the control stays idle.
+fn pacer(speed: Option<f64>) -> (Pacer, Control) {
+    let pacing = match speed.filter(|s| *s > 0.0) {
+        Some(speed) => Pacing::RealTime { speed },
+        None => Pacing::AsFastAsPossible,
+    };
+    (Pacer::new(pacing), Control::default())
 }
 
 /// Parses `NAME=VALUE` for `--param`.
@@ -217,7 +202,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
         recorder: None,
         progress: ProgressBar::default(),
     };
-    let mut pacer = Pacer::new(args.speed);
+    let (mut pacer, control) = pacer(args.speed);
     loop {
         let frame = match frames.next_frame() {
             Ok(Some(frame)) => frame,
@@ -229,7 +214,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 continue;
             }
         };
-        pacer.wait(frame.t_ms);
+        pacer.wait_for(frame.t_ms, &control);
         // The recording starts with the first frame: its size is in the header.
         if let (None, Some(path)) = (&output.recorder, &args.record) {
             let header = Header {
@@ -338,11 +323,11 @@ fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
         },
         progress: ProgressBar::default(),
     };
-    let mut pacer = Pacer::new(args.speed);
+    let (mut pacer, control) = pacer(args.speed);
     let total = recording.frames.len().max(1) as f64;
     let mut done = 0.0;
     crate::session::run_recording(&mut session, &recording, |frame, _, events| {
-        pacer.wait(frame.t_ms);
+        pacer.wait_for(frame.t_ms, &control);
         output.frame(frame, None)?;
         output.events(events)?;
         done += 1.0;

@@ -231,7 +231,7 @@ fn read_recording(
 
 /// Keeps a file's frames to their timestamps, minus time spent paused.
 #[derive(Debug)]
-struct Pacer {
+pub(crate) struct Pacer {
     pacing: Pacing,
     /// Wall time and media time of the first frame.
     origin: Option<(Instant, f64)>,
@@ -239,7 +239,7 @@ struct Pacer {
 }
 
 impl Pacer {
-    fn new(pacing: Pacing) -> Pacer {
+    pub(crate) fn new(pacing: Pacing) -> Pacer {
         Pacer {
             pacing,
             origin: None,
@@ -265,7 +265,7 @@ impl Pacer {
     }
 
     /// Waits until the frame at `t_ms` is due. False if asked to quit.
-    fn wait_for(&mut self, t_ms: f64, control: &Control) -> bool {
+    pub(crate) fn wait_for(&mut self, t_ms: f64, control: &Control) -> bool {
         let Pacing::RealTime { speed } = self.pacing else {
             return true;
         };

@@ -407,6 +407,9 @@ impl Coach {
         if self.recorder.is_none()
             && let Some(path) = &self.record_path
         {
+            // Pictures are kept only when asked and when there are any (a
+            // poses-only recording as the source has none).
+            self.with_video &= image.is_some();
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 crate::recording::create_private_dir(dir)
                     .with_context(|| format!("{}: cannot create the folder", dir.display()))?;

@@ -24,11 +24,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 use crate::pose::ModelVariant;
 use crate::source::camera::CameraRequest;
-use capture::{Pacing, SourceSpec};
+use capture::SourceSpec;
+pub(crate) use capture::{Pacer, Pacing};
 use queue::{Mailbox, Queue, WhenFull};
 
 pub use window::WindowStats;
@@ -126,9 +127,6 @@ pub fn display_available() -> bool {
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
-    if let Some(speed) = args.speed.filter(|s| *s < 0.0 || !s.is_finite()) {
-        bail!("--speed {speed}: give a positive number (0: as fast as possible)");
-    }
     let window = args.window && display_available();
     let control = Arc::new(Control::default());
     {
