@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 
 use crate::history::progress::{self, Span};
 use crate::history::{Added, History, RangeTracker, SessionInfo, SessionRecord};
-use crate::session::run_recording;
 
 /// Weeks shown when none are asked for.
 pub const DEFAULT_WEEKS: u32 = 8;
@@ -27,13 +26,9 @@ pub struct HistoryArgs {
 }
 
 fn catalog(user_exercises: Option<&PathBuf>) -> crate::exercise::catalog::Catalog {
-    let selection = super::replay::Selection {
-        user_exercises: user_exercises.cloned(),
-        ..Default::default()
-    };
     crate::exercise::catalog::Catalog::load(
-        &super::exercises::exercise_dirs(selection.user_exercises.as_ref()),
-        &selection.params,
+        &super::exercises::exercise_dirs(user_exercises),
+        &std::collections::BTreeMap::new(),
     )
 }
 
@@ -142,21 +137,11 @@ pub fn add(
 
 /// A recorded session's history record: the engine runs over its poses.
 fn record_of(file: &Path, user_exercises: Option<&PathBuf>) -> anyhow::Result<SessionRecord> {
-    let recording = super::replay::read_recording(file)?;
-    let selection = super::replay::Selection {
-        user_exercises: user_exercises.cloned(),
-        ..Default::default()
-    };
-    let (ids, catalog) = super::replay::resolve(&selection, Some(&recording.header))?;
-    let mut session =
-        super::replay::new_session(&ids, &catalog, super::replay::REPLAY_GET_READY_S)?;
     let mut ranges = RangeTracker::default();
-    run_recording(&mut session, &recording, |_, feedback, _| {
-        if let Some(exercise) = catalog.exercise(&feedback.exercise_id) {
-            ranges.observe(exercise, feedback);
-        }
-        Ok::<(), anyhow::Error>(())
+    let replay = super::replay::engine_replay(file, user_exercises, |_, exercise, feedback| {
+        ranges.observe(exercise, feedback);
     })?;
+    let recording = &replay.recording;
     let duration_s = recording.frames.last().map_or(0.0, |f| f.t_ms / 1000.0);
     let started_at = match &recording.header.started_at {
         Some(text) => chrono::DateTime::parse_from_rfc3339(text).with_context(|| {
@@ -183,9 +168,9 @@ fn record_of(file: &Path, user_exercises: Option<&PathBuf>) -> anyhow::Result<Se
     };
     Ok(SessionRecord::new(
         &info,
-        session.summary(),
+        &replay.summary,
         &ranges,
-        &catalog,
+        &replay.catalog,
     ))
 }
 

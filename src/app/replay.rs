@@ -309,6 +309,47 @@ pub(crate) fn read_recording(path: &std::path::Path) -> anyhow::Result<recording
     Ok(recording)
 }
 
+/// A recording's own exercises run again over its poses (engine only),
+/// calling `on_frame` with each frame's feedback and the exercise it is
+/// about (none during a routine's "get ready" pause).
+pub(crate) struct EngineReplay {
+    pub recording: recording::Recording,
+    pub catalog: Catalog,
+    pub summary: SessionSummary,
+}
+
+pub(crate) fn engine_replay(
+    path: &std::path::Path,
+    user_exercises: Option<&PathBuf>,
+    mut on_frame: impl FnMut(
+        &FrameRecord,
+        &crate::exercise::model::Exercise,
+        &crate::session::SessionFeedback,
+    ),
+) -> anyhow::Result<EngineReplay> {
+    let recording = read_recording(path)?;
+    let selection = Selection {
+        user_exercises: user_exercises.cloned(),
+        ..Default::default()
+    };
+    let (ids, catalog) = resolve(&selection, Some(&recording.header))?;
+    let mut session = new_session(&ids, &catalog, REPLAY_GET_READY_S)?;
+    crate::session::run_recording(&mut session, &recording, |frame, feedback, _| {
+        if let (None, Some(exercise)) = (
+            feedback.get_ready_s,
+            catalog.exercise(&feedback.exercise_id),
+        ) {
+            on_frame(frame, exercise, feedback);
+        }
+        Ok::<(), anyhow::Error>(())
+    })?;
+    Ok(EngineReplay {
+        summary: session.summary().clone(),
+        recording,
+        catalog,
+    })
+}
+
 /// A recorded session: only the engine runs, on the recorded poses.
 fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
     let recording = read_recording(&args.source)?;

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use crate::report::{self, ExerciseTrace, key_measurement};
-use crate::session::run_recording;
 
 #[derive(Debug, Clone)]
 pub struct ReportArgs {
@@ -28,31 +27,21 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
             args.output.display()
         );
     }
-    let recording = super::replay::read_recording(&args.session)?;
-    let selection = super::replay::Selection {
-        user_exercises: args.user_exercises.clone(),
-        ..Default::default()
-    };
-    let (ids, catalog) = super::replay::resolve(&selection, Some(&recording.header))?;
-    let mut session =
-        super::replay::new_session(&ids, &catalog, super::replay::REPLAY_GET_READY_S)?;
     // The key measurement's value in every frame, per exercise.
     let mut samples: BTreeMap<String, Vec<(f64, Option<f64>)>> = BTreeMap::new();
-    run_recording(&mut session, &recording, |frame, feedback, _| {
-        let Some(exercise) = catalog.exercise(&feedback.exercise_id) else {
-            return Ok::<(), anyhow::Error>(());
-        };
-        if feedback.get_ready_s.is_none() {
+    let replay = super::replay::engine_replay(
+        &args.session,
+        args.user_exercises.as_ref(),
+        |frame, exercise, feedback| {
             let value =
                 key_measurement(exercise).and_then(|m| feedback.feedback.readings.get(m)?.value);
             samples
                 .entry(exercise.id.clone())
                 .or_default()
                 .push((frame.t_ms / 1000.0, value));
-        }
-        Ok(())
-    })?;
-    let summary = session.summary();
+        },
+    )?;
+    let (catalog, summary) = (&replay.catalog, &replay.summary);
     let traces: Vec<ExerciseTrace> = summary
         .exercises
         .iter()
