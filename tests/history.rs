@@ -9,38 +9,15 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::cli::{posecoach, text, tmp_dir};
 use common::performances::wall_down;
 use common::{Motion, SidePose};
 use posecoach::recording::{FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
 
-const BIN: &str = env!("CARGO_BIN_EXE_posecoach");
 const IMAGE: (u32, u32) = (1280, 1000);
 const FPS: f64 = 30.0;
-
-fn posecoach() -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_remove("RUST_LOG");
-    // Headless: replay opens a window when there is a display.
-    cmd.env_remove("DISPLAY");
-    cmd.env(
-        "XDG_DATA_HOME",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/history-data"),
-    );
-    cmd
-}
-
-fn tmp_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("history-{name}"));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn assert_one_line_error(out: &Output, needles: &[&str]) {
     assert!(!out.status.success(), "should fail");
@@ -97,6 +74,15 @@ fn wall_slide_session(path: &Path, started_at: &str, knee_deg: f64) {
     recorder.finish().unwrap();
 }
 
+/// `posecoach history` on the data folder `data`.
+fn history(data: &Path) -> Output {
+    posecoach()
+        .args(["history", "--data-dir"])
+        .arg(data)
+        .output()
+        .unwrap()
+}
+
 fn history_json(data: &Path, extra: &[&str]) -> serde_json::Value {
     let out = posecoach()
         .args(["history", "--json", "--data-dir"])
@@ -125,7 +111,7 @@ fn run_recorded_wall_slide(data: &Path, extra: &[&str]) -> Output {
 
 #[test]
 fn a_finished_run_lands_in_the_history_once_with_its_counts_and_range() {
-    let dir = tmp_dir("run");
+    let dir = tmp_dir("history-run");
     let data = dir.join("data");
     let out = run_recorded_wall_slide(&data, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -176,7 +162,7 @@ fn a_finished_run_lands_in_the_history_once_with_its_counts_and_range() {
 
 #[test]
 fn weeks_show_adherence_against_the_advice_and_the_range_improving() {
-    let dir = tmp_dir("weeks");
+    let dir = tmp_dir("history-weeks");
     let data = dir.join("data");
     // Three weeks of wall slides (advised 1 to 2 times a day), sliding
     // deeper each week: 144, 140, then 136 degrees (a repetition counts
@@ -290,18 +276,14 @@ fn weeks_show_adherence_against_the_advice_and_the_range_improving() {
 
 #[test]
 fn a_damaged_foreign_or_newer_database_is_reported_and_left_alone() {
-    let dir = tmp_dir("damaged");
+    let dir = tmp_dir("history-damaged");
     // Not a database at all.
     let data = dir.join("garbage");
     std::fs::create_dir_all(&data).unwrap();
     let db = data.join("history.sqlite");
     let junk: Vec<u8> = (0..8192u32).map(|i| (i * 7919 % 251) as u8).collect();
     std::fs::write(&db, &junk).unwrap();
-    let out = posecoach()
-        .args(["history", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = history(&data);
     assert_one_line_error(
         &out,
         &[
@@ -334,20 +316,12 @@ fn a_damaged_foreign_or_newer_database_is_reported_and_left_alone() {
     conn.execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine');")
         .unwrap();
     drop(conn);
-    let out = posecoach()
-        .args(["history", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = history(&data);
     assert_one_line_error(&out, &["history.sqlite", "not a posecoach history"]);
 
     // A history from a newer posecoach.
     let data = dir.join("newer");
-    let out = posecoach()
-        .args(["history", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = history(&data);
     assert!(
         out.status.success(),
         "a new history is made: {}",
@@ -356,11 +330,7 @@ fn a_damaged_foreign_or_newer_database_is_reported_and_left_alone() {
     let conn = rusqlite::Connection::open(data.join("history.sqlite")).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
-    let out = posecoach()
-        .args(["history", "--data-dir"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let out = history(&data);
     assert_one_line_error(
         &out,
         &[
@@ -373,7 +343,7 @@ fn a_damaged_foreign_or_newer_database_is_reported_and_left_alone() {
 
 #[test]
 fn programs_adding_at_once_all_land() {
-    let dir = tmp_dir("together");
+    let dir = tmp_dir("history-together");
     let data = dir.join("data");
     let mut children = Vec::new();
     for p in 0..4 {

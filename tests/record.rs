@@ -5,42 +5,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::cli::{BIN, posecoach, text, tmp_dir};
 use posecoach::recording::{self, Line, Reader};
 
-const BIN: &str = env!("CARGO_BIN_EXE_posecoach");
 const DEMO: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/fixtures/videos/sports2d/demo.mp4"
 );
 /// The demo clip: 1768x994, 230 frames.
 const DEMO_FRAMES: usize = 230;
-
-fn posecoach() -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_remove("RUST_LOG");
-    // Headless: replay opens a window when there is a display.
-    cmd.env_remove("DISPLAY");
-    cmd.env(
-        "XDG_DATA_HOME",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/record-data"),
-    );
-    cmd
-}
-
-fn tmp_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("record-{name}"));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Frame lines and how many carry a picture.
 fn frames_and_pictures(path: &Path) -> (usize, usize, Option<image::RgbImage>) {
@@ -62,7 +41,7 @@ fn frames_and_pictures(path: &Path) -> (usize, usize, Option<image::RgbImage>) {
 
 #[test]
 fn video_is_recorded_only_when_asked_and_replays_through_the_model() {
-    let dir = tmp_dir("video");
+    let dir = tmp_dir("record-video");
     let data = dir.join("data");
     let with = dir.join("with-video.posecoach");
     let out = posecoach()
@@ -146,7 +125,7 @@ fn video_is_recorded_only_when_asked_and_replays_through_the_model() {
 
 #[test]
 fn a_recording_killed_mid_session_replays_up_to_the_cut() {
-    let dir = tmp_dir("killed");
+    let dir = tmp_dir("record-killed");
     let file = dir.join("killed.posecoach");
     let mut child = posecoach()
         .arg("record")
