@@ -21,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use serde::Serialize;
 
 use crate::exercise::catalog::Catalog;
-use crate::exercise::model::Better;
+use crate::exercise::model::{Better, Exercise};
 use crate::session::{PAIN_STOP_REASON, SessionSummary};
 pub use range::RangeTracker;
 pub use schema::current_version as schema_version;
@@ -39,12 +39,32 @@ pub struct HistoryError {
     pub reason: String,
 }
 
-/// The best range of motion reached in one exercise of one session.
+/// The range-of-motion measurement an exercise's history follows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RangeOfMotion {
+pub struct RangeInfo {
     pub measurement: String,
     pub unit: String,
     pub better: Better,
+}
+
+impl RangeInfo {
+    /// From the exercise's `[progress]` table, if it names one.
+    pub fn of(exercise: &Exercise) -> Option<RangeInfo> {
+        let (m, better) = exercise.progress.as_ref()?.range?;
+        let measurement = exercise.measurements.get(m)?;
+        Some(RangeInfo {
+            measurement: measurement.name.clone(),
+            unit: measurement.unit.to_string(),
+            better,
+        })
+    }
+}
+
+/// The best range of motion reached in one exercise of one session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RangeOfMotion {
+    #[serde(flatten)]
+    pub range: RangeInfo,
     pub best: f64,
 }
 
@@ -114,12 +134,8 @@ impl SessionRecord {
             .iter()
             .map(|s| {
                 let range_of_motion = catalog.exercise(&s.id).and_then(|ex| {
-                    let (m, better) = ex.progress.as_ref()?.range?;
-                    let measurement = ex.measurements.get(m)?;
                     Some(RangeOfMotion {
-                        measurement: measurement.name.clone(),
-                        unit: measurement.unit.to_string(),
-                        better,
+                        range: RangeInfo::of(ex)?,
                         best: (ranges.best(&s.id)? * 100.0).round() / 100.0,
                     })
                 });
@@ -303,9 +319,9 @@ impl History {
                     e.in_form_s,
                     e.sets_completed,
                     e.form_score,
-                    rom.map(|r| r.measurement.clone()),
-                    rom.map(|r| r.unit.clone()),
-                    rom.map(|r| r.better.name()),
+                    rom.map(|r| r.range.measurement.clone()),
+                    rom.map(|r| r.range.unit.clone()),
+                    rom.map(|r| r.range.better.name()),
                     rom.map(|r| r.best),
                     e.pain_stops,
                     e.safety_stops,
@@ -372,12 +388,14 @@ impl History {
                     ) {
                         (Some(measurement), Some(unit), Some(better), Some(best)) => {
                             Some(RangeOfMotion {
-                                measurement,
-                                unit,
-                                better: if better == "lower" {
-                                    Better::Lower
-                                } else {
-                                    Better::Higher
+                                range: RangeInfo {
+                                    measurement,
+                                    unit,
+                                    better: if better == "lower" {
+                                        Better::Lower
+                                    } else {
+                                        Better::Higher
+                                    },
                                 },
                                 best,
                             })

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
-use super::SessionRecord;
+use super::{RangeInfo, SessionRecord};
 use crate::exercise::catalog::Catalog;
 use crate::exercise::model::{Better, Frequency, Period};
 
@@ -46,14 +46,6 @@ pub struct WeekStats {
     pub best_range: Option<f64>,
     pub pain_stops: u32,
     pub safety_stops: u32,
-}
-
-/// The range-of-motion measurement an exercise's history follows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RangeInfo {
-    pub measurement: String,
-    pub unit: String,
-    pub better: Better,
 }
 
 /// One exercise over the weeks.
@@ -163,15 +155,7 @@ pub fn summarise(
             let frequency = exercise
                 .and_then(|e| e.progress.as_ref())
                 .map(|p| p.frequency);
-            let range = exercise.and_then(|e| {
-                let (m, better) = e.progress.as_ref()?.range?;
-                let m = e.measurements.get(m)?;
-                Some(RangeInfo {
-                    measurement: m.name.clone(),
-                    unit: m.unit.to_string(),
-                    better,
-                })
-            });
+            let range = exercise.and_then(RangeInfo::of);
             let weeks = weeks
                 .iter()
                 .map(|&monday| week(&in_period, id, monday, period, frequency))
@@ -252,7 +236,7 @@ fn week(
                 stats.best_range = Some(
                     stats
                         .best_range
-                        .map_or(r.best, |b| r.better.best(b, r.best)),
+                        .map_or(r.best, |b| r.range.better.best(b, r.best)),
                 );
             }
         }
