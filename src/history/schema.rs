@@ -80,25 +80,33 @@ fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
 
 /// Brings the schema up to date.
 pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
-    let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    let version = user_version(conn)?;
-    if application_id != APPLICATION_ID {
-        let tables: i64 = conn.query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
-            [],
-            |r| r.get(0),
-        )?;
-        if application_id != 0 || version != 0 || tables != 0 {
-            return Err(SchemaError::NotOurs);
-        }
+    migrate_with(conn, MIGRATIONS)
+}
+
+/// Applies the `migrations` not applied yet, each in its own transaction.
+fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), SchemaError> {
+    let known = migrations.len() as u32;
+    // One snapshot for the three reads: another program may be migrating
+    // this very file (its id and version change in one commit).
+    let snapshot = conn.transaction()?;
+    let application_id: i32 = snapshot.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version = user_version(&snapshot)?;
+    let tables: i64 = snapshot.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    snapshot.finish()?;
+    if application_id != APPLICATION_ID && (application_id != 0 || version != 0 || tables != 0) {
+        return Err(SchemaError::NotOurs);
     }
-    if version > current_version() {
+    if version > known {
         return Err(SchemaError::Newer {
             found: version,
-            supported: current_version(),
+            supported: known,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate() {
+    for (i, sql) in migrations.iter().enumerate() {
         let to = i as u32 + 1;
         if version >= to {
             continue;
@@ -114,4 +122,78 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V1: &str = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);";
+    const V2: &str = "ALTER TABLE notes ADD COLUMN mood INTEGER NOT NULL DEFAULT 0;";
+
+    fn temp_db(name: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!(
+            "posecoach-schema-{name}-{}.sqlite",
+            std::process::id()
+        ));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        path
+    }
+
+    fn open(path: &std::path::Path) -> Connection {
+        let conn = Connection::open(path).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .unwrap();
+        conn
+    }
+
+    #[test]
+    fn an_old_database_is_migrated_in_place_keeping_its_rows() {
+        let path = temp_db("upgrade");
+        let mut conn = open(&path);
+        migrate_with(&mut conn, &[V1]).unwrap();
+        conn.execute("INSERT INTO notes (text) VALUES ('kept')", [])
+            .unwrap();
+        drop(conn);
+        let mut conn = open(&path);
+        migrate_with(&mut conn, &[V1, V2]).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), 2);
+        let (text, mood): (String, i64) = conn
+            .query_row("SELECT text, mood FROM notes", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((text.as_str(), mood), ("kept", 0));
+        // Opening again applies nothing twice (ALTER TABLE would fail).
+        migrate_with(&mut conn, &[V1, V2]).unwrap();
+        // An older program refuses the newer database.
+        let err = migrate_with(&mut conn, &[V1]).unwrap_err().to_string();
+        assert!(
+            err.contains("history version 2 is newer than this program's (1)"),
+            "{err}"
+        );
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn two_programs_migrating_at_once_apply_each_migration_once() {
+        let path = temp_db("race");
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut conn = open(&path);
+                    migrate_with(&mut conn, &[V1, V2])
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap().unwrap();
+        }
+        let conn = open(&path);
+        assert_eq!(user_version(&conn).unwrap(), 2);
+        let _ = std::fs::remove_file(&path);
+    }
 }
