@@ -98,7 +98,8 @@ fn monday_of(date: NaiveDate) -> NaiveDate {
 }
 
 /// Which weeks and days a report covers: the last `weeks` weeks up to
-/// `today`, but not before `first_day` (the first session ever).
+/// `today`, but not before `first_day` (the first session ever; with none,
+/// just today).
 #[derive(Debug, Clone, Copy)]
 pub struct Span {
     pub from: NaiveDate,
@@ -108,7 +109,7 @@ pub struct Span {
 impl Span {
     pub fn new(today: NaiveDate, weeks: u32, first_day: Option<NaiveDate>) -> Span {
         let start = monday_of(today) - Days::new(7 * u64::from(weeks.max(1) - 1));
-        let from = first_day.map_or(start, |f| f.max(start)).min(today);
+        let from = first_day.map_or(today, |f| f.max(start)).min(today);
         Span { from, to: today }
     }
 }
