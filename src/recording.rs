@@ -25,6 +25,10 @@
 //!   A live frame whose picture could not be encoded in time has none.
 //! - Events: the session's events as they happen (a replay computes them
 //!   again, so readers skip them).
+//! - Commands: what the person asked with the keys, after the frame it
+//!   followed, `{"command":"next_exercise","t_ms":...}` (also
+//!   `previous_exercise`, `restart_exercise`, and `stop` with a `reason`:
+//!   the pain key). A replay does them at the same point.
 //!
 //! Fields may be added to a version; readers ignore ones they do not
 //! know. A change that older readers would misread gets a new version,
@@ -45,7 +49,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::pose::{ImageLandmark, NUM_LANDMARKS, Pose};
-use crate::session::SessionEvent;
+use crate::session::{SessionCommand, SessionEvent};
 
 /// The version this program writes and reads.
 pub const SESSION_FORMAT_VERSION: u32 = 1;
@@ -110,10 +114,16 @@ fn round_to(value: f32, decimals: i32) -> f64 {
     (f64::from(value) * scale).round() / scale
 }
 
+/// Times are kept to 0.1 ms, frames and commands alike, so a command
+/// compares equal to the frame it followed.
+fn round_t_ms(t_ms: f64) -> f64 {
+    (t_ms * 10.0).round() / 10.0
+}
+
 impl FrameRecord {
     pub fn new(t_ms: f64, pose: Option<&Pose>) -> FrameRecord {
         FrameRecord {
-            t_ms: (t_ms * 10.0).round() / 10.0,
+            t_ms: round_t_ms(t_ms),
             pose: pose.map(|p| {
                 p.landmarks
                     .iter()
@@ -237,6 +247,20 @@ impl Recorder {
         })
     }
 
+    /// A command line: what the person asked at `t_ms`.
+    pub fn command(&mut self, t_ms: f64, command: &SessionCommand) -> Result<(), RecordingError> {
+        #[derive(Serialize)]
+        struct CommandLine<'a> {
+            #[serde(flatten)]
+            command: &'a SessionCommand,
+            t_ms: f64,
+        }
+        self.line(&CommandLine {
+            command,
+            t_ms: round_t_ms(t_ms),
+        })
+    }
+
     /// An event line: the exercise id and the event's own fields,
     /// `{"exercise_id": ..., "event": "cue", "t_ms": ..., ...}`.
     pub fn event(&mut self, event: &SessionEvent) -> Result<(), RecordingError> {
@@ -295,11 +319,43 @@ fn shrink(image: &image::RgbImage, factor: u32) -> image::RgbImage {
     })
 }
 
+/// A command read back. It follows the frame at its `t_ms` (the last one
+/// seen when the key was pressed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedCommand {
+    pub t_ms: f64,
+    pub command: SessionCommand,
+}
+
+/// Hands out recorded commands once the replay has reached their time.
+#[derive(Debug, Clone, Default)]
+pub struct CommandQueue {
+    commands: Vec<RecordedCommand>,
+    next: usize,
+}
+
+impl CommandQueue {
+    pub fn new(commands: Vec<RecordedCommand>) -> CommandQueue {
+        CommandQueue { commands, next: 0 }
+    }
+
+    /// The commands due after the frame at `t_ms`, each once.
+    pub fn due(&mut self, t_ms: f64) -> &[RecordedCommand] {
+        let start = self.next;
+        while self.commands.get(self.next).is_some_and(|c| c.t_ms <= t_ms) {
+            self.next += 1;
+        }
+        &self.commands[start..self.next]
+    }
+}
+
 /// A recording read back.
 #[derive(Debug, Clone)]
 pub struct Recording {
     pub header: Header,
     pub frames: Vec<FrameRecord>,
+    /// What the person asked, in order.
+    pub commands: Vec<RecordedCommand>,
     /// Set when the file ended in a cut-off line: the line number.
     pub truncated_at_line: Option<usize>,
 }
@@ -330,6 +386,8 @@ pub enum Line {
     /// An event line (a replay computes events again, so they are not
     /// parsed further).
     Event,
+    /// What the person asked at `t_ms`.
+    Command { t_ms: f64, command: SessionCommand },
 }
 
 /// Decodes a frame line's picture.
@@ -460,6 +518,7 @@ impl Reader {
         #[derive(Deserialize)]
         struct RawLine {
             event: Option<serde::de::IgnoredAny>,
+            command: Option<serde::de::IgnoredAny>,
             t_ms: Option<f64>,
             #[serde(default)]
             pose: Option<Vec<[f64; 5]>>,
@@ -490,6 +549,14 @@ impl Reader {
             if raw.event.is_some() {
                 return Ok(Some(Line::Event));
             }
+            if raw.command.is_some() {
+                let command: SessionCommand = serde_json::from_str(&text)
+                    .map_err(|e| self.invalid(number, format!("not a command: {e}")))?;
+                let t_ms = raw.t_ms.ok_or_else(|| {
+                    self.invalid(number, "not a command: missing field `t_ms`".into())
+                })?;
+                return Ok(Some(Line::Command { t_ms, command }));
+            }
             let t_ms = raw.t_ms.ok_or_else(|| {
                 self.invalid(number, "not a frame record: missing field `t_ms`".into())
             })?;
@@ -516,14 +583,18 @@ impl Reader {
 pub fn read(path: &Path) -> Result<Recording, RecordingError> {
     let mut reader = Reader::open(path)?;
     let mut frames = Vec::new();
+    let mut commands = Vec::new();
     while let Some(line) = reader.next_line()? {
-        if let Line::Frame { record, .. } = line {
-            frames.push(record);
+        match line {
+            Line::Frame { record, .. } => frames.push(record),
+            Line::Command { t_ms, command } => commands.push(RecordedCommand { t_ms, command }),
+            Line::Event => {}
         }
     }
     Ok(Recording {
         header: reader.header,
         frames,
+        commands,
         truncated_at_line: reader.truncated_at_line,
     })
 }

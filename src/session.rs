@@ -13,6 +13,20 @@ use crate::exercise::model::{Exercise, Side};
 /// The reason recorded when the person presses the stop key (pain).
 pub const PAIN_STOP_REASON: &str = "Stopped for pain (stop key)";
 
+/// What the person asked of the session (keys in the window). Recorded in
+/// the session file, so a replay does what they did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum SessionCommand {
+    NextExercise,
+    PreviousExercise,
+    RestartExercise,
+    /// Stop at once (the pain key).
+    Stop {
+        reason: String,
+    },
+}
+
 /// What the session shows now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionFeedback {
@@ -265,6 +279,17 @@ impl Session {
         out
     }
 
+    /// Does what the person asked at `t_ms`; the events it caused.
+    pub fn apply(&mut self, t_ms: f64, command: &SessionCommand) -> Vec<SessionEvent> {
+        match command {
+            SessionCommand::NextExercise => self.next_exercise(t_ms),
+            SessionCommand::PreviousExercise => self.previous_exercise(t_ms),
+            SessionCommand::RestartExercise => self.restart_exercise(t_ms),
+            SessionCommand::Stop { reason } => return self.stop(t_ms, reason),
+        }
+        Vec::new()
+    }
+
     /// Takes the frame seen at `t_ms` (None: nobody in view).
     pub fn update(
         &mut self,
@@ -383,11 +408,16 @@ pub fn run_recording<E>(
     ) -> Result<(), E>,
 ) -> Result<(), E> {
     let (w, h) = (recording.header.width, recording.header.height);
+    let mut commands = crate::recording::CommandQueue::new(recording.commands.clone());
     for frame in &recording.frames {
         let pose_frame = frame
             .landmarks()
             .map(|l| PoseFrame::from_landmarks(&l, w, h));
-        let (feedback, events) = session.update(frame.t_ms, pose_frame.as_ref());
+        let (feedback, mut events) = session.update(frame.t_ms, pose_frame.as_ref());
+        // What the person asked after this frame, as they asked it.
+        for c in commands.due(frame.t_ms) {
+            events.extend(session.apply(c.t_ms, &c.command));
+        }
         each(frame, &feedback, &events)?;
         if session.finished() {
             break;

@@ -65,3 +65,94 @@ fn a_stop_ends_the_session_with_its_reason() {
     assert_eq!(summary.exercises.len(), 1);
     assert_eq!(summary.exercises[0].stops[0].reason, "Pain: stopped by you");
 }
+
+#[test]
+fn keys_pressed_in_a_recorded_session_are_done_again_by_its_replay() {
+    use posecoach::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
+    use posecoach::session::{SessionCommand, run_recording};
+
+    let (w, h) = (1280u32, 1000u32);
+    let path =
+        std::env::temp_dir().join(format!("posecoach-keys-{}.posecoach", std::process::id()));
+    let header = Header {
+        posecoach_session: SESSION_FORMAT_VERSION,
+        exercises: vec!["wall-slide".into(), "standing-back-bend".into()],
+        routine: None,
+        params: Default::default(),
+        source: "body model".into(),
+        width: w,
+        height: h,
+        started_at: None,
+        video: false,
+    };
+    let mut recorder = Recorder::create(&path, &header).unwrap();
+    let standing = SidePose::standing().landmarks();
+    let pose: Vec<[f64; 5]> = standing
+        .points
+        .iter()
+        .zip(standing.visibility)
+        .map(|(p, v)| {
+            [
+                p.x_px / f64::from(w),
+                p.y_px / f64::from(h),
+                0.0,
+                f64::from(v),
+                f64::from(v),
+            ]
+        })
+        .collect();
+    for i in 0..120 {
+        let t_ms = f64::from(i) * 100.0 / 3.0;
+        recorder
+            .frame(&FrameRecord {
+                t_ms,
+                pose: Some(pose.clone()),
+            })
+            .unwrap();
+        // N after the frame at 1 s, the pain key after the one at 3 s.
+        if i == 30 {
+            recorder
+                .command(t_ms, &SessionCommand::NextExercise)
+                .unwrap();
+        }
+        if i == 90 {
+            let stop = SessionCommand::Stop {
+                reason: "Stopped for pain (stop key)".into(),
+            };
+            recorder.command(t_ms, &stop).unwrap();
+        }
+    }
+    recorder.finish().unwrap();
+
+    let recording = recording::read(&path).unwrap();
+    assert_eq!(recording.commands.len(), 2);
+    assert_eq!(recording.commands[0].t_ms, 1000.0);
+    let catalog_exercises = vec![exercise("wall-slide"), exercise("standing-back-bend")];
+    let mut session = Session::new(catalog_exercises, 3.0).unwrap();
+    let mut stopped_at = None;
+    let mut frames_seen = 0;
+    run_recording(&mut session, &recording, |frame, _, events| {
+        frames_seen += 1;
+        if !events.is_empty()
+            && events
+                .iter()
+                .any(|e| matches!(e.event, posecoach::exercise::engine::Event::Stopped { .. }))
+        {
+            stopped_at = Some(frame.t_ms);
+        }
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    // The replay moved on at 1 s and stopped at 3 s, as the person did.
+    assert_eq!(stopped_at, Some(3000.0));
+    assert_eq!(frames_seen, 91, "nothing after the stop");
+    let summary = session.summary();
+    let ids: Vec<&str> = summary.exercises.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["wall-slide", "standing-back-bend"]);
+    assert_eq!(
+        summary.exercises[1].stops[0].reason,
+        "Stopped for pain (stop key)"
+    );
+    assert_eq!(summary.exercises[1].stops[0].t_s, 3.0);
+    std::fs::remove_file(&path).ok();
+}

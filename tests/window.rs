@@ -676,6 +676,21 @@ fn the_stop_key_stops_at_once_with_the_advice_and_closing_the_window_ends_cleanl
     assert_eq!(history["stops"][0]["pain"], true, "{history}");
     let weeks = history["exercises"][0]["weeks"].as_array().unwrap();
     assert_eq!(weeks.last().unwrap()["pain_stops"], 1, "{history}");
+    // The key is in the recording, so its replay stops there too.
+    let saved = posecoach::recording::read(&record).unwrap();
+    assert_eq!(saved.commands.len(), 1, "{:?}", saved.commands);
+    let out = Command::new(BIN)
+        .arg("replay")
+        .arg(&record)
+        .args(["--no-window", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let replayed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        replayed["exercises"][0]["stops"],
+        summary["exercises"][0]["stops"]
+    );
 }
 
 #[test]

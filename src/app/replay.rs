@@ -12,7 +12,9 @@ use super::run::{Control, Pacer, Pacing};
 use crate::exercise::catalog::Catalog;
 use crate::exercise::engine::{Event, PoseFrame};
 use crate::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
-use crate::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
+use crate::recording::{
+    self, CommandQueue, FrameRecord, Header, RecordedCommand, Recorder, SESSION_FORMAT_VERSION,
+};
 use crate::session::{Session, SessionEvent, SessionSummary};
 use crate::source::session::SessionVideo;
 use crate::source::{self, FrameSource};
@@ -149,6 +151,13 @@ impl Output<'_> {
         Ok(())
     }
 
+    fn command(&mut self, command: &RecordedCommand) -> anyhow::Result<()> {
+        if let Some(r) = &mut self.recorder {
+            r.command(command.t_ms, &command.command)?;
+        }
+        Ok(())
+    }
+
     fn events(&mut self, events: &[SessionEvent]) -> anyhow::Result<()> {
         for event in events {
             if let Some(r) = &mut self.recorder {
@@ -189,6 +198,11 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
         None => source::open(&args.source)?,
         Some(h) if h.video => Box::new(SessionVideo::open(&args.source)?),
         Some(_) => return replay_recording(args),
+    };
+    // What the person asked during a recorded session, done again.
+    let mut commands = match &header {
+        Some(_) => CommandQueue::new(recording::read(&args.source)?.commands),
+        None => CommandQueue::default(),
     };
     let selection = &args.selection;
     let (ids, catalog) = resolve(selection, header.as_ref())?;
@@ -239,7 +253,11 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
         let pose_frame = pose
             .as_ref()
             .map(|p| PoseFrame::from_pose(p, frame.image.width(), frame.image.height()));
-        let (_, events) = session.update(frame.t_ms, pose_frame.as_ref());
+        let (_, mut events) = session.update(frame.t_ms, pose_frame.as_ref());
+        for c in commands.due(frame.t_ms) {
+            output.command(c)?;
+            events.extend(session.apply(c.t_ms, &c.command));
+        }
         output.events(&events)?;
         output.progress.update(frames.progress(), frame.t_ms);
         if session.finished() {
@@ -367,9 +385,13 @@ fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
     let (mut pacer, control) = pacer(args.speed);
     let total = recording.frames.len().max(1) as f64;
     let mut done = 0.0;
+    let mut commands = CommandQueue::new(recording.commands.clone());
     crate::session::run_recording(&mut session, &recording, |frame, _, events| {
         pacer.wait_for(frame.t_ms, &control);
         output.frame(frame, None)?;
+        for c in commands.due(frame.t_ms) {
+            output.command(c)?;
+        }
         output.events(events)?;
         done += 1.0;
         output.progress.update(Some(done / total), frame.t_ms);

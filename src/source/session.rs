@@ -52,7 +52,8 @@ impl FrameSource for SessionVideo {
                     }
                     return Ok(None);
                 }
-                Some(Line::Event) => {}
+                // Commands are for the session, read with `recording::read`.
+                Some(Line::Event | Line::Command { .. }) => {}
                 // A frame whose picture was left out (the encoder was
                 // behind): the model cannot see it.
                 Some(Line::Frame {

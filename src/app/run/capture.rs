@@ -11,7 +11,7 @@ use image::RgbImage;
 
 use super::Control;
 use super::queue::Queue;
-use crate::recording::{self, FrameRecord, Header};
+use crate::recording::{self, FrameRecord, Header, RecordedCommand};
 use crate::source::camera::{Camera, CameraRequest};
 use crate::source::session::SessionVideo;
 use crate::source::{self, FrameSource};
@@ -56,6 +56,8 @@ pub struct SourceInfo {
     pub name: String,
     /// A recorded session's header.
     pub header: Option<Header>,
+    /// What the person asked during a recorded session, to do again.
+    pub commands: Vec<RecordedCommand>,
 }
 
 #[derive(Debug)]
@@ -84,25 +86,20 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
             SourceInfo {
                 name: format!("camera {}", request.index),
                 header: None,
+                commands: Vec::new(),
             },
         )),
         SourceSpec::Path(path) if recording::is_recording(path) => {
-            let header = recording::Reader::open(path)?.header;
-            if header.video {
-                // Recorded with its video: the model sees the pictures again.
-                return Ok((
-                    Opened::Frames(Box::new(SessionVideo::open(path)?)),
-                    SourceInfo {
-                        name: source::file_name(path),
-                        header: Some(header),
-                    },
-                ));
-            }
             let recording = super::super::replay::read_recording(path)?;
             let info = SourceInfo {
                 name: source::file_name(path),
                 header: Some(recording.header.clone()),
+                commands: recording.commands.clone(),
             };
+            if recording.header.video {
+                // Recorded with its video: the model sees the pictures again.
+                return Ok((Opened::Frames(Box::new(SessionVideo::open(path)?)), info));
+            }
             Ok((Opened::Recording(recording), info))
         }
         SourceSpec::Path(path) => Ok((
@@ -110,6 +107,7 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
             SourceInfo {
                 name: source::file_name(path),
                 header: None,
+                commands: Vec::new(),
             },
         )),
     }

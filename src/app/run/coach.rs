@@ -24,8 +24,11 @@ use crate::exercise::model::View as ExerciseView;
 use crate::history::{History, RangeTracker, SessionInfo, SessionRecord};
 use crate::overlay::{PAIN_ADVICE, Status};
 use crate::pose::{BlazePose, BlazePoseConfig, PoseEstimator, TrackingMode};
+use crate::recording::CommandQueue;
 use crate::recording::{FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
-use crate::session::{PAIN_STOP_REASON, Session, SessionEvent, SessionFeedback, SessionSummary};
+use crate::session::{
+    PAIN_STOP_REASON, Session, SessionCommand, SessionEvent, SessionFeedback, SessionSummary,
+};
 
 /// How long the inference thread waits for a frame before looking at the
 /// keys again.
@@ -127,6 +130,8 @@ pub struct Coach {
     history_dir: Option<PathBuf>,
     /// Print events as they happen (not for `replay --json`).
     print_events: bool,
+    /// What the person asked in a recorded session coached again.
+    recorded_commands: CommandQueue,
     exercise_ids: Vec<String>,
     routine: Option<String>,
     params: std::collections::BTreeMap<String, f64>,
@@ -213,6 +218,7 @@ impl Coach {
             started_at,
             history_dir: (!args.no_save && !args.review).then_some(data_dir),
             print_events: !(args.review && args.json),
+            recorded_commands: CommandQueue::new(info.commands.clone()),
             exercise_ids: ids,
             routine: selection
                 .routine
@@ -335,6 +341,9 @@ impl Coach {
             self.ranges.observe(exercise, &feedback);
         }
         self.events(&events)?;
+        for c in self.recorded_commands.due(t_ms).to_vec() {
+            self.session_command(c.t_ms, &c.command)?;
+        }
         let display = self.display_for(captured, pose_frame, Some(feedback));
         self.show(display);
         Ok(())
@@ -505,18 +514,9 @@ impl Coach {
                     self.show_status(Status::Running);
                 }
             }
-            Command::Next => {
-                self.session.next_exercise(t_ms);
-                self.app_event(&AppEvent::NextExercise { t_ms })?;
-            }
-            Command::Previous => {
-                self.session.previous_exercise(t_ms);
-                self.app_event(&AppEvent::PreviousExercise { t_ms })?;
-            }
-            Command::Restart => {
-                self.session.restart_exercise(t_ms);
-                self.app_event(&AppEvent::Restarted { t_ms })?;
-            }
+            Command::Next => self.session_command(t_ms, &SessionCommand::NextExercise)?,
+            Command::Previous => self.session_command(t_ms, &SessionCommand::PreviousExercise)?,
+            Command::Restart => self.session_command(t_ms, &SessionCommand::RestartExercise)?,
             Command::ToggleMute => {
                 self.muted = !self.muted;
                 self.app_event(&AppEvent::Muted {
@@ -529,14 +529,35 @@ impl Coach {
                     .map_or(Status::Running, |d| d.status.clone());
                 self.show_status(status);
             }
-            Command::PainStop => {
-                let events = self.session.stop(t_ms, PAIN_STOP_REASON);
-                self.events(&events)?;
-                self.sound(t_ms, Sound::Speech(PAIN_ADVICE.join(" ")));
-            }
+            Command::PainStop => self.session_command(
+                t_ms,
+                &SessionCommand::Stop {
+                    reason: PAIN_STOP_REASON.into(),
+                },
+            )?,
             Command::Quit => self.control.quit.store(true, Ordering::SeqCst),
         }
         Ok(())
+    }
+
+    /// Does what the person asked (now, or in the recording being coached
+    /// again), records it so a replay does it too, and says so.
+    fn session_command(&mut self, t_ms: f64, command: &SessionCommand) -> anyhow::Result<()> {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.command(t_ms, command.clone())?;
+        }
+        let events = self.session.apply(t_ms, command);
+        match command {
+            SessionCommand::NextExercise => self.app_event(&AppEvent::NextExercise { t_ms })?,
+            SessionCommand::PreviousExercise => {
+                self.app_event(&AppEvent::PreviousExercise { t_ms })?;
+            }
+            SessionCommand::RestartExercise => self.app_event(&AppEvent::Restarted { t_ms })?,
+            SessionCommand::Stop { .. } => {
+                self.sound(t_ms, Sound::Speech(PAIN_ADVICE.join(" ")));
+            }
+        }
+        self.events(&events)
     }
 
     /// Adds the finished session to the history (unless nothing was seen

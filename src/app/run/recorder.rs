@@ -10,7 +10,7 @@ use std::sync::mpsc::{SyncSender, TrySendError};
 use image::RgbImage;
 
 use crate::recording::{self, FrameRecord, Recorder, RecordingError};
-use crate::session::SessionEvent;
+use crate::session::{SessionCommand, SessionEvent};
 
 /// Lines waiting to be written. With video, a full queue means the encoder
 /// is behind: the next pictures are skipped until it catches up.
@@ -19,6 +19,7 @@ const QUEUE_LEN: usize = 8;
 enum Job {
     Frame(FrameRecord, Option<Arc<RgbImage>>),
     Event(SessionEvent),
+    Command(f64, SessionCommand),
 }
 
 #[derive(Debug)]
@@ -56,6 +57,7 @@ impl RecorderThread {
                         }
                         Job::Frame(record, None) => recorder.frame(&record)?,
                         Job::Event(event) => recorder.event(&event)?,
+                        Job::Command(t_ms, command) => recorder.command(t_ms, &command)?,
                     }
                 }
                 recorder.finish()
@@ -112,6 +114,10 @@ impl RecorderThread {
 
     pub fn event(&mut self, event: SessionEvent) -> anyhow::Result<()> {
         self.send(Job::Event(event))
+    }
+
+    pub fn command(&mut self, t_ms: f64, command: SessionCommand) -> anyhow::Result<()> {
+        self.send(Job::Command(t_ms, command))
     }
 
     fn join(&mut self) -> Result<(), RecordingError> {
