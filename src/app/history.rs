@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 
+use super::report::{ChartFormat, write_chart};
 use crate::history::progress::{self, Span};
 use crate::history::{Added, History, RangeTracker, SessionInfo, SessionRecord};
 
@@ -38,7 +39,7 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
         bail!("--weeks must be at least 1");
     }
     let chart_format = match &args.output {
-        Some(path) => Some(chart_format(path)?),
+        Some(path) => Some(ChartFormat::of(path, "chart")?),
         None => None,
     };
     let dir = super::data::data_dir(args.data_dir.as_deref());
@@ -70,34 +71,23 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
         }
     }
     if let (Some(path), Some(format)) = (&args.output, chart_format) {
-        let svg = progress::svg(&report);
-        let bytes = match format {
-            "png" => crate::report::png(&svg).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-            "svg" => svg.into_bytes(),
-            _ => format!(
-                "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>posecoach history</title></head><body>\n{svg}<pre>{}</pre></body></html>\n",
-                progress::text(&report).replace('&', "&amp;").replace('<', "&lt;")
-            )
-            .into_bytes(),
-        };
-        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        write_chart(
+            path,
+            format,
+            || progress::svg(&report),
+            || {
+                format!(
+                    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>posecoach history</title></head><body>\n{}<pre>{}</pre></body></html>\n",
+                    progress::svg(&report),
+                    progress::text(&report)
+                        .replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                )
+            },
+        )?;
         eprintln!("{}: chart written", path.display());
     }
     Ok(())
-}
-
-fn chart_format(path: &Path) -> anyhow::Result<&'static str> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    Ok(match ext.as_str() {
-        "png" => "png",
-        "svg" => "svg",
-        "html" => "html",
-        _ => bail!("{}: write the chart as .png, .svg or .html", path.display()),
-    })
 }
 
 /// Adds recorded sessions to the history (each file once). Returns false

@@ -1,7 +1,7 @@
 //! `posecoach report`: a recorded session as a chart people can look at.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
@@ -14,19 +14,54 @@ pub struct ReportArgs {
     pub user_exercises: Option<PathBuf>,
 }
 
-pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
-    let format = args
-        .output
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !["png", "svg", "html"].contains(&format.as_str()) {
-        bail!(
-            "{}: write the report as .png, .svg or .html",
-            args.output.display()
-        );
+/// The formats reports and charts are written in, by the file's ending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChartFormat {
+    Png,
+    Svg,
+    Html,
+}
+
+impl ChartFormat {
+    /// The format `path` asks for; `what` names the thing in the error.
+    pub(crate) fn of(path: &Path, what: &str) -> anyhow::Result<ChartFormat> {
+        let ending = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        Ok(match ending.as_str() {
+            "png" => ChartFormat::Png,
+            "svg" => ChartFormat::Svg,
+            "html" => ChartFormat::Html,
+            _ => bail!(
+                "{}: write the {what} as .png, .svg or .html",
+                path.display()
+            ),
+        })
     }
+}
+
+/// Writes a chart to `path`: the SVG (drawn into pixels for PNG), or the
+/// HTML page.
+pub(crate) fn write_chart(
+    path: &Path,
+    format: ChartFormat,
+    svg: impl FnOnce() -> String,
+    html: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    let bytes = match format {
+        ChartFormat::Png => {
+            report::png(&svg()).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        ChartFormat::Svg => svg().into_bytes(),
+        ChartFormat::Html => html().into_bytes(),
+    };
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
+    let format = ChartFormat::of(&args.output, "report")?;
     // The key measurement's value in every frame, per exercise.
     let mut samples: BTreeMap<String, Vec<(f64, Option<f64>)>> = BTreeMap::new();
     let replay = super::replay::engine_replay(
@@ -57,14 +92,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         "posecoach session: {}",
         crate::source::file_name(&args.session)
     );
-    let bytes = match format.as_str() {
-        "png" => report::png(&report::svg(&traces))
-            .map_err(|e| anyhow::anyhow!("{}: {e}", args.output.display()))?,
-        "svg" => report::svg(&traces).into_bytes(),
-        _ => report::html(&traces, &title).into_bytes(),
-    };
-    std::fs::write(&args.output, bytes)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    write_chart(
+        &args.output,
+        format,
+        || report::svg(&traces),
+        || report::html(&traces, &title),
+    )?;
     println!("{}: report written", args.output.display());
     Ok(())
 }
