@@ -64,7 +64,15 @@ pub fn target_band(exercise: &Exercise, measurement: usize) -> Option<(f64, f64)
         .map(|c| (c.enter.min, c.enter.max))
 }
 
-fn escape(text: &str) -> String {
+/// The least and greatest of `values`: (+inf, -inf) when there are none.
+pub(crate) fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    })
+}
+
+/// Text made safe inside SVG and HTML elements and attributes.
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -78,12 +86,7 @@ fn chart(trace: &ExerciseTrace, y0: f64, out: &mut String) {
     let measurement = &ex.measurements[m];
     let band = target_band(ex, m);
     let t_max = trace.samples.last().map_or(1.0, |s| s.0).max(1.0);
-    let values: Vec<f64> = trace.samples.iter().filter_map(|s| s.1).collect();
-    let (mut lo, mut hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
+    let (mut lo, mut hi) = extent(trace.samples.iter().filter_map(|s| s.1));
     if let Some((a, b)) = band {
         lo = lo.min(a);
         hi = hi.max(b);
@@ -214,16 +217,9 @@ fn chart(trace: &ExerciseTrace, y0: f64, out: &mut String) {
 
 /// The summary table under an exercise's chart, at `y0`.
 fn table(summary: &ExerciseSummary, y0: f64, out: &mut String) {
-    let form = if summary.reps.is_empty() {
-        summary.holds.iter().map(|h| h.score).collect::<Vec<_>>()
-    } else {
-        summary.reps.iter().map(|r| r.score).collect()
-    };
-    let form = if form.is_empty() {
-        "-".to_string()
-    } else {
-        format!("{:.0}/100", form.iter().sum::<f64>() / form.len() as f64)
-    };
+    let form = summary
+        .mean_form()
+        .map_or("-".to_string(), |f| format!("{f:.0}/100"));
     let cells = [
         ("repetitions", summary.reps.len().to_string()),
         ("holds", summary.holds.len().to_string()),

@@ -114,6 +114,17 @@ impl ExerciseSummary {
             .fold(0.0, |total, s| total + s)
     }
 
+    /// The mean form score (0-100) of the repetitions, else of the holds;
+    /// None when there are neither.
+    pub fn mean_form(&self) -> Option<f64> {
+        let scores: Vec<f64> = if self.reps.is_empty() {
+            self.holds.iter().map(|h| h.score).collect()
+        } else {
+            self.reps.iter().map(|r| r.score).collect()
+        };
+        (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+    }
+
     fn new(id: &str) -> ExerciseSummary {
         ExerciseSummary {
             id: id.to_string(),

@@ -79,9 +79,7 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
                 format!(
                     "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>posecoach history</title></head><body>\n{}<pre>{}</pre></body></html>\n",
                     progress::svg(&report),
-                    progress::text(&report)
-                        .replace('&', "&amp;")
-                        .replace('<', "&lt;")
+                    crate::report::escape(&progress::text(&report))
                 )
             },
         )?;

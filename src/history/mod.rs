@@ -115,11 +115,6 @@ pub struct SessionInfo {
     pub recording: Option<PathBuf>,
 }
 
-fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let (sum, n) = values.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / f64::from(n))
-}
-
 impl SessionRecord {
     /// The record of a session from its summary and the ranges of motion
     /// seen; exercises the catalog does not know keep no range of motion.
@@ -144,11 +139,6 @@ impl SessionRecord {
                     .iter()
                     .filter(|st| st.reason == PAIN_STOP_REASON)
                     .count() as u32;
-                let form_score = if s.reps.is_empty() {
-                    mean(s.holds.iter().map(|h| h.score))
-                } else {
-                    mean(s.reps.iter().map(|r| r.score))
-                };
                 ExerciseResult {
                     exercise_id: s.id.clone(),
                     reps: s.reps.len() as u32,
@@ -156,7 +146,7 @@ impl SessionRecord {
                     hold_s: s.holds.iter().map(|h| h.duration_s).sum(),
                     in_form_s: s.in_form_s(),
                     sets_completed: s.sets_completed,
-                    form_score: form_score.map(|f| (f * 10.0).round() / 10.0),
+                    form_score: s.mean_form().map(|f| (f * 10.0).round() / 10.0),
                     range_of_motion,
                     pain_stops,
                     safety_stops: s.stops.len() as u32 - pain_stops,

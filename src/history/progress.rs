@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{RangeInfo, SessionRecord};
 use crate::exercise::catalog::Catalog;
 use crate::exercise::model::{Better, Frequency, Period};
+use crate::report::{escape, extent};
 
 /// Width of a bar at its longest, in characters.
 const BAR_CHARS: usize = 24;
@@ -276,12 +277,7 @@ fn format_value(value: f64, unit: &str) -> String {
 /// Where each best value sits between the worst and best of the weeks,
 /// for bars that grow as the range improves (0.15 for the worst week).
 fn range_fractions(weeks: &[WeekStats], better: Better) -> Vec<Option<f64>> {
-    let values: Vec<f64> = weeks.iter().filter_map(|w| w.best_range).collect();
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
+    let (lo, hi) = extent(weeks.iter().filter_map(|w| w.best_range));
     weeks
         .iter()
         .map(|w| {
@@ -445,12 +441,6 @@ pub fn text(report: &ProgressReport) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// The report as an SVG chart: per exercise, sessions per week against the
 /// advised band on the left, and the best range of motion per week on the
 /// right.
@@ -573,12 +563,7 @@ fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {
         );
         return;
     };
-    let values: Vec<f64> = ex.weeks.iter().filter_map(|w| w.best_range).collect();
-    let (mut lo, mut hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
+    let (mut lo, mut hi) = extent(ex.weeks.iter().filter_map(|w| w.best_range));
     if !lo.is_finite() {
         (lo, hi) = (0.0, 1.0);
     }
