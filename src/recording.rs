@@ -401,55 +401,17 @@ pub fn decode_video_frame(jpeg_base64: &str) -> Result<image::RgbImage, String> 
         .map_err(|e| format!("bad picture: {e}"))
 }
 
-/// Reads a recording line by line (a recording with video can be larger
-/// than memory). A cut-off last line ends the lines and is reported in
-/// `truncated_at_line`; a bad line elsewhere is an error.
+/// A file's lines, counted, for error messages and progress.
 #[derive(Debug)]
-pub struct Reader {
+struct Lines {
     path: PathBuf,
     lines: BufReader<File>,
-    pub header: Header,
     /// The number of the last line read.
     line: usize,
     bytes_read: u64,
-    last_t_ms: Option<f64>,
-    pub truncated_at_line: Option<usize>,
-    done: bool,
 }
 
-impl Reader {
-    pub fn open(path: &Path) -> Result<Reader, RecordingError> {
-        let file = File::open(path).map_err(|e| RecordingError::Io {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-        let mut reader = Reader {
-            path: path.to_path_buf(),
-            lines: BufReader::new(file),
-            header: Header {
-                posecoach_session: SESSION_FORMAT_VERSION,
-                exercises: Vec::new(),
-                routine: None,
-                params: BTreeMap::new(),
-                source: String::new(),
-                width: 0,
-                height: 0,
-                started_at: None,
-                video: false,
-            },
-            line: 0,
-            bytes_read: 0,
-            last_t_ms: None,
-            truncated_at_line: None,
-            done: false,
-        };
-        let Some((first, _)) = reader.raw_line()? else {
-            return Err(reader.invalid(1, "empty file: not a recorded session".into()));
-        };
-        reader.header = reader.parse_header(&first)?;
-        Ok(reader)
-    }
-
+impl Lines {
     fn invalid(&self, line: usize, reason: String) -> RecordingError {
         RecordingError::Invalid {
             path: self.path.clone(),
@@ -459,7 +421,7 @@ impl Reader {
     }
 
     /// The next line and whether it ended with a newline; None at the end.
-    fn raw_line(&mut self) -> Result<Option<(String, bool)>, RecordingError> {
+    fn next(&mut self) -> Result<Option<(String, bool)>, RecordingError> {
         let mut bytes = Vec::new();
         let n = self
             .lines
@@ -478,8 +440,12 @@ impl Reader {
         Ok(Some((text, whole)))
     }
 
-    fn parse_header(&self, first: &str) -> Result<Header, RecordingError> {
-        let value: serde_json::Value = serde_json::from_str(first)
+    /// Reads the first line as the header.
+    fn header(&mut self) -> Result<Header, RecordingError> {
+        let Some((first, _)) = self.next()? else {
+            return Err(self.invalid(1, "empty file: not a recorded session".into()));
+        };
+        let value: serde_json::Value = serde_json::from_str(&first)
             .map_err(|e| self.invalid(1, format!("not a recorded session header: {e}")))?;
         let version = value
             .get(MAGIC_KEY)
@@ -500,15 +466,54 @@ impl Reader {
         }
         serde_json::from_value(value).map_err(|e| self.invalid(1, format!("bad header: {e}")))
     }
+}
+
+/// Reads a recording line by line (a recording with video can be larger
+/// than memory). A cut-off last line ends the lines and is reported in
+/// `truncated_at_line`; a bad line elsewhere is an error.
+#[derive(Debug)]
+pub struct Reader {
+    input: Lines,
+    pub header: Header,
+    last_t_ms: Option<f64>,
+    pub truncated_at_line: Option<usize>,
+    done: bool,
+}
+
+impl Reader {
+    pub fn open(path: &Path) -> Result<Reader, RecordingError> {
+        let file = File::open(path).map_err(|e| RecordingError::Io {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let mut input = Lines {
+            path: path.to_path_buf(),
+            lines: BufReader::new(file),
+            line: 0,
+            bytes_read: 0,
+        };
+        let header = input.header()?;
+        Ok(Reader {
+            input,
+            header,
+            last_t_ms: None,
+            truncated_at_line: None,
+            done: false,
+        })
+    }
+
+    fn invalid(&self, line: usize, reason: String) -> RecordingError {
+        self.input.invalid(line, reason)
+    }
 
     /// The number of the last line read, from 1.
     pub fn line_number(&self) -> usize {
-        self.line
+        self.input.line
     }
 
     /// Bytes read so far, for progress.
     pub fn bytes_read(&self) -> u64 {
-        self.bytes_read
+        self.input.bytes_read
     }
 
     /// The next line after the header; None at the end (or at a cut-off
@@ -528,14 +533,14 @@ impl Reader {
             if self.done {
                 return Ok(None);
             }
-            let Some((text, whole)) = self.raw_line()? else {
+            let Some((text, whole)) = self.input.next()? else {
                 self.done = true;
                 return Ok(None);
             };
             if text.is_empty() && whole {
                 continue;
             }
-            let number = self.line;
+            let number = self.input.line;
             let raw: RawLine = match serde_json::from_str(&text) {
                 Ok(raw) => raw,
                 // A crash mid-write leaves a partial last line.
