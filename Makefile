@@ -3,7 +3,7 @@
 
 CARGO ?= cargo
 
-.PHONY: run test setup setup-test bench lint
+.PHONY: run test test-real setup setup-test bench lint
 
 # Coaches a bundled real clip live, in the window (without a display: the
 # same session, printed).
@@ -17,6 +17,14 @@ LIVE_BENCH = $(CARGO) run --release --quiet -- run --source fixtures/videos/spor
 
 test: setup-test
 	$(CARGO) test --release
+
+# The tests that read the team's real footage and keypoints in ../shared
+# (not ours to redistribute, so they are #[ignore]d in `make test`). CI runs
+# them; they fail when the folder is missing.
+SHARED_REAL = ../shared/data/real
+test-real: setup-test
+	@test -d $(SHARED_REAL) || { echo "test-real: $(SHARED_REAL) is missing: these tests need the team's shared folder next to the checkout" >&2; exit 1; }
+	$(CARGO) test --release -- --ignored
 
 bench: setup-test
 	$(CARGO) run --release --quiet -- bench

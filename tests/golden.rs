@@ -4,7 +4,7 @@
 //!
 //! After a reviewed change of behaviour, `UPDATE_GOLDEN=1 cargo test --release
 //! --test golden` rewrites the expected files (and regenerates the sessions
-//! made from the body model and from the KERAAL keypoints); the diff shows
+//! made from the body model); the diff shows
 //! exactly what changed.
 
 // Tests fail by panicking with the value; helpers included.
@@ -28,8 +28,6 @@ const UPDATE_ENV: &str = "UPDATE_GOLDEN";
 const RECORD_EVERY: usize = 3;
 /// The image the body model's pixels are normalised to.
 const MODEL_IMAGE: (u32, u32) = (1280, 1000);
-/// The KERAAL keypoints are normalised; their image size is assumed.
-const KERAAL_IMAGE: (u32, u32) = (640, 480);
 const GET_READY_S: f64 = 3.0;
 
 fn root() -> &'static Path {
@@ -215,57 +213,11 @@ fn regenerate_model_sessions() {
     );
 }
 
-/// The KERAAL BlazePose recordings as sessions of the neck stretch (the
-/// patients stand facing the camera).
-fn regenerate_keraal_sessions() {
-    const FRAME_MS: f64 = 1000.0 / 30.0;
-    for code in ["CTK", "ELK", "RTK"] {
-        let file = root().join(format!(
-            "fixtures/keypoints/keraal/G3-BP-{code}-P1T1-Unknown-C-0.json"
-        ));
-        let json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-        let mut frames: Vec<(f64, Option<PoseFrame>)> = json["positions"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(key, landmarks)| {
-                let mut frame = PoseFrame {
-                    points: [Default::default(); posecoach::pose::NUM_LANDMARKS],
-                    visibility: [1.0; posecoach::pose::NUM_LANDMARKS],
-                };
-                for (name, xyz) in landmarks.as_object().unwrap() {
-                    let l = posecoach::pose::Landmark::from_name(&name.to_lowercase()).unwrap();
-                    frame.points[l.index()] = posecoach::geometry::Point::new(
-                        xyz[0].as_f64().unwrap() * f64::from(KERAAL_IMAGE.0),
-                        xyz[1].as_f64().unwrap() * f64::from(KERAAL_IMAGE.1),
-                    );
-                }
-                let t_ms = ((key.parse::<f64>().unwrap() - 1.0) * FRAME_MS * 10.0).round() / 10.0;
-                (t_ms, Some(frame))
-            })
-            .collect();
-        frames.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let path = sessions_dir().join(format!(
-            "keraal-{}-neck-stretch.posecoach",
-            code.to_lowercase()
-        ));
-        write_session(
-            &path,
-            "neck-stretch",
-            &format!("KERAAL G3-BP-{code}"),
-            KERAAL_IMAGE,
-            &frames,
-        );
-    }
-}
-
 #[test]
 fn recorded_sessions_replay_to_their_expected_summaries() {
     let update = std::env::var_os(UPDATE_ENV).is_some();
     if update {
         regenerate_model_sessions();
-        regenerate_keraal_sessions();
     }
     let catalog = Catalog::load(&[root().join("exercises")], &BTreeMap::new());
     let mut sessions: Vec<PathBuf> = std::fs::read_dir(sessions_dir())
@@ -274,7 +226,7 @@ fn recorded_sessions_replay_to_their_expected_summaries() {
         .filter(|p| p.extension().is_some_and(|e| e == "posecoach"))
         .collect();
     sessions.sort();
-    assert!(sessions.len() >= 20, "{} sessions", sessions.len());
+    assert!(sessions.len() >= 19, "{} sessions", sessions.len());
     let mut mismatches = Vec::new();
     let mut covered = std::collections::BTreeSet::new();
     for path in &sessions {

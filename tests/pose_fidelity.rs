@@ -4,7 +4,12 @@
 // Tests fail by panicking with the value; helpers included.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common/shared.rs"]
+mod shared;
+
 use std::path::{Path, PathBuf};
+
+use shared::shared;
 
 use posecoach::pose::{
     BlazePose, BlazePoseConfig, ModelVariant, Pose, PoseEstimator, TrackingMode,
@@ -26,7 +31,11 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 fn load_json(rel: &str) -> Value {
-    let text = std::fs::read_to_string(fixture(rel)).unwrap();
+    read_json(&fixture(rel))
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -59,12 +68,14 @@ fn landmark_error(reference: &Value, pose: &Pose, width: f64, height: f64) -> Op
     (!distances.is_empty()).then(|| median(&mut distances))
 }
 
-fn check_photos(variant: ModelVariant, key: &str) {
-    let reference = load_json("reference/photos.mediapipe.json");
+/// Every photo of `reference` (a MediaPipe reference file), found in
+/// `photos`, against MediaPipe; `count` photos have a person.
+fn check_photos(photos: &Path, reference: &Path, count: usize, variant: ModelVariant, key: &str) {
+    let reference = read_json(reference);
     let mut estimator = estimator(variant, TrackingMode::StaticImages);
     let mut per_photo = Vec::new();
     for (name, entry) in reference["images"].as_object().unwrap() {
-        let image = load_image(&fixture(&format!("photos/{name}"))).unwrap();
+        let image = load_image(&photos.join(name)).unwrap();
         let pose = estimator.estimate(&image, 0.0).unwrap();
         let expected = &entry[key];
         assert_eq!(
@@ -92,7 +103,7 @@ fn check_photos(variant: ModelVariant, key: &str) {
             per_photo.push(error);
         }
     }
-    assert_eq!(per_photo.len(), 13, "every reference photo has a person");
+    assert_eq!(per_photo.len(), count, "every reference photo has a person");
     let overall = median(&mut per_photo);
     eprintln!("{key}: median over photos {:.3}%", overall * 100.0);
     assert!(
@@ -102,14 +113,32 @@ fn check_photos(variant: ModelVariant, key: &str) {
     );
 }
 
+/// The project's own photos (from package registries: scikit-image and
+/// opencv-doc).
+fn check_own_photos(variant: ModelVariant, key: &str) {
+    let reference = fixture("reference/photos.mediapipe.json");
+    check_photos(&fixture("photos"), &reference, 4, variant, key);
+}
+
 #[test]
 fn photos_match_mediapipe_lite() {
-    check_photos(ModelVariant::Lite, "lite");
+    check_own_photos(ModelVariant::Lite, "lite");
 }
 
 #[test]
 fn photos_match_mediapipe_full() {
-    check_photos(ModelVariant::Full, "full");
+    check_own_photos(ModelVariant::Full, "full");
+}
+
+/// The shared photos (MPII and COCO scenes among them) and MediaPipe's
+/// landmarks on them, read where they are: they are not ours to copy.
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn shared_photos_match_mediapipe() {
+    let photos = shared("data/photos");
+    let reference = shared("reference/photos.mediapipe.json");
+    check_photos(&photos, &reference, 13, ModelVariant::Lite, "lite");
+    check_photos(&photos, &reference, 13, ModelVariant::Full, "full");
 }
 
 fn check_video(clip: &str, reference: &str, variant: ModelVariant, key: &str) {
