@@ -233,8 +233,27 @@ impl Session {
         }
     }
 
+    /// Ends the session at `t_ms` (the last frame's time): a hold still
+    /// running counts when it reached its time. The events it caused.
+    pub fn finish(&mut self, t_ms: f64) -> Vec<SessionEvent> {
+        let mut out = Vec::new();
+        self.end_current(t_ms, &mut out);
+        self.finished = true;
+        out
+    }
+
+    /// Ends the current exercise where it is (the person moves on).
+    fn end_current(&mut self, t_ms: f64, out: &mut Vec<SessionEvent>) {
+        if self.finished {
+            return;
+        }
+        let events = self.engine.finish(t_ms);
+        self.record(events, out);
+    }
+
     /// Moves on to the next exercise, with a "get ready" pause.
-    fn advance(&mut self, t_ms: f64) {
+    fn advance(&mut self, t_ms: f64, out: &mut Vec<SessionEvent>) {
+        self.end_current(t_ms, out);
         if self.current + 1 >= self.exercises.len() {
             self.finished = true;
             return;
@@ -244,21 +263,29 @@ impl Session {
     }
 
     /// Skips to the next exercise of a routine (the person asked).
-    pub fn next_exercise(&mut self, t_ms: f64) {
-        self.advance(t_ms);
+    pub fn next_exercise(&mut self, t_ms: f64) -> Vec<SessionEvent> {
+        let mut out = Vec::new();
+        self.advance(t_ms, &mut out);
+        out
     }
 
     /// Goes back to the previous exercise (or restarts the first), with a
     /// "get ready" pause. What was done so far stays in the summary.
-    pub fn previous_exercise(&mut self, t_ms: f64) {
+    pub fn previous_exercise(&mut self, t_ms: f64) -> Vec<SessionEvent> {
+        let mut out = Vec::new();
+        self.end_current(t_ms, &mut out);
         self.current = self.current.saturating_sub(1);
         self.start_current(t_ms);
+        out
     }
 
     /// Starts the current exercise again from nothing, with a "get ready"
     /// pause. What was done so far stays in the summary.
-    pub fn restart_exercise(&mut self, t_ms: f64) {
+    pub fn restart_exercise(&mut self, t_ms: f64) -> Vec<SessionEvent> {
+        let mut out = Vec::new();
+        self.end_current(t_ms, &mut out);
         self.start_current(t_ms);
+        out
     }
 
     /// Starts the current exercise afresh after a "get ready" pause, with
@@ -296,9 +323,8 @@ impl Session {
             SessionCommand::NextExercise => self.next_exercise(t_ms),
             SessionCommand::PreviousExercise => self.previous_exercise(t_ms),
             SessionCommand::RestartExercise => self.restart_exercise(t_ms),
-            SessionCommand::Stop { reason } => return self.stop(t_ms, reason),
+            SessionCommand::Stop { reason } => self.stop(t_ms, reason),
         }
-        Vec::new()
     }
 
     /// Takes the frame seen at `t_ms` (None: nobody in view).
@@ -337,7 +363,7 @@ impl Session {
                     // The guide: stop rather than push through.
                     self.finished = true;
                 } else {
-                    self.advance(t_ms);
+                    self.advance(t_ms, &mut out);
                 }
             }
             feedback
@@ -408,7 +434,8 @@ pub fn summary_text(summary: &SessionSummary) -> String {
 
 /// Runs a recording's frames through `session` (only the engine: the poses
 /// are recorded); `each` sees every frame record, what the session showed,
-/// and the events it caused.
+/// and the events it caused. The session then ends at the last frame; the
+/// events of that end (a hold under way) are returned.
 pub fn run_recording<E>(
     session: &mut Session,
     recording: &crate::recording::Recording,
@@ -417,10 +444,12 @@ pub fn run_recording<E>(
         &SessionFeedback,
         &[SessionEvent],
     ) -> Result<(), E>,
-) -> Result<(), E> {
+) -> Result<Vec<SessionEvent>, E> {
     let (w, h) = (recording.header.width, recording.header.height);
     let mut commands = crate::recording::CommandQueue::new(recording.commands.clone());
+    let mut last_t_ms = 0.0;
     for frame in &recording.frames {
+        last_t_ms = frame.t_ms;
         let pose_frame = frame
             .landmarks()
             .map(|l| PoseFrame::from_landmarks(&l, w, h));
@@ -434,5 +463,6 @@ pub fn run_recording<E>(
             break;
         }
     }
-    Ok(())
+    // The end of the recording ends the session: a hold under way counts.
+    Ok(session.finish(last_t_ms))
 }

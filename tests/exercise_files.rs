@@ -170,6 +170,7 @@ fn a_new_exercise_needs_only_a_file() {
         PoseFrame {
             points,
             visibility: [0.99; NUM_LANDMARKS],
+            image_size_px: (1280.0, 1000.0),
         }
     };
     let mut engine = Engine::new(exercise);

@@ -73,13 +73,17 @@ fn scapular_squeeze_arms_not_at_ninety_degrees_is_told() {
 }
 
 #[test]
-fn scapular_squeeze_hidden_wrists_count_nothing() {
+fn scapular_squeeze_with_a_wrist_out_of_the_picture_counts_nothing() {
     let ex = exercise("scapular-squeeze");
     let m =
         Motion::start(arms_out(0.0, 90.0))
             .hold(1.0)
             .reps(arms_out(15.0, 90.0), 2, 1.0, 3.5, 1.0);
-    let out = run(&ex, &m, &hidden(&[Landmark::LeftWrist]));
+    let out = run(&ex, &m, &out_of_picture(&[Landmark::LeftWrist]));
     assert_eq!(out.reps(), 0);
-    assert!(out.said("step into the frame"), "{:?}", out.cues());
+    assert!(
+        out.said("step into the frame: i can't see your hands"),
+        "{:?}",
+        out.cues()
+    );
 }

@@ -27,7 +27,7 @@ const UPDATE_ENV: &str = "UPDATE_GOLDEN";
 /// of the body model's 30), which keeps the files small.
 const RECORD_EVERY: usize = 3;
 /// The image the body model's pixels are normalised to.
-const MODEL_IMAGE: (u32, u32) = (1280, 1000);
+const MODEL_IMAGE: (u32, u32) = (MODEL_IMAGE_PX.0 as u32, MODEL_IMAGE_PX.1 as u32);
 const GET_READY_S: f64 = 3.0;
 
 fn root() -> &'static Path {

@@ -156,3 +156,75 @@ fn keys_pressed_in_a_recorded_session_are_done_again_by_its_replay() {
     assert_eq!(summary.exercises[1].stops[0].t_s, 3.0);
     std::fs::remove_file(&path).ok();
 }
+
+/// Replays the body-model wall slide recording up to `until_ms`, then ends
+/// the session there.
+fn wall_slide_recording_cut_at(until_ms: f64) -> posecoach::session::SessionSummary {
+    use posecoach::recording;
+    use posecoach::session::run_recording;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sessions/model-wall-slide.posecoach");
+    let mut recording = recording::read(&path).unwrap();
+    recording.frames.retain(|f| f.t_ms <= until_ms);
+    let mut session = Session::new(vec![exercise("wall-slide")], 3.0).unwrap();
+    run_recording(&mut session, &recording, |_, _, _| Ok::<(), ()>(())).unwrap();
+    session.summary().clone()
+}
+
+#[test]
+fn a_hold_under_way_when_the_session_ends_counts_once_it_reached_its_time() {
+    // The second hold reaches its 5 s at 17.1 s; the recording ends at 18 s.
+    let summary = wall_slide_recording_cut_at(18_000.0);
+    let holds = &summary.exercises[0].holds;
+    assert_eq!(holds.len(), 2, "{holds:?}");
+    assert!(
+        (holds[1].duration_s - (18.0 - holds[1].t_start_s)).abs() < 0.05,
+        "its real duration: {holds:?}"
+    );
+    assert!(holds[1].duration_s >= 5.0);
+    // Cut before it reached its time: not a hold done.
+    let summary = wall_slide_recording_cut_at(16_000.0);
+    assert_eq!(summary.exercises[0].holds.len(), 1);
+}
+
+#[test]
+fn a_hold_under_way_counts_when_the_person_moves_on_or_stops() {
+    for key in ["next", "restart", "stop"] {
+        let mut session =
+            Session::new(vec![exercise("wall-slide"), exercise("neck-stretch")], 3.0).unwrap();
+        let motion = Motion::start(SidePose::standing())
+            .hold(1.0)
+            .to(wall_down(), 1.5)
+            .hold(6.5);
+        let mut t_ms = 0.0;
+        for (i, pose) in motion.frames.iter().enumerate() {
+            t_ms = i as f64 * 1000.0 / FPS;
+            session.update(t_ms, Some(&pose.landmarks()));
+        }
+        match key {
+            "next" => drop(session.next_exercise(t_ms)),
+            "restart" => drop(session.restart_exercise(t_ms)),
+            _ => drop(session.stop(t_ms, "Pain: stopped by you")),
+        }
+        let holds = &session.summary().exercises[0].holds;
+        assert_eq!(holds.len(), 1, "{key}");
+        assert!(holds[0].duration_s > 5.0, "{key}: {holds:?}");
+    }
+}
+
+#[test]
+fn a_repetition_is_timed_from_leaving_the_start() {
+    let mut session = Session::new(vec![exercise("wall-slide")], 3.0).unwrap();
+    // Standing 1 s, then 1.5 s down to the bend: the repetition starts when
+    // the knees leave upright, well before the bend is reached.
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 1, 1.5, 5.6, 1.0);
+    for (i, pose) in motion.frames.iter().enumerate() {
+        session.update(i as f64 * 1000.0 / FPS, Some(&pose.landmarks()));
+    }
+    let rep = &session.summary().exercises[0].reps[0];
+    let hold = &session.summary().exercises[0].holds[0];
+    assert!(rep.t_start_s < 2.0, "{rep:?}");
+    assert!(rep.t_start_s < hold.t_start_s - 0.3, "{rep:?} {hold:?}");
+}

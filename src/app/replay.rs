@@ -217,6 +217,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
         progress: ProgressBar::default(),
     };
     let (mut pacer, control) = pacer(args.speed);
+    let mut last_t_ms = 0.0;
     loop {
         let frame = match frames.next_frame() {
             Ok(Some(frame)) => frame,
@@ -260,10 +261,13 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
         }
         output.events(&events)?;
         output.progress.update(frames.progress(), frame.t_ms);
+        last_t_ms = frame.t_ms;
         if session.finished() {
             break;
         }
     }
+    // The end of the video ends the session: a hold under way counts.
+    output.events(&session.finish(last_t_ms))?;
     output.finish(session.summary())
 }
 
@@ -386,7 +390,7 @@ fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
     let total = recording.frames.len().max(1) as f64;
     let mut done = 0.0;
     let mut commands = CommandQueue::new(recording.commands.clone());
-    crate::session::run_recording(&mut session, &recording, |frame, _, events| {
+    let ended = crate::session::run_recording(&mut session, &recording, |frame, _, events| {
         pacer.wait_for(frame.t_ms, &control);
         output.frame(frame, None)?;
         for c in commands.due(frame.t_ms) {
@@ -397,5 +401,6 @@ fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
         output.progress.update(Some(done / total), frame.t_ms);
         Ok::<(), anyhow::Error>(())
     })?;
+    output.events(&ended)?;
     output.finish(session.summary())
 }

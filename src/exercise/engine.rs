@@ -10,8 +10,11 @@ use super::model::*;
 use crate::geometry::{self, CircleTracker, Point};
 use crate::pose::{ImageLandmark, Landmark, NUM_LANDMARKS, Pose};
 
-/// A landmark is used only when the model sees it at least this well.
-pub const MIN_VISIBILITY: f32 = 0.5;
+/// A landmark this far outside the image (a fraction of its width or
+/// height) still counts as in the picture: BlazePose places a joint at the
+/// edge a little past it (real push-ups filmed with the hands on the bottom
+/// edge put the wrists at 1.00-1.05 of the height).
+const EDGE_TOLERANCE: f64 = 0.06;
 /// Measurements are smoothed with this time constant before thresholds,
 /// taking the edge off a real model's +-5 degree jitter.
 const MEASUREMENT_SMOOTHING_MS: f64 = 120.0;
@@ -39,6 +42,10 @@ const CIRCLE_CENTER_ALPHA: f64 = 0.03;
 const CIRCLE_COUNT_SLACK_TURNS: f64 = 0.35;
 /// A circle's clock starts once the point has gone this far round.
 const CIRCLE_START_TURNS: f64 = 0.05;
+/// A circle is timed over at least this much of a turn before it counts:
+/// when the tracker's centre jumps, the point can cover most of a turn in
+/// one frame, and a speed taken from such a sliver of time is meaningless.
+const CIRCLE_MIN_TIMED_TURNS: f64 = 0.6;
 /// Turning the wrong way by this much of a turn gets a cue.
 const WRONG_WAY_TURNS: f64 = 0.6;
 /// The form score at which form is still acceptable (edge of tolerance).
@@ -54,16 +61,49 @@ const PRIORITY_NOT_VISIBLE: u8 = 90;
 const PRIORITY_EVENT: u8 = 6;
 /// Shoulders wider than this fraction of the torso mean the person faces
 /// the camera: a side-view exercise cannot be judged ("turn side-on").
-const FACING_CAMERA_SHOULDER_RATIO: f64 = 0.45;
+/// Real footage: side-on 0.05-0.3, push-ups filmed at three quarters up to
+/// 0.6 (their elbows still measure well), squats facing the camera
+/// 0.57-0.88 (median 0.62-0.67).
+const FACING_CAMERA_SHOULDER_RATIO: f64 = 0.65;
 /// Shoulders narrower than this fraction of the torso mean the person is
 /// side-on: a front-view exercise cannot be judged ("face the camera").
 const SIDE_ON_SHOULDER_RATIO: f64 = 0.3;
+/// The torso (mid-hip to mid-shoulder) within this many degrees of straight
+/// up is standing (or sitting) upright. Real standing footage (a wall sit,
+/// squats seen from the front) stays under 35.
+const UPRIGHT_MAX_TILT_DEG: f64 = 40.0;
+/// The torso between these tilts from straight up is lying down. Real
+/// footage: a plank, push-ups and a prone superman 73-93 degrees, a glute
+/// bridge 90-114 (the hips lifted above the shoulders).
+const LYING_TILT_DEG: (f64, f64) = (55.0, 135.0);
+/// Lying, the face (ear to nose) within this many degrees of straight up is
+/// lying on the back (a glute bridge on real footage: 21-34 degrees)...
+const SUPINE_MAX_FACE_DEG: f64 = 60.0;
+/// ...and more than this from straight up is lying face down (a plank,
+/// push-ups, a superman looking ahead: 137-178 degrees).
+const PRONE_MIN_FACE_DEG: f64 = 100.0;
+/// A new posture is believed once seen this long.
+const POSTURE_DWELL_MS: f64 = 500.0;
+/// The cue to get into the exercise's posture outranks form cues.
+const PRIORITY_POSTURE: u8 = 80;
+/// A form check that cannot be seen is said below every form cue, and not
+/// often: the count goes on without it.
+const PRIORITY_FORM_UNSEEN: u8 = 2;
+const FORM_UNSEEN_COOLDOWN_S: f64 = 20.0;
 
 /// One frame's landmarks in pixels, with their visibility.
+///
+/// A landmark is used wherever it is in the picture, whatever its
+/// visibility: on real side-view footage BlazePose rates the far arm and leg
+/// below 0.5 in nearly every frame (they are hidden behind the body) while
+/// still placing them where they are. Visibility only decides which side
+/// is nearer the camera and how strongly the overlay draws a bone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoseFrame {
     pub points: [Point; NUM_LANDMARKS],
     pub visibility: [f32; NUM_LANDMARKS],
+    /// Width and height of the image the points are in.
+    pub image_size_px: (f64, f64),
 }
 
 impl PoseFrame {
@@ -82,11 +122,24 @@ impl PoseFrame {
         PoseFrame {
             points: landmarks.map(|l| Point::new(f64::from(l.x) * w, f64::from(l.y) * h)),
             visibility: landmarks.map(|l| l.visibility),
+            image_size_px: (w, h),
         }
     }
 
+    /// Whether `landmark` lies inside the image (a hidden limb inside it
+    /// still does; one beyond the edge is out of the picture).
+    pub fn in_picture(&self, landmark: Landmark) -> bool {
+        let p = self.points[landmark.index()];
+        let (w, h) = self.image_size_px;
+        let inside = |v: f64, size: f64| {
+            v.is_finite() && v >= -EDGE_TOLERANCE * size && v <= (1.0 + EDGE_TOLERANCE) * size
+        };
+        inside(p.x_px, w) && inside(p.y_px, h)
+    }
+
+    /// The landmark's position, when it is in the picture.
     fn seen(&self, landmark: Landmark) -> Option<Point> {
-        (self.visibility[landmark.index()] >= MIN_VISIBILITY)
+        self.in_picture(landmark)
             .then_some(self.points[landmark.index()])
     }
 }
@@ -225,6 +278,16 @@ pub struct Engine {
     circles: Vec<CircleTracker>,
     phase: Option<usize>,
     candidate: Option<(usize, f64)>,
+    /// The last phase left, and when (its exit range was first crossed).
+    last_left: Option<(usize, f64)>,
+    /// When the person was first judged, and the phases whose entry
+    /// conditions held then.
+    first_judged: Option<(f64, Vec<bool>)>,
+    /// A phase has been entered since the exercise began.
+    entered_any: bool,
+    /// The posture the person is in, once seen for a moment.
+    posture: Option<Posture>,
+    posture_candidate: Option<(Posture, f64)>,
     // Repetition in progress.
     progress: usize,
     rep_start_ms: f64,
@@ -290,6 +353,11 @@ impl Engine {
             circles: vec![CircleTracker::new(CIRCLE_CENTER_ALPHA); n_measurements],
             phase: None,
             candidate: None,
+            last_left: None,
+            first_judged: None,
+            entered_any: false,
+            posture: None,
+            posture_candidate: None,
             progress: 0,
             rep_start_ms: 0.0,
             rep_hold_ok: false,
@@ -331,9 +399,11 @@ impl Engine {
         if self.stopped.is_some() || self.done {
             return Vec::new();
         }
+        // A hold that reached its time counts, stopped or not.
+        let mut events: Vec<Event> = self.close_hold(t_ms).into_iter().collect();
         self.stopped = Some(reason.to_string());
         self.set_cue(t_ms, "stop", reason, PRIORITY_STOP, None);
-        vec![
+        events.extend([
             Event::Cue {
                 t_ms,
                 id: "stop".into(),
@@ -343,7 +413,28 @@ impl Engine {
                 t_ms,
                 reason: reason.into(),
             },
-        ]
+        ]);
+        events
+    }
+
+    /// Ends the exercise where it is, at `t_ms` (the last frame's time): the
+    /// session ended, or the person moved on. A hold still running counts
+    /// when it reached its time, with its real duration.
+    pub fn finish(&mut self, t_ms: f64) -> Vec<Event> {
+        if self.stopped.is_some() || self.done {
+            return Vec::new();
+        }
+        let mut events = Vec::new();
+        // A position reached and kept to the end was reached: the wait
+        // before a phase counts only guards against flicker, and nothing
+        // comes after the last frame.
+        if let Some((phase, _)) = self.candidate.take() {
+            self.enter_phase(t_ms, phase, &mut events);
+        }
+        events.extend(self.close_hold(t_ms));
+        // Messages for a session that is over are not said.
+        self.pending_event_cues.clear();
+        events
     }
 
     /// Takes the frame seen at `t_ms` (None: nobody in view) and returns
@@ -362,6 +453,7 @@ impl Engine {
             Some(frame) => {
                 self.update_sides(frame);
                 self.measure(frame, dt_s);
+                self.update_posture(t_ms, frame);
                 self.required_seen() && self.orientation_ok(frame)
             }
             None => {
@@ -371,15 +463,25 @@ impl Engine {
             }
         };
         self.tracking = visible;
+        // In the wrong posture nothing is judged until the person gets into
+        // the exercise's starting position (a repetition under way goes on).
+        let gated = visible && self.posture_gate().is_some();
+        let judged = visible && !gated;
 
-        if visible {
+        if judged {
+            if self.first_judged.is_none() {
+                let holding = (0..self.exercise.phases.len())
+                    .map(|p| self.conditions_hold(p, true))
+                    .collect();
+                self.first_judged = Some((t_ms, holding));
+            }
             self.update_phase(t_ms, &mut events);
         } else {
             self.candidate = None;
         }
-        let form_ok = self.evaluate_form(visible);
-        self.update_hold(t_ms, dt_s, visible, form_ok, &mut events);
-        if visible {
+        let form_ok = self.evaluate_form(judged);
+        self.update_hold(t_ms, dt_s, judged, form_ok, &mut events);
+        if judged {
             if let Some(score) = self.form_score {
                 self.rep_form_sum += score;
                 self.rep_form_n += 1;
@@ -492,7 +594,6 @@ impl Engine {
             self.facing_right = nose.x_px > ear.x_px;
         }
         self.working_side = match (self.exercise.sides, self.exercise.working_side) {
-            (SideMode::None, _) => self.near_side,
             (SideMode::Only(side), _) => side,
             (_, Some(rule)) => {
                 let part = match rule {
@@ -521,6 +622,53 @@ impl Engine {
             }
             (_, None) => self.near_side,
         };
+    }
+
+    /// Follows the person's posture: a new one is believed once it has been
+    /// seen for [`POSTURE_DWELL_MS`] (the first one at once); in between
+    /// postures the last one stands.
+    fn update_posture(&mut self, t_ms: f64, frame: &PoseFrame) {
+        let Some(now) = posture_of(frame) else {
+            self.posture_candidate = None;
+            return;
+        };
+        if self.posture.is_none() || self.posture == Some(now) {
+            self.posture = Some(now);
+            self.posture_candidate = None;
+            return;
+        }
+        match self.posture_candidate {
+            Some((p, since)) if p == now => {
+                if t_ms - since >= POSTURE_DWELL_MS {
+                    self.posture = Some(now);
+                    self.posture_candidate = None;
+                }
+            }
+            _ => self.posture_candidate = Some((now, t_ms)),
+        }
+    }
+
+    /// What to say when the person is not in the exercise's posture and
+    /// no repetition is under way; None when they may go on.
+    ///
+    /// Judged for side-view exercises, where the torso's tilt and the face
+    /// show the posture; inversion starts upright on the table, so any
+    /// posture will do.
+    fn posture_gate(&self) -> Option<&'static str> {
+        if self.exercise.view != View::Side {
+            return None;
+        }
+        let (wanted, text) = match self.exercise.posture {
+            Posture::Standing => (Posture::Standing, "Stand up to start"),
+            Posture::Prone => (Posture::Prone, "Lie on your stomach to start"),
+            Posture::Supine => (Posture::Supine, "Lie on your back to start"),
+            Posture::Inverted => return None,
+        };
+        let under_way = match self.exercise.reps.counting {
+            Counting::Sequence(_) => self.progress >= 2 || self.hold.active,
+            Counting::Circles { .. } => false,
+        };
+        (self.posture != Some(wanted) && !under_way).then_some(text)
     }
 
     fn resolve(&self, frame: &PoseFrame, point: PointRef) -> Option<Point> {
@@ -636,19 +784,51 @@ impl Engine {
 
     /// The points measurement `i` uses on `frame`, in drawing order.
     fn measured_points(&self, frame: &PoseFrame, i: usize) -> Vec<Point> {
-        let refs: Vec<PointRef> = match self.exercise.measurements[i].kind {
-            MeasureKind::Angle { a, vertex, c } => vec![a, vertex, c],
-            MeasureKind::Inclination { from, to, .. } | MeasureKind::Lean { from, to } => {
-                vec![from, to]
-            }
-            MeasureKind::Deviation { point, a, b, .. } => vec![point, a, b],
-            MeasureKind::Distance { a, b, .. } => vec![a, b],
-            MeasureKind::Offset { point, origin, .. } => vec![point, origin],
-            MeasureKind::Circle { point, .. } => vec![point],
-        };
-        refs.into_iter()
+        point_refs(&self.exercise.measurements[i].kind)
+            .into_iter()
             .filter_map(|r| self.resolve(frame, r))
             .collect()
+    }
+
+    /// The landmarks behind a point: one, or both sides' for a midpoint.
+    fn landmarks_of(&self, point: PointRef) -> Vec<Landmark> {
+        match point {
+            PointRef::Fixed(l) => vec![l],
+            PointRef::Working(p) => vec![p.on(self.working_side)],
+            PointRef::Other(p) => vec![p.on(self.working_side.other())],
+            PointRef::Near(p) => vec![p.on(self.near_side)],
+            PointRef::Mid(p) => vec![p.on(Side::Left), p.on(Side::Right)],
+        }
+    }
+
+    /// The body regions `measurements` need that are out of the picture,
+    /// head to feet ("knees", "feet").
+    fn out_of_picture(&self, frame: &PoseFrame, measurements: Vec<usize>) -> Vec<&'static str> {
+        let mut landmarks: Vec<Landmark> = measurements
+            .into_iter()
+            .flat_map(|i| {
+                let kind = &self.exercise.measurements[i].kind;
+                let mut refs = point_refs(kind);
+                if let MeasureKind::Circle { relative_to, .. } = *kind {
+                    refs.push(relative_to);
+                }
+                refs
+            })
+            .flat_map(|r| self.landmarks_of(r))
+            .collect();
+        // The near torso is every length's yardstick.
+        landmarks.extend([
+            BodyPart::Shoulder.on(self.near_side),
+            BodyPart::Hip.on(self.near_side),
+        ]);
+        let mut regions: Vec<BodyRegion> = landmarks
+            .into_iter()
+            .filter(|&l| !frame.in_picture(l))
+            .map(BodyRegion::of)
+            .collect();
+        regions.sort();
+        regions.dedup();
+        regions.into_iter().map(BodyRegion::name).collect()
     }
 
     /// The side being worked, for sided exercises.
@@ -672,19 +852,34 @@ impl Engine {
         if self.facing_right { 1.0 } else { -1.0 }
     }
 
-    /// Every measurement the exercise judges by has a value.
+    /// The measurements the exercise judges by.
+    fn needed_measurements(&self) -> Vec<usize> {
+        let mut needed = self.counting_measurements();
+        needed.extend(self.exercise.form.iter().map(|f| f.measurement));
+        needed
+    }
+
+    /// Every measurement the exercise counts by has a value (a form check
+    /// that cannot be seen is left out, and said, but does not stop the
+    /// count).
     fn required_seen(&self) -> bool {
+        self.counting_measurements()
+            .iter()
+            .all(|&i| self.values[i].is_some())
+    }
+
+    /// The measurements phases and circles are counted by.
+    fn counting_measurements(&self) -> Vec<usize> {
         let ex = &self.exercise;
         let mut needed: Vec<usize> = ex
             .phases
             .iter()
             .flat_map(|p| p.conditions.iter().map(|c| c.measurement))
             .collect();
-        needed.extend(ex.form.iter().map(|f| f.measurement));
         if let Counting::Circles { measurement, .. } = ex.reps.counting {
             needed.push(measurement);
         }
-        needed.iter().all(|&i| self.values[i].is_some())
+        needed
     }
 
     fn conditions_hold(&self, phase: usize, entering: bool) -> bool {
@@ -698,6 +893,12 @@ impl Engine {
         if self.phase.is_some_and(|p| self.conditions_hold(p, false)) {
             self.candidate = None;
             return;
+        }
+        if let Some(p) = self.phase
+            && self.last_left.is_none_or(|(left, _)| left != p)
+        {
+            // The moment the person left it: a repetition starts here.
+            self.last_left = Some((p, t_ms));
         }
         let entering = (0..self.exercise.phases.len())
             .find(|&p| Some(p) != self.phase && self.conditions_hold(p, true));
@@ -724,13 +925,27 @@ impl Engine {
     }
 
     fn enter_phase(&mut self, t_ms: f64, phase: usize, events: &mut Vec<Event>) {
+        if self.last_left.is_some_and(|(left, _)| left == phase) {
+            self.last_left = None;
+        }
         self.phase = Some(phase);
+        let first_phase = !std::mem::replace(&mut self.entered_any, true);
         let Counting::Sequence(sequence) = self.exercise.reps.counting.clone() else {
             return;
         };
         let Some(position) = sequence.iter().position(|&p| p == phase) else {
             return;
         };
+        if let (true, 1, 0, Some((seen_ms, holding))) =
+            (first_phase, position, self.progress, &self.first_judged)
+            && !holding[phase]
+        {
+            // First seen at or just past the start position, on the way to
+            // this stage, too briefly to enter the start: they left it as
+            // they came into view (a camera started a moment late).
+            self.progress = 1;
+            self.last_left = Some((sequence[0], *seen_ms));
+        }
         if self.progress < sequence.len() && sequence[self.progress] == phase {
             self.progress += 1;
         } else if position > 0 && position < self.progress {
@@ -751,16 +966,25 @@ impl Engine {
             }
             self.progress = 1;
         } else {
-            self.event_cue(
-                "order",
-                "Do the stages in order: start again from the beginning".into(),
-            );
+            // Before the start position is reached there is no order to
+            // keep yet: the start hint tells them where to begin.
+            if self.progress > 0 {
+                self.event_cue(
+                    "order",
+                    "Do the stages in order: start again from the beginning".into(),
+                );
+            }
             self.progress = 0;
             return;
         }
         if self.progress == 2 || (self.progress == 1 && sequence.len() == 1) {
-            // Leaving the start position begins a repetition.
-            self.rep_start_ms = t_ms;
+            // Leaving the start position begins a repetition: it is timed
+            // from the moment the person left it, not from reaching the
+            // next stage (a real push-up takes a second all told).
+            self.rep_start_ms = match self.last_left {
+                Some((left, left_ms)) if self.progress == 2 && left == sequence[0] => left_ms,
+                _ => t_ms,
+            };
             self.rep_hold_ok = false;
             self.rep_form_sum = 0.0;
             self.rep_form_n = 0;
@@ -990,28 +1214,41 @@ impl Engine {
         }
     }
 
-    fn end_hold(&mut self, end_ms: f64, events: &mut Vec<Event>) {
+    /// Ends the hold under way, if any, at `t_ms` (or when its grace
+    /// began): the completed hold when it reached its time.
+    fn close_hold(&mut self, t_ms: f64) -> Option<Event> {
+        if !self.hold.active {
+            return None;
+        }
+        let end_ms = self.hold.grace_since_ms.unwrap_or(t_ms);
+        let side = self.sided();
         let hold = std::mem::take(&mut self.hold);
+        hold.target_reached.then(|| Event::HoldCompleted {
+            t_ms: end_ms,
+            t_start_ms: hold.start_ms,
+            duration_s: (end_ms - hold.start_ms) / 1000.0,
+            in_form_s: hold.in_form_s,
+            side,
+            score: if hold.score_n > 0 {
+                hold.score_sum / f64::from(hold.score_n)
+            } else {
+                100.0
+            },
+        })
+    }
+
+    fn end_hold(&mut self, end_ms: f64, events: &mut Vec<Event>) {
+        let held_s = self.hold.held_s;
+        self.hold.grace_since_ms = Some(end_ms);
         let target_s = self.exercise.hold.as_ref().map_or(0.0, |h| h.target_s);
-        if hold.target_reached {
-            events.push(Event::HoldCompleted {
-                t_ms: end_ms,
-                t_start_ms: hold.start_ms,
-                duration_s: (end_ms - hold.start_ms) / 1000.0,
-                in_form_s: hold.in_form_s,
-                side: self.sided(),
-                score: if hold.score_n > 0 {
-                    hold.score_sum / f64::from(hold.score_n)
-                } else {
-                    100.0
-                },
-            });
-        } else if hold.held_s > 0.0 {
+        if let Some(completed) = self.close_hold(end_ms) {
+            events.push(completed);
+        } else if held_s > 0.0 {
             self.event_cue(
                 "hold-too-short",
                 format!(
                     "Hold longer: {:.0} of {target_s:.0} seconds. Try again",
-                    hold.held_s.floor()
+                    held_s.floor()
                 ),
             );
         }
@@ -1087,8 +1324,11 @@ impl Engine {
         if progress < f64::from(self.direction_counted) + 1.0 - CIRCLE_COUNT_SLACK_TURNS {
             return;
         }
-        // Seconds per whole turn, from the part of a turn timed so far.
-        let turned = (progress - self.last_turn_progress).max(CIRCLE_START_TURNS);
+        // Seconds per whole turn, from most of a turn timed.
+        let turned = progress - self.last_turn_progress;
+        if turned < CIRCLE_MIN_TIMED_TURNS {
+            return;
+        }
         let s_per_turn = (t_ms - last_turn_ms) / 1000.0 / turned;
         self.last_turn_ms = Some(t_ms);
         self.last_turn_progress = progress;
@@ -1182,15 +1422,51 @@ impl Engine {
         let mut candidates: Vec<(u8, String, String, f64)> = Vec::new();
         if !visible {
             let ratio = frame.and_then(|f| self.shoulder_ratio(f));
-            let text = match (self.exercise.view, ratio) {
-                (View::Side, Some(r)) if r > FACING_CAMERA_SHOULDER_RATIO => {
-                    "Turn side-on to the camera"
+            let missing = frame
+                .map(|f| self.out_of_picture(f, self.needed_measurements()))
+                .unwrap_or_default();
+            let text = match (self.exercise.view, ratio, frame) {
+                (_, _, None) => "Step into the frame: I can't see you".to_string(),
+                _ if !missing.is_empty() => {
+                    format!(
+                        "Step into the frame: I can't see your {}",
+                        and_list(&missing)
+                    )
                 }
-                (View::Front, Some(r)) if r < SIDE_ON_SHOULDER_RATIO => "Face the camera",
-                _ => "Step into the frame: I can't see all of you",
+                (View::Side, Some(r), _) if r > FACING_CAMERA_SHOULDER_RATIO => {
+                    "Turn side-on to the camera".to_string()
+                }
+                (View::Front, Some(r), _) if r < SIDE_ON_SHOULDER_RATIO => {
+                    "Face the camera".to_string()
+                }
+                _ => "Step into the frame: I can't see all of you".to_string(),
             };
-            candidates.push((PRIORITY_NOT_VISIBLE, "not-visible".into(), text.into(), 0.0));
+            candidates.push((PRIORITY_NOT_VISIBLE, "not-visible".into(), text, 0.0));
+        } else if let Some(text) = self.posture_gate() {
+            candidates.push((PRIORITY_POSTURE, "posture".into(), text.into(), 0.0));
         } else {
+            let unseen: Vec<usize> = self
+                .exercise
+                .form
+                .iter()
+                .filter(|f| self.applies(&f.during) && self.values[f.measurement].is_none())
+                .map(|f| f.measurement)
+                .collect();
+            let missing = frame
+                .filter(|_| !unseen.is_empty())
+                .map(|f| self.out_of_picture(f, unseen))
+                .unwrap_or_default();
+            if !missing.is_empty() {
+                candidates.push((
+                    PRIORITY_FORM_UNSEEN,
+                    "form-unseen".into(),
+                    format!(
+                        "Step back a little: I can't see your {} to check your form",
+                        and_list(&missing)
+                    ),
+                    FORM_UNSEEN_COOLDOWN_S,
+                ));
+            }
             for i in 0..self.exercise.form.len() {
                 let f = &self.exercise.form[i];
                 let message = match self.values[f.measurement] {
@@ -1316,5 +1592,103 @@ impl Engine {
             (View::Front, Some(ratio)) => ratio >= SIDE_ON_SHOULDER_RATIO,
             _ => true,
         }
+    }
+}
+
+/// The points a measurement of this kind uses, in drawing order.
+fn point_refs(kind: &MeasureKind) -> Vec<PointRef> {
+    match *kind {
+        MeasureKind::Angle { a, vertex, c } => vec![a, vertex, c],
+        MeasureKind::Inclination { from, to, .. } | MeasureKind::Lean { from, to } => {
+            vec![from, to]
+        }
+        MeasureKind::Deviation { point, a, b, .. } => vec![point, a, b],
+        MeasureKind::Distance { a, b, .. } => vec![a, b],
+        MeasureKind::Offset { point, origin, .. } => vec![point, origin],
+        MeasureKind::Circle { point, .. } => vec![point],
+    }
+}
+
+/// The posture a frame shows: upright, lying on the back or lying face
+/// down, from the tilt of the torso and, lying, which way the face points;
+/// None in between, or when the torso or head is out of the picture.
+fn posture_of(frame: &PoseFrame) -> Option<Posture> {
+    let mid = |part: BodyPart| {
+        Some(
+            frame
+                .seen(part.on(Side::Left))?
+                .midpoint(frame.seen(part.on(Side::Right))?),
+        )
+    };
+    let (shoulder, hip) = (mid(BodyPart::Shoulder)?, mid(BodyPart::Hip)?);
+    let tilt_deg = geometry::inclination_deg(hip, shoulder, geometry::Reference::Up)?;
+    if tilt_deg <= UPRIGHT_MAX_TILT_DEG {
+        return Some(Posture::Standing);
+    }
+    if !(LYING_TILT_DEG.0..=LYING_TILT_DEG.1).contains(&tilt_deg) {
+        return None;
+    }
+    let face_deg = geometry::inclination_deg(
+        mid(BodyPart::Ear)?,
+        frame.seen(Landmark::Nose)?,
+        geometry::Reference::Up,
+    )?;
+    if face_deg <= SUPINE_MAX_FACE_DEG {
+        Some(Posture::Supine)
+    } else if face_deg >= PRONE_MIN_FACE_DEG {
+        Some(Posture::Prone)
+    } else {
+        None
+    }
+}
+
+/// Parts of the body, head to feet, as a person names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum BodyRegion {
+    Head,
+    Shoulders,
+    Elbows,
+    Hands,
+    Hips,
+    Knees,
+    Feet,
+}
+
+impl BodyRegion {
+    fn of(landmark: Landmark) -> BodyRegion {
+        use Landmark::*;
+        match landmark {
+            LeftShoulder | RightShoulder => BodyRegion::Shoulders,
+            LeftElbow | RightElbow => BodyRegion::Elbows,
+            LeftWrist | RightWrist | LeftPinky | RightPinky | LeftIndex | RightIndex
+            | LeftThumb | RightThumb => BodyRegion::Hands,
+            LeftHip | RightHip => BodyRegion::Hips,
+            LeftKnee | RightKnee => BodyRegion::Knees,
+            LeftAnkle | RightAnkle | LeftHeel | RightHeel | LeftFootIndex | RightFootIndex => {
+                BodyRegion::Feet
+            }
+            _ => BodyRegion::Head,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            BodyRegion::Head => "head",
+            BodyRegion::Shoulders => "shoulders",
+            BodyRegion::Elbows => "elbows",
+            BodyRegion::Hands => "hands",
+            BodyRegion::Hips => "hips",
+            BodyRegion::Knees => "knees",
+            BodyRegion::Feet => "feet",
+        }
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -23,6 +23,8 @@ use posecoach::pose::{Landmark, NUM_LANDMARKS};
 
 /// Frames per second of generated motion.
 pub const FPS: f64 = 30.0;
+/// The image the body model is seen in, width and height in pixels.
+pub const MODEL_IMAGE_PX: (f64, f64) = (1280.0, 1000.0);
 
 // Segment lengths in pixels, for a person about 900 px tall.
 const TORSO: f64 = 250.0;
@@ -228,6 +230,7 @@ impl SidePose {
         PoseFrame {
             points,
             visibility: vis,
+            image_size_px: MODEL_IMAGE_PX,
         }
     }
 }
@@ -363,6 +366,7 @@ impl FrontPose {
         PoseFrame {
             points,
             visibility: vis,
+            image_size_px: MODEL_IMAGE_PX,
         }
     }
 }
@@ -560,8 +564,11 @@ impl Outcome {
 pub struct Conditions {
     /// Degrees of uniform jitter added to every segment direction.
     pub jitter_deg: f64,
-    /// Landmarks reported with low visibility throughout.
-    pub hidden: Vec<Landmark>,
+    /// Landmarks beyond the image's edge throughout (out of the picture).
+    pub out_of_picture: Vec<Landmark>,
+    /// Landmarks hidden behind the body throughout: in place, with the low
+    /// visibility BlazePose gives them.
+    pub occluded: Vec<Landmark>,
     /// Seconds (from, to) during which nobody is in view.
     pub absent_s: Option<(f64, f64)>,
 }
@@ -578,7 +585,12 @@ pub fn run<B: Body>(exercise: &Exercise, motion: &Motion<B>, conditions: &Condit
             *pose
         };
         let mut frame = pose.landmarks();
-        for l in &conditions.hidden {
+        for l in &conditions.out_of_picture {
+            frame.points[l.index()] =
+                Point::new(-0.2 * MODEL_IMAGE_PX.0, frame.points[l.index()].y_px);
+            frame.visibility[l.index()] = 0.05;
+        }
+        for l in &conditions.occluded {
             frame.visibility[l.index()] = 0.1;
         }
         let t_ms = i as f64 * 1000.0 / FPS;
@@ -589,6 +601,9 @@ pub fn run<B: Body>(exercise: &Exercise, motion: &Motion<B>, conditions: &Condit
         events.extend(ev);
         feedback.push(fb);
     }
+    // The performance ends the session, as a session's end does.
+    let last_t_ms = motion.frames.len().saturating_sub(1) as f64 * 1000.0 / FPS;
+    events.extend(engine.finish(last_t_ms));
     Outcome { events, feedback }
 }
 
@@ -605,9 +620,16 @@ pub fn jittery() -> Conditions {
     }
 }
 
-pub fn hidden(landmarks: &[Landmark]) -> Conditions {
+pub fn out_of_picture(landmarks: &[Landmark]) -> Conditions {
     Conditions {
-        hidden: landmarks.to_vec(),
+        out_of_picture: landmarks.to_vec(),
+        ..Conditions::default()
+    }
+}
+
+pub fn occluded(landmarks: &[Landmark]) -> Conditions {
+    Conditions {
+        occluded: landmarks.to_vec(),
         ..Conditions::default()
     }
 }

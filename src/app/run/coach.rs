@@ -584,7 +584,9 @@ impl Coach {
     /// Closes the recording, the audio file, prints the summary and shows
     /// the end screen.
     fn finish(&mut self) -> anyhow::Result<Outcome> {
-        let mut result = Ok(());
+        // The end of the session: a hold under way counts, and is recorded.
+        let ended = self.session.finish(self.last_t_ms);
+        let mut result = self.events(&ended);
         if let Some(recorder) = self.recorder.take() {
             let path = self.record_path.clone().unwrap_or_default();
             match recorder.finish() {

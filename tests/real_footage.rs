@@ -1,0 +1,333 @@
+//! The coach on real people: the labelled clips in `../shared/data/real`
+//! (squats, push-ups, forearm planks, a glute bridge, a wall sit and a prone
+//! superman) through the whole pipeline, pose model then engine, against
+//! their labels. The clips are not ours to redistribute, so these tests are
+//! `#[ignore]`d and run by `make test-real` (and CI).
+//!
+//! The exercises are test fixtures written from `exercises/README.md`
+//! (`fixtures/exercises/real/`), plus every shipped exercise, which must
+//! count nothing on clips of other exercises.
+//!
+//! Each clip goes through the pose model once per build: its poses are kept
+//! as a recording under the test target (`real-footage/`), and every
+//! exercise replays that recording, as `posecoach replay` does.
+
+// Tests fail by panicking with the value.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "common/shared.rs"]
+mod shared;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use posecoach::exercise::Exercise;
+use posecoach::exercise::catalog::Catalog;
+use posecoach::exercise::file::load_exercise;
+use posecoach::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
+use posecoach::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
+use posecoach::session::{ExerciseSummary, Session, run_recording, summary_text};
+use posecoach::source::FrameSource;
+use posecoach::source::video::VideoFile;
+use shared::shared;
+
+/// As `posecoach replay` waits between a routine's exercises (only one here).
+const GET_READY_S: f64 = 3.0;
+/// A hold's time must be within this of the label.
+const HOLD_TOLERANCE_S: f64 = 0.5;
+/// At least this share of a labelled hold must be in good form.
+const MIN_IN_FORM_SHARE: f64 = 0.8;
+
+/// One clip at a time through the model: tests run in parallel and several
+/// need the same clip.
+static POSES: Mutex<()> = Mutex::new(());
+
+/// The poses of `../shared/data/real/REL` as a recording (made once).
+fn poses(rel: &str) -> recording::Recording {
+    let _one_at_a_time = POSES.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-footage");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.posecoach", rel.replace('/', "__")));
+    if let Ok(recording) = recording::read(&path)
+        && recording.truncated_at_line.is_none()
+    {
+        return recording;
+    }
+    let clip = shared(&format!("data/real/{rel}"));
+    let mut video = VideoFile::open(&clip).unwrap();
+    let mut model = BlazePose::new(&BlazePoseConfig::new(
+        ModelVariant::Lite,
+        TrackingMode::Video,
+    ))
+    .unwrap();
+    let partial = path.with_extension("partial");
+    let mut recorder = None;
+    while let Some(frame) = video.next_frame().unwrap() {
+        let recorder = recorder.get_or_insert_with(|| {
+            let header = Header {
+                posecoach_session: SESSION_FORMAT_VERSION,
+                exercises: vec!["none".into()],
+                routine: None,
+                params: BTreeMap::new(),
+                source: rel.to_string(),
+                width: frame.image.width(),
+                height: frame.image.height(),
+                started_at: None,
+                video: false,
+            };
+            Recorder::create(&partial, &header).unwrap()
+        });
+        let pose = model.estimate(&frame.image, frame.t_ms).unwrap();
+        recorder
+            .frame(&FrameRecord::new(frame.t_ms, pose.as_ref()))
+            .unwrap();
+    }
+    recorder.expect("frames").finish().unwrap();
+    std::fs::rename(&partial, &path).unwrap();
+    recording::read(&path).unwrap()
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture exercise of `fixtures/exercises/real/`, with parameters.
+fn fixture_exercise(id: &str, params: &[(&str, f64)]) -> Exercise {
+    let params = params.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    load_exercise(
+        &root().join(format!("fixtures/exercises/real/{id}.toml")),
+        &params,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// What the coach makes of the clip with one exercise.
+fn coach(rel: &str, exercise: &Exercise) -> ExerciseSummary {
+    let recording = poses(rel);
+    let mut session = Session::new(vec![exercise.clone()], GET_READY_S).unwrap();
+    run_recording(&mut session, &recording, |_, _, _| Ok::<(), ()>(())).unwrap();
+    let summary = session.summary().clone();
+    eprintln!("--- {rel}\n{}", summary_text(&summary));
+    summary.exercises.into_iter().next().unwrap()
+}
+
+/// `labels.csv` rows of one exercise: (file, true reps, whole rep on
+/// screen, seconds).
+fn labelled(exercise: &str) -> Vec<(String, Option<usize>, bool, f64)> {
+    let text = std::fs::read_to_string(shared("data/real/labels.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (file, ex, reps, visible, seconds) = (
+        col("file"),
+        col("exercise"),
+        col("true_reps"),
+        col("reps_fully_visible"),
+        col("seconds"),
+    );
+    lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| c[ex].starts_with(exercise))
+        .map(|c| {
+            (
+                c[file].to_string(),
+                c[reps].parse().ok(),
+                c[visible] == "1",
+                c[seconds].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// `seed/labels.csv`: (start, end) seconds of each event of `file` whose
+/// name starts with `event`.
+fn seed_events(file: &str, event: &str) -> Vec<(f64, f64)> {
+    let text = std::fs::read_to_string(shared("data/real/seed/labels.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| c[0] == file && c[3].starts_with(event))
+        .map(|c| (c[4].parse().unwrap(), c[5].parse().unwrap()))
+        .collect()
+}
+
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn every_squat_on_screen_counts_once() {
+    let squat = fixture_exercise("squat", &[]);
+    let clips = labelled("squat");
+    assert_eq!(clips.len(), 9);
+    let mut exact = 0;
+    for (file, reps, whole, _) in &clips {
+        let got = coach(file, &squat).reps.len();
+        let want = reps.unwrap();
+        if *whole {
+            assert_eq!(got, want, "{file}");
+            exact += 1;
+        } else {
+            assert!(
+                got <= want,
+                "{file}: {got} repetitions, never more than done"
+            );
+        }
+    }
+    eprintln!(
+        "squats: {exact} of {} whole reps counted exactly",
+        clips.len()
+    );
+}
+
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn every_push_up_counts_once() {
+    let push_up = fixture_exercise("push-up", &[]);
+    let clips = labelled("push-up");
+    assert_eq!(clips.len(), 13);
+    for (file, reps, whole, _) in &clips {
+        assert!(whole, "{file}");
+        let summary = coach(file, &push_up);
+        assert_eq!(summary.reps.len(), reps.unwrap(), "{file}");
+    }
+}
+
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn forearm_planks_are_held_in_form() {
+    let plank = fixture_exercise("forearm-plank", &[]);
+    let clips = labelled("plank");
+    assert_eq!(clips.len(), 3);
+    for (file, _, _, seconds) in &clips {
+        let summary = coach(file, &plank);
+        assert_eq!(summary.holds.len(), 1, "{file}");
+        let in_form_s = summary.holds[0].in_form_s;
+        assert!(
+            in_form_s >= MIN_IN_FORM_SHARE * seconds,
+            "{file}: {in_form_s:.2} s in form of {seconds} s in view"
+        );
+        assert!(summary.reps.len() <= 1, "{file}");
+    }
+}
+
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn the_glute_bridge_counts_once_with_its_hold() {
+    let file = "seed/physioplus_bridging/bridging.mp4";
+    let summary = coach(file, &fixture_exercise("glute-bridge", &[]));
+    assert_eq!(summary.reps.len(), 1);
+    assert_eq!(summary.holds.len(), 1);
+    let (start_s, end_s) = seed_events(file, "top hold")[0];
+    let hold = &summary.holds[0];
+    assert!(
+        (hold.duration_s - (end_s - start_s)).abs() <= HOLD_TOLERANCE_S,
+        "hold {:.2} s, labelled {start_s}-{end_s} s",
+        hold.duration_s
+    );
+}
+
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn the_wall_sit_is_timed_to_the_label() {
+    let file = "seed/afyalite_wallsit/wall_sit.mp4";
+    // Her depth: 90-104 degrees on the visible side (the label).
+    let wall_sit = fixture_exercise("wall-sit", &[("knee_angle_deg", 97.0)]);
+    let summary = coach(file, &wall_sit);
+    assert!(summary.stops.is_empty(), "{:?}", summary.stops);
+    let (start_s, end_s) = seed_events(file, "wall-sit hold")[0];
+    let labelled_s = end_s - start_s;
+    assert_eq!(summary.holds.len(), 1, "{:?}", summary.holds);
+    let hold = &summary.holds[0];
+    assert!(
+        (hold.duration_s - labelled_s).abs() <= HOLD_TOLERANCE_S,
+        "hold {:.2} s from {:.2} s, labelled {labelled_s:.2} s from {start_s} s",
+        hold.duration_s,
+        hold.t_start_s
+    );
+    assert!(
+        hold.in_form_s >= MIN_IN_FORM_SHARE * labelled_s,
+        "{:.2} s in form of {labelled_s:.2} s",
+        hold.in_form_s
+    );
+}
+
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn the_wall_sit_is_not_stopped_when_the_target_is_her_depth() {
+    // The shipped wall slide with the target moved to her 90 degrees: its
+    // safety limit moves with it, so nothing stops her.
+    let file = "seed/afyalite_wallsit/wall_sit.mp4";
+    let params = BTreeMap::from([("knee_angle_deg".to_string(), 100.0)]);
+    let wall_slide = load_exercise(&root().join("exercises/wall-slide.toml"), &params).unwrap();
+    let summary = coach(file, &wall_slide);
+    assert!(summary.stops.is_empty(), "{:?}", summary.stops);
+}
+
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn six_supermans_count_six() {
+    let file = "seed/homegainz2_floor/Superman.mp4";
+    let summary = coach(file, &fixture_exercise("prone-superman", &[]));
+    let lifts = seed_events(file, "lift");
+    assert_eq!(lifts.len(), 6);
+    assert_eq!(summary.reps.len(), 6);
+}
+
+/// Every clip, with the exercises (shipped or fixture) that may count on
+/// it: it is what the clip shows, or the same movement under another name.
+fn clips_and_their_exercises() -> Vec<(String, Vec<&'static str>)> {
+    let mut clips = Vec::new();
+    for (file, ..) in labelled("squat") {
+        clips.push((file, vec!["squat"]));
+    }
+    for (file, ..) in labelled("push-up") {
+        clips.push((file, vec!["push-up"]));
+    }
+    for (file, ..) in labelled("plank") {
+        clips.push((file, vec!["forearm-plank"]));
+    }
+    clips.push((
+        "seed/physioplus_bridging/bridging.mp4".into(),
+        // The guide's bridge is the same lift with the heels on a ball.
+        vec!["glute-bridge", "ball-bridge"],
+    ));
+    clips.push((
+        "seed/afyalite_wallsit/wall_sit.mp4".into(),
+        vec!["wall-sit"],
+    ));
+    clips.push((
+        "seed/homegainz2_floor/Superman.mp4".into(),
+        vec!["prone-superman"],
+    ));
+    clips
+}
+
+#[test]
+#[ignore = "reads ../shared (make test-real)"]
+fn no_exercise_counts_on_clips_of_another() {
+    let catalog = Catalog::load(
+        &[
+            root().join("exercises"),
+            root().join("fixtures/exercises/real"),
+        ],
+        &BTreeMap::new(),
+    );
+    assert!(catalog.exercises.len() >= 18);
+    let mut wrong = Vec::new();
+    for (file, allowed) in clips_and_their_exercises() {
+        for exercise in &catalog.exercises {
+            if allowed.contains(&exercise.id.as_str()) {
+                continue;
+            }
+            let summary = coach(&file, exercise);
+            if !summary.reps.is_empty() || !summary.holds.is_empty() {
+                wrong.push(format!(
+                    "{file} {}: {} reps, {} holds",
+                    exercise.id,
+                    summary.reps.len(),
+                    summary.holds.len()
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
