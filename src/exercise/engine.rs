@@ -651,24 +651,26 @@ impl Engine {
     /// What to say when the person is not in the exercise's posture and
     /// no repetition is under way; None when they may go on.
     ///
-    /// Judged for side-view exercises, where the torso's tilt and the face
-    /// show the posture; inversion starts upright on the table, so any
-    /// posture will do.
+    /// Judged when the posture is known to be another one: side-on, the
+    /// torso's tilt and the face show it; from the front only upright
+    /// against lying can be told. Inversion starts upright on the table,
+    /// so any posture will do.
     fn posture_gate(&self) -> Option<&'static str> {
-        if self.exercise.view != View::Side {
-            return None;
-        }
         let (wanted, text) = match self.exercise.posture {
             Posture::Standing => (Posture::Standing, "Stand up to start"),
             Posture::Prone => (Posture::Prone, "Lie on your stomach to start"),
             Posture::Supine => (Posture::Supine, "Lie on your back to start"),
             Posture::Inverted => return None,
         };
+        if self.exercise.view != View::Side && wanted != Posture::Standing {
+            return None;
+        }
         let under_way = match self.exercise.reps.counting {
             Counting::Sequence(_) => self.progress >= 2 || self.hold.active,
             Counting::Circles { .. } => false,
         };
-        (self.posture != Some(wanted) && !under_way).then_some(text)
+        let wrong = self.posture.is_some_and(|p| p != wanted);
+        (wrong && !under_way).then_some(text)
     }
 
     fn resolve(&self, frame: &PoseFrame, point: PointRef) -> Option<Point> {
