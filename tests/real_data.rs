@@ -83,11 +83,12 @@ fn plank_verdicts_agree_with_the_labels() {
         for i in 1..=HELD_FRAMES {
             feedback = engine.update(f64::from(i) * 1000.0 / 30.0, Some(frame)).0;
         }
-        let reading = &feedback.readings[0];
-        let value = reading.value.expect("hip line measured");
-        let verdict = match feedback.form_score {
-            Some(score) if score >= 50.0 => 'C',
-            _ if value > 0.0 => 'H',
+        // A pose with a needed joint beyond the picture's edge cannot be
+        // judged ('?'): it counts against the agreement.
+        let verdict = match (feedback.readings[0].value, feedback.form_score) {
+            (None, _) => '?',
+            (_, Some(score)) if score >= 50.0 => 'C',
+            (Some(value), _) if value > 0.0 => 'H',
             _ => 'L',
         };
         *confusion.entry((label.clone(), verdict)).or_default() += 1;
