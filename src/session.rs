@@ -253,13 +253,12 @@ impl Session {
 
     /// Moves on to the next exercise, with a "get ready" pause.
     fn advance(&mut self, t_ms: f64, out: &mut Vec<SessionEvent>) {
-        self.end_current(t_ms, out);
         if self.current + 1 >= self.exercises.len() {
-            self.finished = true;
+            out.extend(self.finish(t_ms));
             return;
         }
         self.current += 1;
-        self.start_current(t_ms);
+        self.start_current(t_ms, out);
     }
 
     /// Skips to the next exercise of a routine (the person asked).
@@ -273,9 +272,8 @@ impl Session {
     /// "get ready" pause. What was done so far stays in the summary.
     pub fn previous_exercise(&mut self, t_ms: f64) -> Vec<SessionEvent> {
         let mut out = Vec::new();
-        self.end_current(t_ms, &mut out);
         self.current = self.current.saturating_sub(1);
-        self.start_current(t_ms);
+        self.start_current(t_ms, &mut out);
         out
     }
 
@@ -283,17 +281,18 @@ impl Session {
     /// pause. What was done so far stays in the summary.
     pub fn restart_exercise(&mut self, t_ms: f64) -> Vec<SessionEvent> {
         let mut out = Vec::new();
-        self.end_current(t_ms, &mut out);
-        self.start_current(t_ms);
+        self.start_current(t_ms, &mut out);
         out
     }
 
     /// Starts the current exercise afresh after a "get ready" pause, with
-    /// its own entry in the summary.
-    fn start_current(&mut self, t_ms: f64) {
+    /// its own entry in the summary, once the exercise under way has ended
+    /// where it is.
+    fn start_current(&mut self, t_ms: f64, out: &mut Vec<SessionEvent>) {
         if self.finished {
             return;
         }
+        self.end_current(t_ms, out);
         let exercise = self.exercises[self.current].clone();
         self.summary
             .exercises

@@ -280,9 +280,9 @@ pub struct Engine {
     candidate: Option<(usize, f64)>,
     /// The last phase left, and when (its exit range was first crossed).
     last_left: Option<(usize, f64)>,
-    /// When the person was first judged, and the phases whose entry
-    /// conditions held then.
-    first_judged: Option<(f64, Vec<bool>)>,
+    /// When the person was first judged, and whether they were then
+    /// already in the sequence's second stage (so not on the way to it).
+    first_judged: Option<(f64, bool)>,
     /// A phase has been entered since the exercise began.
     entered_any: bool,
     /// The posture the person is in, once seen for a moment.
@@ -400,7 +400,8 @@ impl Engine {
             return Vec::new();
         }
         // A hold that reached its time counts, stopped or not.
-        let mut events: Vec<Event> = self.close_hold(t_ms).into_iter().collect();
+        let end_ms = self.hold_end_ms(t_ms);
+        let mut events: Vec<Event> = self.close_hold(end_ms).into_iter().collect();
         self.stopped = Some(reason.to_string());
         self.set_cue(t_ms, "stop", reason, PRIORITY_STOP, None);
         events.extend([
@@ -431,7 +432,7 @@ impl Engine {
         if let Some((phase, _)) = self.candidate.take() {
             self.enter_phase(t_ms, phase, &mut events);
         }
-        events.extend(self.close_hold(t_ms));
+        events.extend(self.close_hold(self.hold_end_ms(t_ms)));
         // Messages for a session that is over are not said.
         self.pending_event_cues.clear();
         events
@@ -470,10 +471,13 @@ impl Engine {
 
         if judged {
             if self.first_judged.is_none() {
-                let holding = (0..self.exercise.phases.len())
-                    .map(|p| self.conditions_hold(p, true))
-                    .collect();
-                self.first_judged = Some((t_ms, holding));
+                let in_second_stage = match &self.exercise.reps.counting {
+                    Counting::Sequence(sequence) => sequence
+                        .get(1)
+                        .is_some_and(|&p| self.conditions_hold(p, true)),
+                    Counting::Circles { .. } => false,
+                };
+                self.first_judged = Some((t_ms, in_second_stage));
             }
             self.update_phase(t_ms, &mut events);
         } else {
@@ -674,18 +678,9 @@ impl Engine {
     }
 
     fn resolve(&self, frame: &PoseFrame, point: PointRef) -> Option<Point> {
-        match point {
-            PointRef::Fixed(l) => frame.seen(l),
-            PointRef::Working(p) => frame.seen(p.on(self.working_side)),
-            PointRef::Other(p) => frame.seen(p.on(self.working_side.other())),
-            PointRef::Near(p) => frame.seen(p.on(self.near_side)),
-            PointRef::Mid(p) => {
-                let (l, r) = (
-                    frame.seen(p.on(Side::Left))?,
-                    frame.seen(p.on(Side::Right))?,
-                );
-                Some(l.midpoint(r))
-            }
+        match self.landmarks_of(point) {
+            (l, None) => frame.seen(l),
+            (l, Some(r)) => Some(frame.seen(l)?.midpoint(frame.seen(r)?)),
         }
     }
 
@@ -793,13 +788,13 @@ impl Engine {
     }
 
     /// The landmarks behind a point: one, or both sides' for a midpoint.
-    fn landmarks_of(&self, point: PointRef) -> Vec<Landmark> {
+    fn landmarks_of(&self, point: PointRef) -> (Landmark, Option<Landmark>) {
         match point {
-            PointRef::Fixed(l) => vec![l],
-            PointRef::Working(p) => vec![p.on(self.working_side)],
-            PointRef::Other(p) => vec![p.on(self.working_side.other())],
-            PointRef::Near(p) => vec![p.on(self.near_side)],
-            PointRef::Mid(p) => vec![p.on(Side::Left), p.on(Side::Right)],
+            PointRef::Fixed(l) => (l, None),
+            PointRef::Working(p) => (p.on(self.working_side), None),
+            PointRef::Other(p) => (p.on(self.working_side.other()), None),
+            PointRef::Near(p) => (p.on(self.near_side), None),
+            PointRef::Mid(p) => (p.on(Side::Left), Some(p.on(Side::Right))),
         }
     }
 
@@ -816,7 +811,10 @@ impl Engine {
                 }
                 refs
             })
-            .flat_map(|r| self.landmarks_of(r))
+            .flat_map(|r| {
+                let (l, r) = self.landmarks_of(r);
+                std::iter::once(l).chain(r)
+            })
             .collect();
         // The near torso is every length's yardstick.
         landmarks.extend([
@@ -938,15 +936,14 @@ impl Engine {
         let Some(position) = sequence.iter().position(|&p| p == phase) else {
             return;
         };
-        if let (true, 1, 0, Some((seen_ms, holding))) =
-            (first_phase, position, self.progress, &self.first_judged)
-            && !holding[phase]
+        if let (true, 1, 0, Some((seen_ms, false))) =
+            (first_phase, position, self.progress, self.first_judged)
         {
             // First seen at or just past the start position, on the way to
             // this stage, too briefly to enter the start: they left it as
             // they came into view (a camera started a moment late).
             self.progress = 1;
-            self.last_left = Some((sequence[0], *seen_ms));
+            self.last_left = Some((sequence[0], seen_ms));
         }
         if self.progress < sequence.len() && sequence[self.progress] == phase {
             self.progress += 1;
@@ -1216,13 +1213,18 @@ impl Engine {
         }
     }
 
-    /// Ends the hold under way, if any, at `t_ms` (or when its grace
-    /// began): the completed hold when it reached its time.
-    fn close_hold(&mut self, t_ms: f64) -> Option<Event> {
+    /// When a hold under way ends if the exercise ends at `t_ms`: when its
+    /// grace began, if it is in one.
+    fn hold_end_ms(&self, t_ms: f64) -> f64 {
+        self.hold.grace_since_ms.unwrap_or(t_ms)
+    }
+
+    /// Ends the hold under way, if any, at `end_ms`: the completed hold
+    /// when it reached its time.
+    fn close_hold(&mut self, end_ms: f64) -> Option<Event> {
         if !self.hold.active {
             return None;
         }
-        let end_ms = self.hold.grace_since_ms.unwrap_or(t_ms);
         let side = self.sided();
         let hold = std::mem::take(&mut self.hold);
         hold.target_reached.then(|| Event::HoldCompleted {
@@ -1241,7 +1243,6 @@ impl Engine {
 
     fn end_hold(&mut self, end_ms: f64, events: &mut Vec<Event>) {
         let held_s = self.hold.held_s;
-        self.hold.grace_since_ms = Some(end_ms);
         let target_s = self.exercise.hold.as_ref().map_or(0.0, |h| h.target_s);
         if let Some(completed) = self.close_hold(end_ms) {
             events.push(completed);
