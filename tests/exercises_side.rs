@@ -740,3 +740,46 @@ fn the_wall_slide_safety_limit_follows_the_chosen_depth() {
     assert_eq!(out.stopped(), None, "{:?}", out.cues());
     assert_eq!(out.holds().len(), 1, "{:?}", out.cues());
 }
+
+#[test]
+fn the_wall_slide_cues_say_the_chosen_depth() {
+    // knee_angle_deg = 100 is 80 degrees of bend: stopping short (115) and
+    // going too deep (75) are told in those terms, not the guide's 45.
+    let knee = |angle: f64| SidePose {
+        thigh: [70.0 - (angle - 110.0), 70.0 - (angle - 110.0)],
+        shin: [0.0, 0.0],
+        ..SidePose::standing()
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises/wall-slide.toml");
+    let params = std::collections::BTreeMap::from([("knee_angle_deg".to_string(), 100.0)]);
+    let chosen = posecoach::exercise::file::load_exercise(&path, &params).unwrap();
+    assert_eq!(
+        chosen.instructions[1],
+        "Slowly slide down the wall until your knees are bent to 80 degrees."
+    );
+    let short = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .to(knee(115.0), 1.5)
+        .hold(4.0);
+    let out = run(&chosen, &short, &clean());
+    assert!(
+        out.said("Slide lower: bend your knees to 80 degrees"),
+        "{:?}",
+        out.cues()
+    );
+    let deep = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .to(knee(100.0), 1.5)
+        .hold(1.0)
+        .to(knee(75.0), 0.5)
+        .hold(2.0);
+    let out = run(&chosen, &deep, &clean());
+    assert!(
+        out.said("Too deep: come up to 80 degrees of bend"),
+        "{:?}",
+        out.cues()
+    );
+    assert!(!out.said("45 degrees"), "{:?}", out.cues());
+    let guide = run(&exercise("wall-slide"), &short, &clean());
+    assert!(!guide.said("80 degrees"), "{:?}", guide.cues());
+}

@@ -260,6 +260,15 @@ fn the_wall_sit_is_not_stopped_when_the_target_is_her_depth() {
     let wall_slide = load_exercise(&root().join("exercises/wall-slide.toml"), &params).unwrap();
     let summary = coach(file, &wall_slide);
     assert!(summary.stops.is_empty(), "{:?}", summary.stops);
+    // Her sit is held (she never stands up again, so no repetition), and
+    // the cues speak of her target: 80 degrees of bend, not the guide's 45.
+    assert!(!summary.holds.is_empty(), "{:?}", summary.holds);
+    assert!(summary.holds[0].duration_s >= 5.0, "{:?}", summary.holds);
+    assert!(
+        summary.cues.iter().all(|c| !c.text.contains("45 degrees")),
+        "{:?}",
+        summary.cues
+    );
 }
 
 #[test]

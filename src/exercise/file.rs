@@ -296,6 +296,17 @@ impl Checker<'_> {
         }
     }
 
+    /// A message with its `{expression}`s filled in.
+    fn text(&mut self, place: &str, text: &str) -> String {
+        match fill(text, self.params) {
+            Ok(filled) => filled,
+            Err(reason) => {
+                self.problem(place, reason);
+                text.to_string()
+            }
+        }
+    }
+
     fn range(&mut self, place: &str, pair: &[Num; 2]) -> Range {
         let (min, max) = (self.num(place, &pair[0]), self.num(place, &pair[1]));
         if min > max {
@@ -377,28 +388,84 @@ impl Checker<'_> {
     }
 }
 
-/// Evaluates `name`, `name + N` or `name - N` against the parameters.
+/// Evaluates a sum of numbers and parameter names against the parameters:
+/// `name`, `name + 10`, `180 - name`, `name - other + 5`.
 fn eval(text: &str, params: &BTreeMap<String, f64>) -> Result<f64, String> {
-    let text = text.trim();
-    let (name, offset) = match text.find(['+', '-']) {
-        Some(i) => {
-            let sign = if text[i..].starts_with('-') {
-                -1.0
-            } else {
-                1.0
-            };
-            let n: f64 = text[i + 1..]
-                .trim()
-                .parse()
-                .map_err(|_| format!("'{text}' is not a number or 'param [+|- number]'"))?;
-            (text[..i].trim(), sign * n)
-        }
-        None => (text, 0.0),
+    let malformed = || {
+        format!(
+            "'{}' is not a sum of numbers and parameters ('180 - knee_angle_deg', 'target + 10')",
+            text.trim()
+        )
     };
-    params
-        .get(name)
-        .map(|v| v + offset)
-        .ok_or_else(|| format!("unknown parameter '{name}' (declare it under [params])"))
+    // Split into terms, each with the sign before it: "180 - a + 2" is
+    // (+, "180"), (-, "a"), (+, "2"). Only the first term may go unsigned.
+    let mut terms: Vec<(f64, String)> = Vec::new();
+    let mut sign: Option<f64> = None;
+    let mut word = String::new();
+    for ch in text.chars().chain(std::iter::once('\0')) {
+        if ch == '+' || ch == '-' || ch == '\0' {
+            let w = word.trim();
+            if w.is_empty() {
+                // An operator with nothing before it: only a leading sign.
+                if ch == '\0' || sign.is_some() || !terms.is_empty() {
+                    return Err(malformed());
+                }
+                sign = Some(if ch == '-' { -1.0 } else { 1.0 });
+            } else {
+                terms.push((sign.unwrap_or(1.0), w.to_string()));
+                sign = (ch != '\0').then_some(if ch == '-' { -1.0 } else { 1.0 });
+            }
+            word.clear();
+        } else {
+            if sign.is_none() && !terms.is_empty() {
+                return Err(malformed());
+            }
+            word.push(ch);
+        }
+    }
+    let mut total = 0.0;
+    for (sign, w) in terms {
+        let value = match w.parse::<f64>() {
+            Ok(v) if v.is_finite() => v,
+            Ok(_) => return Err(format!("'{w}' is not a finite number")),
+            Err(_) => *params
+                .get(&w)
+                .ok_or_else(|| format!("unknown parameter '{w}' (declare it under [params])"))?,
+        };
+        total += sign * value;
+    }
+    Ok(total)
+}
+
+/// Replaces each `{expression}` in a message by its value, so a cue can say
+/// the target the person chose ("stop at {180 - knee_angle_deg} degrees").
+fn fill(text: &str, params: &BTreeMap<String, f64>) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| format!("'{{' without its '}}' in \"{text}\""))?;
+        out.push_str(&format_number(eval(&after[..close], params)?));
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(format!("'}}' without its '{{' in \"{text}\""));
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// A value as a person reads it: whole numbers without a point, others
+/// to one decimal.
+fn format_number(v: f64) -> String {
+    if (v - v.round()).abs() < 0.05 {
+        format!("{:.0}", v.round())
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 fn side_mode(c: &mut Checker, text: &str) -> SideMode {
@@ -808,8 +875,14 @@ pub fn exercise_from_str(
                 target,
                 tolerance: f.tolerance,
                 during: during(&mut c, &place, &f.during),
-                cue_below: f.cue_below.clone(),
-                cue_above: f.cue_above.clone(),
+                cue_below: f
+                    .cue_below
+                    .as_ref()
+                    .map(|t| c.text(&format!("{place}.cue_below"), t)),
+                cue_above: f
+                    .cue_above
+                    .as_ref()
+                    .map(|t| c.text(&format!("{place}.cue_above"), t)),
                 priority: f.priority.unwrap_or(DEFAULT_CUE_PRIORITY),
             }
         })
@@ -828,7 +901,7 @@ pub fn exercise_from_str(
             );
             Cue {
                 id: q.id.clone(),
-                message: q.message.clone(),
+                message: c.text(&format!("{place}.message"), &q.message),
                 measurement,
                 when: c.comparison(&format!("{place}.when"), &q.when),
                 during: during(&mut c, &place, &q.during),
@@ -854,7 +927,7 @@ pub fn exercise_from_str(
                 measurement,
                 when: c.comparison(&format!("{place}.when"), &s.when),
                 for_s: s.for_s.unwrap_or(DEFAULT_SAFETY_FOR_S),
-                reason: s.reason.clone(),
+                reason: c.text(&format!("{place}.reason"), &s.reason),
             }
         })
         .collect();
@@ -922,6 +995,12 @@ pub fn exercise_from_str(
     if file.phase.is_empty() && matches!(reps.counting, Counting::Sequence(_)) {
         c.problem("phase", "missing: a sequence needs phases");
     }
+    let instructions = file
+        .instructions
+        .iter()
+        .enumerate()
+        .map(|(i, t)| c.text(&format!("instructions[{i}]"), t))
+        .collect();
 
     if !c.problems.is_empty() {
         return Err(FileError {
@@ -932,7 +1011,7 @@ pub fn exercise_from_str(
     Ok(Exercise {
         id: file.id,
         name: file.name,
-        instructions: file.instructions,
+        instructions,
         view,
         posture,
         sides,
@@ -984,4 +1063,79 @@ pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
         exercises: file.exercises,
         get_ready_s: file.get_ready_s.unwrap_or(DEFAULT_GET_READY_S),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> BTreeMap<String, f64> {
+        BTreeMap::from([
+            ("knee_angle_deg".to_string(), 135.0),
+            ("hold_s".into(), 5.0),
+        ])
+    }
+
+    #[test]
+    fn sums_of_numbers_and_parameters() {
+        let p = params();
+        for (text, want) in [
+            ("knee_angle_deg", 135.0),
+            ("knee_angle_deg + 10", 145.0),
+            ("knee_angle_deg-17", 118.0),
+            ("180 - knee_angle_deg", 45.0),
+            ("-knee_angle_deg + 200", 65.0),
+            ("knee_angle_deg - hold_s + 0.5", 130.5),
+        ] {
+            assert_eq!(eval(text, &p), Ok(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn malformed_sums_say_why() {
+        let p = params();
+        for (text, says) in [
+            ("knee_angle + 10", "unknown parameter 'knee_angle'"),
+            ("knee_angle_deg +", "is not a sum"),
+            (
+                "knee_angle_deg * 2",
+                "unknown parameter 'knee_angle_deg * 2'",
+            ),
+            ("", "is not a sum"),
+            ("inf - knee_angle_deg", "'inf' is not a finite number"),
+            ("knee_angle_deg - - 2", "is not a sum"),
+        ] {
+            let err = eval(text, &p).unwrap_err();
+            assert!(err.contains(says), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn messages_say_the_chosen_values() {
+        let p = params();
+        assert_eq!(
+            fill("Stop at {180 - knee_angle_deg} degrees", &p).unwrap(),
+            "Stop at 45 degrees"
+        );
+        assert_eq!(
+            fill("{hold_s + 0.25} s, then {hold_s}", &p).unwrap(),
+            "5.2 s, then 5"
+        );
+        assert_eq!(fill("No braces", &p).unwrap(), "No braces");
+        assert!(
+            fill("Stop at {knee", &p)
+                .unwrap_err()
+                .contains("without its")
+        );
+        assert!(
+            fill("Stop at knee}", &p)
+                .unwrap_err()
+                .contains("without its")
+        );
+        assert!(
+            fill("{nope}", &p)
+                .unwrap_err()
+                .contains("unknown parameter")
+        );
+    }
 }

@@ -6,6 +6,9 @@
 
 use serde::Serialize;
 
+mod circles;
+
+use self::circles::{CircleCounter, CircleEvent};
 use super::model::*;
 use crate::geometry::{self, CircleTracker, Point};
 use crate::pose::{ImageLandmark, Landmark, NUM_LANDMARKS, Pose};
@@ -35,19 +38,6 @@ const CUE_MIN_DISPLAY_MS: f64 = 2000.0;
 const EVENT_CUE_MS: f64 = 2500.0;
 /// The centre of a circle follows the point with this weight per frame.
 const CIRCLE_CENTER_ALPHA: f64 = 0.03;
-/// A circle counts once this close to a whole turn. The tracker's centre
-/// settles during the first circle, which it under-counts by up to a
-/// quarter turn; without slack the last circle of a direction would never
-/// count. Only when a circle counts moves, not how many count.
-const CIRCLE_COUNT_SLACK_TURNS: f64 = 0.35;
-/// A circle's clock starts once the point has gone this far round.
-const CIRCLE_START_TURNS: f64 = 0.05;
-/// A circle is timed over at least this much of a turn before it counts:
-/// when the tracker's centre jumps, the point can cover most of a turn in
-/// one frame, and a speed taken from such a sliver of time is meaningless.
-const CIRCLE_MIN_TIMED_TURNS: f64 = 0.6;
-/// Turning the wrong way by this much of a turn gets a cue.
-const WRONG_WAY_TURNS: f64 = 0.6;
 /// The form score at which form is still acceptable (edge of tolerance).
 const ACCEPTABLE_FORM_SCORE: f64 = 50.0;
 /// Out of every phase this long before starting, the person is told the
@@ -300,16 +290,8 @@ pub struct Engine {
     side_reps: [u32; 2],
     last_rep_side: Option<Side>,
     set: u32,
-    // Circles.
-    direction_index: usize,
-    direction_base: f64,
-    direction_counted: u32,
-    /// When and at what progress the current circle's clock started.
-    last_turn_ms: Option<f64>,
-    last_turn_progress: f64,
-    /// Turns gone the wrong way before a direction's first circle.
-    wrong_way_turns: f64,
-    circle_seen: bool,
+    /// Counts circles, for circle exercises.
+    circle_counter: Option<CircleCounter>,
     hold: HoldState,
     cue: Option<ActiveCue>,
     cue_condition_since: Vec<Option<f64>>,
@@ -342,6 +324,18 @@ impl Engine {
             SideMode::Only(side) => side,
             _ => Side::Left,
         };
+        let circle_counter = match &exercise.reps.counting {
+            Counting::Circles {
+                per_direction,
+                directions,
+                ..
+            } => Some(CircleCounter::new(
+                *per_direction,
+                directions.clone(),
+                exercise.reps.min_rep_s,
+            )),
+            Counting::Sequence(_) => None,
+        };
         Engine {
             exercise,
             last_t_ms: None,
@@ -368,13 +362,7 @@ impl Engine {
             side_reps: [0; 2],
             last_rep_side: None,
             set: 1,
-            direction_index: 0,
-            direction_base: 0.0,
-            direction_counted: 0,
-            last_turn_ms: None,
-            last_turn_progress: 0.0,
-            wrong_way_turns: 0.0,
-            circle_seen: false,
+            circle_counter,
             hold: HoldState::default(),
             cue: None,
             cue_condition_since: vec![None; n_cues],
@@ -556,9 +544,10 @@ impl Engine {
             side_reps: matches!(ex.sides, SideMode::Each | SideMode::Alternating)
                 .then_some((self.side_reps[0], self.side_reps[1])),
             direction: match &ex.reps.counting {
-                Counting::Circles { directions, .. } => {
-                    directions.get(self.direction_index).copied()
-                }
+                Counting::Circles { .. } => self
+                    .circle_counter
+                    .as_ref()
+                    .and_then(CircleCounter::direction),
                 Counting::Sequence(_) => None,
             },
             cue: self.cue.as_ref().map(|c| c.text.clone()),
@@ -1250,7 +1239,7 @@ impl Engine {
             self.event_cue(
                 "hold-too-short",
                 format!(
-                    "Hold longer: {:.0} of {target_s:.0} seconds. Try again",
+                    "Hold longer: {:.1} of {target_s:.0} seconds. Try again",
                     held_s.floor()
                 ),
             );
@@ -1258,127 +1247,54 @@ impl Engine {
     }
 
     /// The `i`th direction of a circle exercise.
-    fn circle_direction(&self, i: usize) -> Option<Direction> {
-        match &self.exercise.reps.counting {
-            Counting::Circles { directions, .. } => directions.get(i).copied(),
-            Counting::Sequence(_) => None,
-        }
-    }
-
     fn update_circles(&mut self, t_ms: f64, events: &mut Vec<Event>) {
         let Counting::Circles {
             measurement,
             per_direction,
-            ref directions,
+            ..
         } = self.exercise.reps.counting
         else {
             return;
         };
-        let n_directions = directions.len();
-        let Some(turns_forward) = self.values[measurement] else {
+        let (Some(turns_forward), Some(counter)) =
+            (self.values[measurement], self.circle_counter.as_mut())
+        else {
             return;
         };
-        let Some(direction) = self.circle_direction(self.direction_index) else {
-            return;
-        };
-        let signed = match direction {
-            Direction::Forward => turns_forward,
-            Direction::Backward => -turns_forward,
-        };
-        if !self.circle_seen {
-            self.circle_seen = true;
-            self.direction_base = signed;
-            return;
-        }
-        if self.direction_counted == 0 && self.last_turn_ms.is_none() {
-            // Until the first circle of a direction starts, its start point
-            // follows the shoulders back: a circle is counted from where
-            // they turned round. A whole circle back is the wrong way.
-            if signed < self.direction_base {
-                self.wrong_way_turns += self.direction_base - signed;
-                self.direction_base = signed;
-            }
-            if self.wrong_way_turns >= 1.0 - CIRCLE_COUNT_SLACK_TURNS {
-                self.wrong_way_turns = 0.0;
-                self.event_cue(
-                    "wrong-way",
-                    format!("Roll your shoulders {} now", direction.name()),
-                );
-            }
-        }
-        let progress = signed - self.direction_base;
-        if progress < f64::from(self.direction_counted) - WRONG_WAY_TURNS {
-            self.event_cue(
+        match counter.update(t_ms, turns_forward) {
+            None => {}
+            Some(CircleEvent::WrongWay(direction)) => self.event_cue(
                 "wrong-way",
                 format!("Roll your shoulders {} now", direction.name()),
-            );
-            self.direction_base = signed - f64::from(self.direction_counted);
-            self.last_turn_ms = None;
-            return;
-        }
-        let Some(last_turn_ms) = self.last_turn_ms else {
-            // The clock of a circle starts when the shoulders start round.
-            if progress > f64::from(self.direction_counted) + CIRCLE_START_TURNS {
-                self.last_turn_ms = Some(t_ms);
-                self.last_turn_progress = progress;
-            }
-            return;
-        };
-        if progress < f64::from(self.direction_counted) + 1.0 - CIRCLE_COUNT_SLACK_TURNS {
-            return;
-        }
-        // Seconds per whole turn, from most of a turn timed.
-        let turned = progress - self.last_turn_progress;
-        if turned < CIRCLE_MIN_TIMED_TURNS {
-            return;
-        }
-        let s_per_turn = (t_ms - last_turn_ms) / 1000.0 / turned;
-        self.last_turn_ms = Some(t_ms);
-        self.last_turn_progress = progress;
-        if s_per_turn < self.exercise.reps.min_rep_s {
-            self.event_cue(
+            ),
+            Some(CircleEvent::TooFast) => self.event_cue(
                 "too-fast",
                 "Slower circles: that one was too quick to count".into(),
-            );
-            // The circle is not counted: its turn comes off the progress.
-            self.direction_base += 1.0;
-            self.last_turn_progress -= 1.0;
-            return;
-        }
-        self.direction_counted += 1;
-        self.reps_in_set += 1;
-        events.push(Event::RepCompleted {
-            t_ms,
-            t_start_ms: last_turn_ms,
-            side: None,
-            score: self.form_score.unwrap_or(100.0),
-        });
-        let mut text = format!(
-            "{} of {} {}",
-            self.direction_counted,
-            per_direction,
-            direction.name()
-        );
-        if self.direction_counted >= per_direction {
-            self.direction_index = (self.direction_index + 1) % n_directions;
-            self.direction_counted = 0;
-            let Some(next) = self.circle_direction(self.direction_index) else {
-                return;
-            };
-            self.direction_base = match next {
-                Direction::Forward => turns_forward,
-                Direction::Backward => -turns_forward,
-            };
-            self.last_turn_ms = None;
-            self.wrong_way_turns = 0.0;
-            if self.direction_index == 0 {
+            ),
+            Some(CircleEvent::Counted {
+                t_start_ms,
+                direction,
+                of_direction,
+                next,
+                set_done,
+            }) => {
+                self.reps_in_set += 1;
+                events.push(Event::RepCompleted {
+                    t_ms,
+                    t_start_ms,
+                    side: None,
+                    score: self.form_score.unwrap_or(100.0),
+                });
+                let mut text = format!("{of_direction} of {per_direction} {}", direction.name());
+                if let Some(next) = next {
+                    text = format!("{text}. Now roll {}", next.name());
+                }
                 self.event_cue("rep", text);
-                self.complete_set(t_ms, events);
-                return;
+                if set_done {
+                    self.complete_set(t_ms, events);
+                }
             }
-            text = format!("{text}. Now roll {}", next.name());
         }
-        self.event_cue("rep", text);
     }
 
     fn check_safety(&mut self, t_ms: f64, events: &mut Vec<Event>) {
