@@ -131,6 +131,30 @@ fn wall_slide_leaving_the_frame_mid_hold_does_not_count() {
 }
 
 #[test]
+fn wall_slide_with_the_feet_at_the_frame_edge_counts() {
+    // BlazePose puts a joint at the frame's edge a little past it (real
+    // push-ups with the hands on the bottom edge: wrists at 1.00-1.05 of
+    // the height). Standing so low in the picture that the ankles sit 3%
+    // past the bottom edge, the wall slide still counts; 20% past, the
+    // feet are out of the picture and it says so.
+    let ex = exercise("wall-slide");
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 2, 1.5, 5.6, 1.0);
+    let ankle_y_px = SidePose::standing().landmarks().points[Landmark::LeftAnkle.index()].y_px;
+    let past_edge = |share: f64| Conditions {
+        shift_px: (0.0, (1.0 + share) * MODEL_IMAGE_PX.1 - ankle_y_px),
+        ..jittery()
+    };
+    let out = run(&ex, &motion, &past_edge(0.03));
+    assert_eq!(out.reps(), 2, "{:?}", out.cues());
+    assert!(!out.said("step"), "{:?}", out.cues());
+    let out = run(&ex, &motion, &past_edge(0.2));
+    assert_eq!(out.reps(), 0, "{:?}", out.cues());
+    assert!(out.said("i can't see your feet"), "{:?}", out.cues());
+}
+
+#[test]
 fn wall_slide_with_knees_out_of_the_picture_counts_nothing() {
     let ex = exercise("wall-slide");
     let motion = Motion::start(SidePose::standing())

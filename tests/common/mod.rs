@@ -593,6 +593,9 @@ pub struct Conditions {
     pub occluded: Vec<Landmark>,
     /// Seconds (from, to) during which nobody is in view.
     pub absent_s: Option<(f64, f64)>,
+    /// Every landmark moved by this many pixels (right, down): the person
+    /// standing off-centre, or with the feet at the frame's edge.
+    pub shift_px: (f64, f64),
 }
 
 pub fn run<B: Body>(exercise: &Exercise, motion: &Motion<B>, conditions: &Conditions) -> Outcome {
@@ -607,6 +610,10 @@ pub fn run<B: Body>(exercise: &Exercise, motion: &Motion<B>, conditions: &Condit
             *pose
         };
         let mut frame = pose.landmarks();
+        for p in &mut frame.points {
+            p.x_px += conditions.shift_px.0;
+            p.y_px += conditions.shift_px.1;
+        }
         for l in &conditions.out_of_picture {
             frame.points[l.index()] =
                 Point::new(-0.2 * MODEL_IMAGE_PX.0, frame.points[l.index()].y_px);
