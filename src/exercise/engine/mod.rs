@@ -7,17 +7,19 @@
 use serde::Serialize;
 
 mod circles;
+mod frame;
+mod hold;
+mod posture;
 
 use self::circles::{CircleCounter, CircleEvent};
+pub use self::frame::PoseFrame;
+use self::frame::{BodyRegion, and_list};
+use self::hold::{HoldChange, HoldTimer};
+use self::posture::PostureTracker;
 use super::model::*;
 use crate::geometry::{self, CircleTracker, Point};
-use crate::pose::{ImageLandmark, Landmark, NUM_LANDMARKS, Pose};
+use crate::pose::Landmark;
 
-/// A landmark this far outside the image (a fraction of its width or
-/// height) still counts as in the picture: BlazePose places a joint at the
-/// edge a little past it (real push-ups filmed with the hands on the bottom
-/// edge put the wrists at 1.00-1.05 of the height).
-const EDGE_TOLERANCE: f64 = 0.06;
 /// Measurements are smoothed with this time constant before thresholds,
 /// taking the edge off a real model's +-5 degree jitter.
 const MEASUREMENT_SMOOTHING_MS: f64 = 120.0;
@@ -58,81 +60,12 @@ const FACING_CAMERA_SHOULDER_RATIO: f64 = 0.65;
 /// Shoulders narrower than this fraction of the torso mean the person is
 /// side-on: a front-view exercise cannot be judged ("face the camera").
 const SIDE_ON_SHOULDER_RATIO: f64 = 0.3;
-/// The torso (mid-hip to mid-shoulder) within this many degrees of straight
-/// up is standing (or sitting) upright. Real standing footage (a wall sit,
-/// squats seen from the front) stays under 35.
-const UPRIGHT_MAX_TILT_DEG: f64 = 40.0;
-/// The torso between these tilts from straight up is lying down. Real
-/// footage: a plank, push-ups and a prone superman 73-93 degrees, a glute
-/// bridge 90-114 (the hips lifted above the shoulders).
-const LYING_TILT_DEG: (f64, f64) = (55.0, 135.0);
-/// Lying, the face (ear to nose) within this many degrees of straight up is
-/// lying on the back (a glute bridge on real footage: 21-34 degrees)...
-const SUPINE_MAX_FACE_DEG: f64 = 60.0;
-/// ...and more than this from straight up is lying face down (a plank,
-/// push-ups, a superman looking ahead: 137-178 degrees).
-const PRONE_MIN_FACE_DEG: f64 = 100.0;
-/// A new posture is believed once seen this long.
-const POSTURE_DWELL_MS: f64 = 500.0;
 /// The cue to get into the exercise's posture outranks form cues.
 const PRIORITY_POSTURE: u8 = 80;
 /// A form check that cannot be seen is said below every form cue, and not
 /// often: the count goes on without it.
 const PRIORITY_FORM_UNSEEN: u8 = 2;
 const FORM_UNSEEN_COOLDOWN_S: f64 = 20.0;
-
-/// One frame's landmarks in pixels, with their visibility.
-///
-/// A landmark is used wherever it is in the picture, whatever its
-/// visibility: on real side-view footage BlazePose rates the far arm and leg
-/// below 0.5 in nearly every frame (they are hidden behind the body) while
-/// still placing them where they are. Visibility only decides which side
-/// is nearer the camera and how strongly the overlay draws a bone.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PoseFrame {
-    pub points: [Point; NUM_LANDMARKS],
-    pub visibility: [f32; NUM_LANDMARKS],
-    /// Width and height of the image the points are in.
-    pub image_size_px: (f64, f64),
-}
-
-impl PoseFrame {
-    /// From a pose estimated on an image of `width_px` x `height_px`.
-    pub fn from_pose(pose: &Pose, width_px: u32, height_px: u32) -> PoseFrame {
-        PoseFrame::from_landmarks(&pose.landmarks, width_px, height_px)
-    }
-
-    /// From landmarks normalised to an image of `width_px` x `height_px`.
-    pub fn from_landmarks(
-        landmarks: &[ImageLandmark; NUM_LANDMARKS],
-        width_px: u32,
-        height_px: u32,
-    ) -> PoseFrame {
-        let (w, h) = (f64::from(width_px), f64::from(height_px));
-        PoseFrame {
-            points: landmarks.map(|l| Point::new(f64::from(l.x) * w, f64::from(l.y) * h)),
-            visibility: landmarks.map(|l| l.visibility),
-            image_size_px: (w, h),
-        }
-    }
-
-    /// Whether `landmark` lies inside the image (a hidden limb inside it
-    /// still does; one beyond the edge is out of the picture).
-    pub fn in_picture(&self, landmark: Landmark) -> bool {
-        let p = self.points[landmark.index()];
-        let (w, h) = self.image_size_px;
-        let inside = |v: f64, size: f64| {
-            v.is_finite() && v >= -EDGE_TOLERANCE * size && v <= (1.0 + EDGE_TOLERANCE) * size
-        };
-        inside(p.x_px, w) && inside(p.y_px, h)
-    }
-
-    /// The landmark's position, when it is in the picture.
-    fn seen(&self, landmark: Landmark) -> Option<Point> {
-        self.in_picture(landmark)
-            .then_some(self.points[landmark.index()])
-    }
-}
 
 /// Something that happened, for the session record and summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -232,18 +165,6 @@ pub struct Feedback {
     pub done: bool,
 }
 
-#[derive(Debug, Clone, Default)]
-struct HoldState {
-    active: bool,
-    start_ms: f64,
-    held_s: f64,
-    in_form_s: f64,
-    grace_since_ms: Option<f64>,
-    target_reached: bool,
-    score_sum: f64,
-    score_n: u32,
-}
-
 #[derive(Debug, Clone)]
 struct ActiveCue {
     id: String,
@@ -276,8 +197,7 @@ pub struct Engine {
     /// A phase has been entered since the exercise began.
     entered_any: bool,
     /// The posture the person is in, once seen for a moment.
-    posture: Option<Posture>,
-    posture_candidate: Option<(Posture, f64)>,
+    posture: PostureTracker,
     // Repetition in progress.
     progress: usize,
     rep_start_ms: f64,
@@ -292,7 +212,7 @@ pub struct Engine {
     set: u32,
     /// Counts circles, for circle exercises.
     circle_counter: Option<CircleCounter>,
-    hold: HoldState,
+    hold: HoldTimer,
     cue: Option<ActiveCue>,
     cue_condition_since: Vec<Option<f64>>,
     form_condition_since: Vec<Option<f64>>,
@@ -350,8 +270,7 @@ impl Engine {
             last_left: None,
             first_judged: None,
             entered_any: false,
-            posture: None,
-            posture_candidate: None,
+            posture: PostureTracker::default(),
             progress: 0,
             rep_start_ms: 0.0,
             rep_hold_ok: false,
@@ -363,7 +282,7 @@ impl Engine {
             last_rep_side: None,
             set: 1,
             circle_counter,
-            hold: HoldState::default(),
+            hold: HoldTimer::default(),
             cue: None,
             cue_condition_since: vec![None; n_cues],
             form_condition_since: vec![None; n_form],
@@ -388,8 +307,8 @@ impl Engine {
             return Vec::new();
         }
         // A hold that reached its time counts, stopped or not.
-        let end_ms = self.hold_end_ms(t_ms);
-        let mut events: Vec<Event> = self.close_hold(end_ms).into_iter().collect();
+        let mut events = Vec::new();
+        self.end_hold(t_ms, &mut events);
         self.stopped = Some(reason.to_string());
         self.set_cue(t_ms, "stop", reason, PRIORITY_STOP, None);
         events.extend([
@@ -420,7 +339,7 @@ impl Engine {
         if let Some((phase, _)) = self.candidate.take() {
             self.enter_phase(t_ms, phase, &mut events);
         }
-        events.extend(self.close_hold(self.hold_end_ms(t_ms)));
+        self.end_hold(t_ms, &mut events);
         // Messages for a session that is over are not said.
         self.pending_event_cues.clear();
         events
@@ -442,7 +361,7 @@ impl Engine {
             Some(frame) => {
                 self.update_sides(frame);
                 self.measure(frame, dt_s);
-                self.update_posture(t_ms, frame);
+                self.posture.update(t_ms, frame);
                 self.required_seen() && self.orientation_ok(frame)
             }
             None => {
@@ -529,13 +448,9 @@ impl Engine {
             },
             readings,
             hold: ex.hold.as_ref().map(|h| HoldProgress {
-                held_s: if self.hold.active {
-                    self.hold.held_s
-                } else {
-                    0.0
-                },
+                held_s: self.hold.held_s(),
                 target_s: h.target_s,
-                in_form: self.hold.active && self.hold.grace_since_ms.is_none(),
+                in_form: self.hold.in_form(),
             }),
             reps_in_set: self.reps_in_set,
             reps_per_set: per_set,
@@ -617,30 +532,6 @@ impl Engine {
         };
     }
 
-    /// Follows the person's posture: a new one is believed once it has been
-    /// seen for [`POSTURE_DWELL_MS`] (the first one at once); in between
-    /// postures the last one stands.
-    fn update_posture(&mut self, t_ms: f64, frame: &PoseFrame) {
-        let Some(now) = posture_of(frame) else {
-            self.posture_candidate = None;
-            return;
-        };
-        if self.posture.is_none() || self.posture == Some(now) {
-            self.posture = Some(now);
-            self.posture_candidate = None;
-            return;
-        }
-        match self.posture_candidate {
-            Some((p, since)) if p == now => {
-                if t_ms - since >= POSTURE_DWELL_MS {
-                    self.posture = Some(now);
-                    self.posture_candidate = None;
-                }
-            }
-            _ => self.posture_candidate = Some((now, t_ms)),
-        }
-    }
-
     /// What to say when the person is not in the exercise's posture and
     /// no repetition is under way; None when they may go on.
     ///
@@ -659,10 +550,10 @@ impl Engine {
             return None;
         }
         let under_way = match self.exercise.reps.counting {
-            Counting::Sequence(_) => self.progress >= 2 || self.hold.active,
+            Counting::Sequence(_) => self.progress >= 2 || self.hold.is_active(),
             Counting::Circles { .. } => false,
         };
-        let wrong = self.posture.is_some_and(|p| p != wanted);
+        let wrong = self.posture.posture().is_some_and(|p| p != wanted);
         (wrong && !under_way).then_some(text)
     }
 
@@ -1160,93 +1051,66 @@ impl Engine {
             Counting::Sequence(_) => self.progress > 0,
             Counting::Circles { .. } => true,
         };
-        let in_phase = self.phase == Some(hold.phase) && (in_sequence || self.hold.active);
-        if in_phase && visible && form_ok {
-            if !self.hold.active {
-                self.hold = HoldState {
-                    active: true,
-                    start_ms: t_ms,
-                    ..HoldState::default()
-                };
-                events.push(Event::HoldStarted {
-                    t_ms,
-                    side: self.sided(),
-                });
-                self.event_cue(
-                    "hold-start",
-                    format!("Hold it: {:.0} seconds", hold.target_s),
-                );
-            } else {
-                self.hold.held_s += dt_s;
-                self.hold.in_form_s += dt_s;
+        let in_phase = self.phase == Some(hold.phase) && (in_sequence || self.hold.is_active());
+        let changes = self.hold.update(
+            &hold,
+            t_ms,
+            dt_s,
+            in_phase && visible && form_ok,
+            !in_phase && self.phase.is_some(),
+            self.form_score,
+        );
+        for change in changes {
+            self.hold_changed(t_ms, change, events);
+        }
+    }
+
+    /// Ends the hold under way, if any: it counts when it reached its time.
+    fn end_hold(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+        if let Some(change) = self.hold.end_now(t_ms) {
+            self.hold_changed(t_ms, change, events);
+        }
+    }
+
+    /// Turns what happened to the hold into events and what to say.
+    fn hold_changed(&mut self, t_ms: f64, change: HoldChange, events: &mut Vec<Event>) {
+        let target_s = self.exercise.hold.as_ref().map_or(0.0, |h| h.target_s);
+        let side = self.sided();
+        match change {
+            HoldChange::Started => {
+                events.push(Event::HoldStarted { t_ms, side });
+                self.event_cue("hold-start", format!("Hold it: {target_s:.0} seconds"));
             }
-            self.hold.grace_since_ms = None;
-            if let Some(score) = self.form_score {
-                self.hold.score_sum += score;
-                self.hold.score_n += 1;
-            }
-            if self.hold.held_s >= hold.target_s && !self.hold.target_reached {
-                self.hold.target_reached = true;
+            HoldChange::TargetReached => {
                 self.rep_hold_ok = true;
-                events.push(Event::HoldTargetReached {
-                    t_ms,
-                    side: self.sided(),
-                });
+                events.push(Event::HoldTargetReached { t_ms, side });
                 self.event_cue("hold-done", "Good hold. Now slowly release".into());
             }
-        } else if self.hold.active {
-            let since = *self.hold.grace_since_ms.get_or_insert(t_ms);
-            if t_ms - since > hold.grace_s * 1000.0 || !in_phase && self.phase.is_some() {
-                self.end_hold(since, events);
+            HoldChange::Ended {
+                completed: Some(hold),
+                ..
+            } => events.push(Event::HoldCompleted {
+                t_ms: hold.t_end_ms,
+                t_start_ms: hold.t_start_ms,
+                duration_s: hold.duration_s(),
+                in_form_s: hold.in_form_s,
+                side,
+                score: hold.score,
+            }),
+            HoldChange::Ended {
+                completed: None,
+                held_s,
+            } => {
+                if held_s > 0.0 {
+                    self.event_cue(
+                        "hold-too-short",
+                        format!("Hold longer: {held_s:.1} of {target_s:.0} seconds. Try again"),
+                    );
+                }
             }
         }
     }
 
-    /// When a hold under way ends if the exercise ends at `t_ms`: when its
-    /// grace began, if it is in one.
-    fn hold_end_ms(&self, t_ms: f64) -> f64 {
-        self.hold.grace_since_ms.unwrap_or(t_ms)
-    }
-
-    /// Ends the hold under way, if any, at `end_ms`: the completed hold
-    /// when it reached its time.
-    fn close_hold(&mut self, end_ms: f64) -> Option<Event> {
-        if !self.hold.active {
-            return None;
-        }
-        let side = self.sided();
-        let hold = std::mem::take(&mut self.hold);
-        hold.target_reached.then(|| Event::HoldCompleted {
-            t_ms: end_ms,
-            t_start_ms: hold.start_ms,
-            duration_s: (end_ms - hold.start_ms) / 1000.0,
-            in_form_s: hold.in_form_s,
-            side,
-            score: if hold.score_n > 0 {
-                hold.score_sum / f64::from(hold.score_n)
-            } else {
-                100.0
-            },
-        })
-    }
-
-    fn end_hold(&mut self, end_ms: f64, events: &mut Vec<Event>) {
-        let held_s = self.hold.held_s;
-        let target_s = self.exercise.hold.as_ref().map_or(0.0, |h| h.target_s);
-        if let Some(completed) = self.close_hold(end_ms) {
-            events.push(completed);
-        } else if held_s > 0.0 {
-            self.event_cue(
-                "hold-too-short",
-                format!(
-                    "Hold longer: {:.1} of {target_s:.0} seconds. Try again",
-                    held_s.floor()
-                ),
-            );
-        }
-    }
-
-    /// The `i`th direction of a circle exercise.
     fn update_circles(&mut self, t_ms: f64, events: &mut Vec<Event>) {
         let Counting::Circles {
             measurement,
@@ -1308,9 +1172,7 @@ impl Engine {
             let since = *self.safety_since[i].get_or_insert(t_ms);
             if t_ms - since >= limit.for_s * 1000.0 {
                 let reason = limit.reason.clone();
-                if self.hold.active {
-                    self.end_hold(t_ms, events);
-                }
+                self.end_hold(t_ms, events);
                 events.extend(self.stop(t_ms, &reason));
                 return;
             }
@@ -1525,89 +1387,5 @@ fn point_refs(kind: &MeasureKind) -> Vec<PointRef> {
         MeasureKind::Distance { a, b, .. } => vec![a, b],
         MeasureKind::Offset { point, origin, .. } => vec![point, origin],
         MeasureKind::Circle { point, .. } => vec![point],
-    }
-}
-
-/// The posture a frame shows: upright, lying on the back or lying face
-/// down, from the tilt of the torso and, lying, which way the face points;
-/// None in between, or when the torso or head is out of the picture.
-fn posture_of(frame: &PoseFrame) -> Option<Posture> {
-    let mid = |part: BodyPart| {
-        Some(
-            frame
-                .seen(part.on(Side::Left))?
-                .midpoint(frame.seen(part.on(Side::Right))?),
-        )
-    };
-    let (shoulder, hip) = (mid(BodyPart::Shoulder)?, mid(BodyPart::Hip)?);
-    let tilt_deg = geometry::inclination_deg(hip, shoulder, geometry::Reference::Up)?;
-    if tilt_deg <= UPRIGHT_MAX_TILT_DEG {
-        return Some(Posture::Standing);
-    }
-    if !(LYING_TILT_DEG.0..=LYING_TILT_DEG.1).contains(&tilt_deg) {
-        return None;
-    }
-    let face_deg = geometry::inclination_deg(
-        mid(BodyPart::Ear)?,
-        frame.seen(Landmark::Nose)?,
-        geometry::Reference::Up,
-    )?;
-    if face_deg <= SUPINE_MAX_FACE_DEG {
-        Some(Posture::Supine)
-    } else if face_deg >= PRONE_MIN_FACE_DEG {
-        Some(Posture::Prone)
-    } else {
-        None
-    }
-}
-
-/// Parts of the body, head to feet, as a person names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum BodyRegion {
-    Head,
-    Shoulders,
-    Elbows,
-    Hands,
-    Hips,
-    Knees,
-    Feet,
-}
-
-impl BodyRegion {
-    fn of(landmark: Landmark) -> BodyRegion {
-        use Landmark::*;
-        match landmark {
-            LeftShoulder | RightShoulder => BodyRegion::Shoulders,
-            LeftElbow | RightElbow => BodyRegion::Elbows,
-            LeftWrist | RightWrist | LeftPinky | RightPinky | LeftIndex | RightIndex
-            | LeftThumb | RightThumb => BodyRegion::Hands,
-            LeftHip | RightHip => BodyRegion::Hips,
-            LeftKnee | RightKnee => BodyRegion::Knees,
-            LeftAnkle | RightAnkle | LeftHeel | RightHeel | LeftFootIndex | RightFootIndex => {
-                BodyRegion::Feet
-            }
-            _ => BodyRegion::Head,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            BodyRegion::Head => "head",
-            BodyRegion::Shoulders => "shoulders",
-            BodyRegion::Elbows => "elbows",
-            BodyRegion::Hands => "hands",
-            BodyRegion::Hips => "hips",
-            BodyRegion::Knees => "knees",
-            BodyRegion::Feet => "feet",
-        }
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-fn and_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
