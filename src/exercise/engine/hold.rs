@@ -32,6 +32,17 @@ pub enum HoldChange {
     },
 }
 
+/// Where the person is, for the hold, on one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// In the hold's phase, seen, in form.
+    Holding,
+    /// Out of it: a break the grace may forgive.
+    Away,
+    /// In another phase: a hold under way ends at once, grace or not.
+    MovedOn,
+}
+
 /// The hold under way, if any.
 #[derive(Debug, Clone, Default)]
 pub struct HoldTimer {
@@ -60,21 +71,17 @@ impl HoldTimer {
         self.active && self.grace_since_ms.is_none()
     }
 
-    /// Takes one frame: `holding` when the person is in the hold's
-    /// position, seen, in form; `moved_on` when they are in another phase
-    /// (which ends a hold at once, grace or not). `score` is the frame's
-    /// form score.
+    /// Takes one frame, `dt_s` after the last, with its form score.
     pub fn update(
         &mut self,
         hold: &Hold,
         t_ms: f64,
         dt_s: f64,
-        holding: bool,
-        moved_on: bool,
+        position: Position,
         score: Option<f64>,
     ) -> Vec<HoldChange> {
         let mut changes = Vec::new();
-        if holding {
+        if position == Position::Holding {
             if !self.active {
                 *self = HoldTimer {
                     active: true,
@@ -97,7 +104,7 @@ impl HoldTimer {
             }
         } else if self.active {
             let since = *self.grace_since_ms.get_or_insert(t_ms);
-            if t_ms - since > hold.grace_s * 1000.0 || moved_on {
+            if t_ms - since > hold.grace_s * 1000.0 || position == Position::MovedOn {
                 changes.push(self.end(since));
             }
         }
@@ -145,7 +152,12 @@ mod tests {
         let mut out = Vec::new();
         for (i, &holding) in frames.iter().enumerate() {
             let t_ms = i as f64 * FRAME_S * 1000.0;
-            for c in timer.update(&HOLD, t_ms, FRAME_S, holding, false, Some(80.0)) {
+            let position = if holding {
+                Position::Holding
+            } else {
+                Position::Away
+            };
+            for c in timer.update(&HOLD, t_ms, FRAME_S, position, Some(80.0)) {
                 out.push((t_ms, c));
             }
         }
@@ -211,7 +223,7 @@ mod tests {
     fn moving_on_ends_a_hold_at_once_and_the_end_counts_one_under_way() {
         let mut timer = HoldTimer::default();
         feed(&mut timer, &[true; 25]);
-        let c = timer.update(&HOLD, 2600.0, FRAME_S, false, true, None);
+        let c = timer.update(&HOLD, 2600.0, FRAME_S, Position::MovedOn, None);
         assert!(matches!(
             c[..],
             [HoldChange::Ended {

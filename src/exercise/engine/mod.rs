@@ -14,7 +14,7 @@ mod posture;
 use self::circles::{CircleCounter, CircleEvent};
 pub use self::frame::PoseFrame;
 use self::frame::{BodyRegion, and_list};
-use self::hold::{HoldChange, HoldTimer};
+use self::hold::{HoldChange, HoldTimer, Position};
 use self::posture::PostureTracker;
 use super::model::*;
 use crate::geometry::{self, CircleTracker, Point};
@@ -1052,14 +1052,16 @@ impl Engine {
             Counting::Circles { .. } => true,
         };
         let in_phase = self.phase == Some(hold.phase) && (in_sequence || self.hold.is_active());
-        let changes = self.hold.update(
-            &hold,
-            t_ms,
-            dt_s,
-            in_phase && visible && form_ok,
-            !in_phase && self.phase.is_some(),
-            self.form_score,
-        );
+        let position = if in_phase && visible && form_ok {
+            Position::Holding
+        } else if !in_phase && self.phase.is_some() {
+            Position::MovedOn
+        } else {
+            Position::Away
+        };
+        let changes = self
+            .hold
+            .update(&hold, t_ms, dt_s, position, self.form_score);
         for change in changes {
             self.hold_changed(t_ms, change, events);
         }
