@@ -7,15 +7,21 @@
 use serde::Serialize;
 
 mod circles;
+mod cues;
 mod frame;
 mod hold;
 mod posture;
+mod safety;
+mod sustained;
 
 use self::circles::{CircleCounter, CircleEvent};
+use self::cues::{Candidate, CueArbiter};
 pub use self::frame::PoseFrame;
 use self::frame::{BodyRegion, and_list};
 use self::hold::{HoldChange, HoldTimer, Position};
 use self::posture::PostureTracker;
+use self::safety::SafetyMonitor;
+use self::sustained::Sustained;
 use super::model::*;
 use crate::geometry::{self, CircleTracker, Point};
 use crate::pose::Landmark;
@@ -34,10 +40,6 @@ const WORKING_SIDE_MARGIN: f64 = 0.08;
 /// A form cue shows only after its condition held this long (a file's own
 /// cues say how long with `after_s`).
 const CUE_MIN_CONDITION_MS: f64 = 400.0;
-/// A cue stays on screen at least this long, unless a more urgent one comes.
-const CUE_MIN_DISPLAY_MS: f64 = 2000.0;
-/// How long a message about an event (a rep counted, a hold done) shows.
-const EVENT_CUE_MS: f64 = 2500.0;
 /// The centre of a circle follows the point with this weight per frame.
 const CIRCLE_CENTER_ALPHA: f64 = 0.03;
 /// The form score at which form is still acceptable (edge of tolerance).
@@ -50,7 +52,6 @@ const START_HINT_COOLDOWN_S: f64 = 10.0;
 const PRIORITY_START_HINT: u8 = 4;
 const PRIORITY_STOP: u8 = 100;
 const PRIORITY_NOT_VISIBLE: u8 = 90;
-const PRIORITY_EVENT: u8 = 6;
 /// Shoulders wider than this fraction of the torso mean the person faces
 /// the camera: a side-view exercise cannot be judged ("turn side-on").
 /// Real footage: side-on 0.05-0.3, push-ups filmed at three quarters up to
@@ -165,16 +166,6 @@ pub struct Feedback {
     pub done: bool,
 }
 
-#[derive(Debug, Clone)]
-struct ActiveCue {
-    id: String,
-    text: String,
-    priority: u8,
-    shown_ms: f64,
-    /// For event messages: when it goes away by itself.
-    until_ms: Option<f64>,
-}
-
 /// Runs one exercise.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -213,12 +204,13 @@ pub struct Engine {
     /// Counts circles, for circle exercises.
     circle_counter: Option<CircleCounter>,
     hold: HoldTimer,
-    cue: Option<ActiveCue>,
-    cue_condition_since: Vec<Option<f64>>,
-    form_condition_since: Vec<Option<f64>>,
-    cue_cleared_ms: std::collections::HashMap<String, f64>,
-    out_of_position_since: Option<f64>,
-    safety_since: Vec<Option<f64>>,
+    cues: CueArbiter,
+    /// How long each file cue's and form check's condition has held.
+    cue_condition: Vec<Sustained>,
+    form_condition: Vec<Sustained>,
+    /// How long the person has been out of every phase before starting.
+    out_of_position: Sustained,
+    safety: SafetyMonitor,
     /// Messages about events of this frame, in the order they happened.
     pending_event_cues: Vec<(String, String)>,
     stopped: Option<String>,
@@ -239,7 +231,7 @@ impl Engine {
         let n_measurements = exercise.measurements.len();
         let n_cues = exercise.cues.len();
         let n_form = exercise.form.len();
-        let n_safety = exercise.safety.len();
+        let safety = SafetyMonitor::new(exercise.safety.clone());
         let first_side = match exercise.sides {
             SideMode::Only(side) => side,
             _ => Side::Left,
@@ -283,12 +275,11 @@ impl Engine {
             set: 1,
             circle_counter,
             hold: HoldTimer::default(),
-            cue: None,
-            cue_condition_since: vec![None; n_cues],
-            form_condition_since: vec![None; n_form],
-            cue_cleared_ms: Default::default(),
-            out_of_position_since: None,
-            safety_since: vec![None; n_safety],
+            cues: CueArbiter::default(),
+            cue_condition: vec![Sustained::default(); n_cues],
+            form_condition: vec![Sustained::default(); n_form],
+            out_of_position: Sustained::default(),
+            safety,
             pending_event_cues: Vec::new(),
             stopped: None,
             done: false,
@@ -310,7 +301,7 @@ impl Engine {
         let mut events = Vec::new();
         self.end_hold(t_ms, &mut events);
         self.stopped = Some(reason.to_string());
-        self.set_cue(t_ms, "stop", reason, PRIORITY_STOP, None);
+        self.cues.show(t_ms, "stop", reason, PRIORITY_STOP, None);
         events.extend([
             Event::Cue {
                 t_ms,
@@ -465,7 +456,7 @@ impl Engine {
                     .and_then(CircleCounter::direction),
                 Counting::Sequence(_) => None,
             },
-            cue: self.cue.as_ref().map(|c| c.text.clone()),
+            cue: self.cues.text().map(str::to_string),
             form_score: self.form_score,
             tracking: self.tracking,
             stopped: self.stopped.clone(),
@@ -1164,34 +1155,11 @@ impl Engine {
     }
 
     fn check_safety(&mut self, t_ms: f64, events: &mut Vec<Event>) {
-        for i in 0..self.exercise.safety.len() {
-            let limit = &self.exercise.safety[i];
-            let outside = self.values[limit.measurement].is_some_and(|v| limit.when.holds(v));
-            if !outside {
-                self.safety_since[i] = None;
-                continue;
-            }
-            let since = *self.safety_since[i].get_or_insert(t_ms);
-            if t_ms - since >= limit.for_s * 1000.0 {
-                let reason = limit.reason.clone();
-                self.end_hold(t_ms, events);
-                events.extend(self.stop(t_ms, &reason));
-                return;
-            }
+        if let Some(limit) = self.safety.update(t_ms, &self.values) {
+            let reason = limit.reason.clone();
+            self.end_hold(t_ms, events);
+            events.extend(self.stop(t_ms, &reason));
         }
-    }
-
-    fn set_cue(&mut self, t_ms: f64, id: &str, text: &str, priority: u8, until_ms: Option<f64>) {
-        if let Some(old) = self.cue.take() {
-            self.cue_cleared_ms.insert(old.id, t_ms);
-        }
-        self.cue = Some(ActiveCue {
-            id: id.to_string(),
-            text: text.to_string(),
-            priority,
-            shown_ms: t_ms,
-            until_ms,
-        });
     }
 
     fn update_cue(
@@ -1201,8 +1169,32 @@ impl Engine {
         frame: Option<&PoseFrame>,
         events: &mut Vec<Event>,
     ) {
-        // Candidates whose condition holds now: (priority, id, text, cooldown).
-        let mut candidates: Vec<(u8, String, String, f64)> = Vec::new();
+        let candidates = self.cue_candidates(t_ms, visible, frame);
+        // The first event of a frame is the one said (it caused the others).
+        let event = std::mem::take(&mut self.pending_event_cues)
+            .into_iter()
+            .next();
+        if let Some((id, text)) = self.cues.choose(t_ms, &candidates, event, visible) {
+            events.push(Event::Cue { t_ms, id, text });
+        }
+    }
+
+    /// The cues whose conditions hold at `t_ms`.
+    fn cue_candidates(
+        &mut self,
+        t_ms: f64,
+        visible: bool,
+        frame: Option<&PoseFrame>,
+    ) -> Vec<Candidate> {
+        let mut candidates = Vec::new();
+        let mut say = |priority: u8, id: &str, text: String, cooldown_s: f64| {
+            candidates.push(Candidate {
+                priority,
+                id: id.to_string(),
+                text,
+                cooldown_s,
+            });
+        };
         if !visible {
             let ratio = frame.and_then(|f| self.shoulder_ratio(f));
             let missing = frame
@@ -1224,140 +1216,74 @@ impl Engine {
                 }
                 _ => "Step into the frame: I can't see all of you".to_string(),
             };
-            candidates.push((PRIORITY_NOT_VISIBLE, "not-visible".into(), text, 0.0));
-        } else if let Some(text) = self.posture_gate() {
-            candidates.push((PRIORITY_POSTURE, "posture".into(), text.into(), 0.0));
-        } else {
-            let unseen: Vec<usize> = self
-                .exercise
-                .form
-                .iter()
-                .filter(|f| self.applies(&f.during) && self.values[f.measurement].is_none())
-                .map(|f| f.measurement)
-                .collect();
-            let missing = frame
-                .filter(|_| !unseen.is_empty())
-                .map(|f| self.out_of_picture(f, unseen))
-                .unwrap_or_default();
-            if !missing.is_empty() {
-                candidates.push((
-                    PRIORITY_FORM_UNSEEN,
-                    "form-unseen".into(),
-                    format!(
-                        "Step back a little: I can't see your {} to check your form",
-                        and_list(&missing)
-                    ),
-                    FORM_UNSEEN_COOLDOWN_S,
-                ));
-            }
-            for i in 0..self.exercise.form.len() {
-                let f = &self.exercise.form[i];
-                let message = match self.values[f.measurement] {
-                    Some(v) if self.applies(&f.during) && v < f.target.min - f.tolerance => {
-                        f.cue_below.clone()
-                    }
-                    Some(v) if self.applies(&f.during) && v > f.target.max + f.tolerance => {
-                        f.cue_above.clone()
-                    }
-                    _ => None,
-                };
-                let since = match &message {
-                    Some(_) => *self.form_condition_since[i].get_or_insert(t_ms),
-                    None => {
-                        self.form_condition_since[i] = None;
-                        continue;
-                    }
-                };
-                if let Some(text) = message.filter(|_| t_ms - since >= CUE_MIN_CONDITION_MS) {
-                    candidates.push((f.priority, format!("form-{i}"), text, 0.0));
-                }
-            }
-            if !self.started() && self.phase.is_none() {
-                let since = *self.out_of_position_since.get_or_insert(t_ms);
-                if let Some(first) = self
-                    .exercise
-                    .instructions
-                    .first()
-                    .filter(|_| t_ms - since >= START_HINT_MS)
-                {
-                    candidates.push((
-                        PRIORITY_START_HINT,
-                        "start".into(),
-                        first.clone(),
-                        START_HINT_COOLDOWN_S,
-                    ));
-                }
-            } else {
-                self.out_of_position_since = None;
-            }
-            for i in 0..self.exercise.cues.len() {
-                let q = &self.exercise.cues[i];
-                let holds = self.applies(&q.during)
-                    && self.values[q.measurement].is_some_and(|v| q.when.holds(v));
-                if !holds {
-                    self.cue_condition_since[i] = None;
-                    continue;
-                }
-                let since = *self.cue_condition_since[i].get_or_insert(t_ms);
-                if t_ms - since >= q.after_s * 1000.0 {
-                    candidates.push((q.priority, q.id.clone(), q.message.clone(), q.cooldown_s));
-                }
-            }
+            say(PRIORITY_NOT_VISIBLE, "not-visible", text, 0.0);
+            return candidates;
         }
-        let current_holds = |cue: &ActiveCue| -> bool {
-            match cue.until_ms {
-                Some(until) => t_ms < until,
-                None => candidates.iter().any(|c| c.1 == cue.id),
-            }
-        };
-        // An event message replaces anything less urgent; the first event
-        // of a frame is the one said (it caused the others).
-        let pending = std::mem::take(&mut self.pending_event_cues);
-        if let Some((id, text)) = pending.into_iter().next() {
-            let urgent = self
-                .cue
-                .as_ref()
-                .is_some_and(|c| c.priority > PRIORITY_EVENT && current_holds(c));
-            if !urgent {
-                self.set_cue(t_ms, &id, &text, PRIORITY_EVENT, Some(t_ms + EVENT_CUE_MS));
-                events.push(Event::Cue { t_ms, id, text });
-                return;
-            }
+        if let Some(text) = self.posture_gate() {
+            say(PRIORITY_POSTURE, "posture", text.into(), 0.0);
+            return candidates;
         }
-        let best = candidates
+        let unseen: Vec<usize> = self
+            .exercise
+            .form
             .iter()
-            .filter(|c| {
-                self.cue.as_ref().is_some_and(|a| a.id == c.1)
-                    || self
-                        .cue_cleared_ms
-                        .get(&c.1)
-                        .is_none_or(|&cleared| t_ms - cleared >= c.3 * 1000.0)
-            })
-            .max_by_key(|c| c.0)
-            .cloned();
-        let keep_current = self.cue.as_ref().is_some_and(|c| {
-            current_holds(c)
-                || (c.until_ms.is_none() && t_ms - c.shown_ms < CUE_MIN_DISPLAY_MS && visible)
-        });
-        match best {
-            Some((priority, id, text, _)) => {
-                let replace = match &self.cue {
-                    Some(current) if current.id == id => false,
-                    Some(current) if keep_current => priority > current.priority,
-                    _ => true,
-                };
-                if replace {
-                    self.set_cue(t_ms, &id, &text, priority, None);
-                    events.push(Event::Cue { t_ms, id, text });
-                }
-            }
-            None if !keep_current => {
-                if let Some(old) = self.cue.take() {
-                    self.cue_cleared_ms.insert(old.id, t_ms);
-                }
-            }
-            None => {}
+            .filter(|f| self.applies(&f.during) && self.values[f.measurement].is_none())
+            .map(|f| f.measurement)
+            .collect();
+        let missing = frame
+            .filter(|_| !unseen.is_empty())
+            .map(|f| self.out_of_picture(f, unseen))
+            .unwrap_or_default();
+        if !missing.is_empty() {
+            say(
+                PRIORITY_FORM_UNSEEN,
+                "form-unseen",
+                format!(
+                    "Step back a little: I can't see your {} to check your form",
+                    and_list(&missing)
+                ),
+                FORM_UNSEEN_COOLDOWN_S,
+            );
         }
+        for (i, f) in self.exercise.form.iter().enumerate() {
+            let message = match self.values[f.measurement] {
+                Some(v) if self.applies(&f.during) && v < f.target.min - f.tolerance => {
+                    f.cue_below.as_ref()
+                }
+                Some(v) if self.applies(&f.during) && v > f.target.max + f.tolerance => {
+                    f.cue_above.as_ref()
+                }
+                _ => None,
+            };
+            let held_ms = self.form_condition[i].update(t_ms, message.is_some());
+            if let Some(text) = message.filter(|_| held_ms >= Some(CUE_MIN_CONDITION_MS)) {
+                say(f.priority, &format!("form-{i}"), text.clone(), 0.0);
+            }
+        }
+        let waiting = !self.started() && self.phase.is_none();
+        let waited_ms = self.out_of_position.update(t_ms, waiting);
+        if let Some(first) = self
+            .exercise
+            .instructions
+            .first()
+            .filter(|_| waited_ms >= Some(START_HINT_MS))
+        {
+            say(
+                PRIORITY_START_HINT,
+                "start",
+                first.clone(),
+                START_HINT_COOLDOWN_S,
+            );
+        }
+        for (i, q) in self.exercise.cues.iter().enumerate() {
+            let holds = self.applies(&q.during)
+                && self.values[q.measurement].is_some_and(|v| q.when.holds(v));
+            let held_ms = self.cue_condition[i].update(t_ms, holds);
+            if held_ms >= Some(q.after_s * 1000.0) {
+                say(q.priority, &q.id, q.message.clone(), q.cooldown_s);
+            }
+        }
+        candidates
     }
 
     /// Shoulder width over torso length: large facing the camera, small
