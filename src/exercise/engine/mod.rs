@@ -10,6 +10,7 @@ mod circles;
 mod cues;
 mod frame;
 mod hold;
+mod measure;
 mod posture;
 mod safety;
 mod sustained;
@@ -17,31 +18,20 @@ mod sustained;
 use self::circles::{CircleCounter, CircleEvent};
 use self::cues::{Candidate, CueArbiter};
 pub use self::frame::PoseFrame;
-use self::frame::{BodyRegion, and_list};
+use self::frame::and_list;
 use self::hold::{HoldChange, HoldTimer, Position};
+use self::measure::Measurer;
 use self::posture::PostureTracker;
 use self::safety::SafetyMonitor;
 use self::sustained::Sustained;
 use super::model::*;
-use crate::geometry::{self, CircleTracker, Point};
-use crate::pose::Landmark;
+use crate::geometry::Point;
 
-/// Measurements are smoothed with this time constant before thresholds,
-/// taking the edge off a real model's +-5 degree jitter.
-const MEASUREMENT_SMOOTHING_MS: f64 = 120.0;
 /// A phase is entered only after its conditions held this long.
 const PHASE_DWELL_MS: f64 = 150.0;
-/// The near side changes only when the other side is seen this much better
-/// (summed visibility of six landmarks).
-const NEAR_SIDE_MARGIN: f32 = 0.3;
-/// The working side changes only when the deciding body parts differ in
-/// height by this fraction of the torso.
-const WORKING_SIDE_MARGIN: f64 = 0.08;
 /// A form cue shows only after its condition held this long (a file's own
 /// cues say how long with `after_s`).
 const CUE_MIN_CONDITION_MS: f64 = 400.0;
-/// The centre of a circle follows the point with this weight per frame.
-const CIRCLE_CENTER_ALPHA: f64 = 0.03;
 /// The form score at which form is still acceptable (edge of tolerance).
 const ACCEPTABLE_FORM_SCORE: f64 = 50.0;
 /// Out of every phase this long before starting, the person is told the
@@ -171,13 +161,7 @@ pub struct Feedback {
 pub struct Engine {
     exercise: Exercise,
     last_t_ms: Option<f64>,
-    near_side: Side,
-    working_side: Side,
-    facing_right: bool,
-    values: Vec<Option<f64>>,
-    /// Where each measurement was taken on the last frame (for drawing).
-    measured_px: Vec<Vec<Point>>,
-    circles: Vec<CircleTracker>,
+    body: Measurer,
     phase: Option<usize>,
     candidate: Option<(usize, f64)>,
     /// The last phase left, and when (its exit range was first crossed).
@@ -228,14 +212,10 @@ fn side_index(side: Side) -> usize {
 
 impl Engine {
     pub fn new(exercise: Exercise) -> Engine {
-        let n_measurements = exercise.measurements.len();
         let n_cues = exercise.cues.len();
         let n_form = exercise.form.len();
         let safety = SafetyMonitor::new(exercise.safety.clone());
-        let first_side = match exercise.sides {
-            SideMode::Only(side) => side,
-            _ => Side::Left,
-        };
+        let body = Measurer::new(&exercise);
         let circle_counter = match &exercise.reps.counting {
             Counting::Circles {
                 per_direction,
@@ -251,12 +231,7 @@ impl Engine {
         Engine {
             exercise,
             last_t_ms: None,
-            near_side: Side::Left,
-            working_side: first_side,
-            facing_right: true,
-            values: vec![None; n_measurements],
-            measured_px: vec![Vec::new(); n_measurements],
-            circles: vec![CircleTracker::new(CIRCLE_CENTER_ALPHA); n_measurements],
+            body,
             phase: None,
             candidate: None,
             last_left: None,
@@ -350,14 +325,12 @@ impl Engine {
 
         let visible = match frame {
             Some(frame) => {
-                self.update_sides(frame);
-                self.measure(frame, dt_s);
+                self.body.update(frame, dt_s);
                 self.posture.update(t_ms, frame);
                 self.required_seen() && self.orientation_ok(frame)
             }
             None => {
-                self.values.iter_mut().for_each(|v| *v = None);
-                self.measured_px.iter_mut().for_each(Vec::clear);
+                self.body.clear();
                 false
             }
         };
@@ -420,9 +393,9 @@ impl Engine {
             .enumerate()
             .map(|(i, m)| Reading {
                 name: m.name.clone(),
-                value: self.values[i],
+                value: self.body.values()[i],
                 unit: m.unit,
-                points_px: self.measured_px[i].clone(),
+                points_px: self.body.points_px(i).to_vec(),
                 target: ex
                     .form
                     .iter()
@@ -435,7 +408,7 @@ impl Engine {
             phase: self.phase.map(|p| ex.phases[p].name.clone()),
             side: match ex.sides {
                 SideMode::None => None,
-                _ => Some(self.working_side),
+                _ => Some(self.body.working_side()),
             },
             readings,
             hold: ex.hold.as_ref().map(|h| HoldProgress {
@@ -474,55 +447,6 @@ impl Engine {
         }
     }
 
-    fn update_sides(&mut self, frame: &PoseFrame) {
-        use BodyPart::*;
-        let score = |side: Side| -> f32 {
-            [Shoulder, Elbow, Wrist, Hip, Knee, Ankle]
-                .iter()
-                .map(|p| frame.visibility[p.on(side).index()])
-                .sum()
-        };
-        let (near, far) = (score(self.near_side), score(self.near_side.other()));
-        if far > near + NEAR_SIDE_MARGIN {
-            self.near_side = self.near_side.other();
-        }
-        if let (Some(nose), Some(ear)) = (
-            frame.seen(Landmark::Nose),
-            frame.seen(Ear.on(self.near_side)),
-        ) {
-            self.facing_right = nose.x_px > ear.x_px;
-        }
-        self.working_side = match (self.exercise.sides, self.exercise.working_side) {
-            (SideMode::Only(side), _) => side,
-            (_, Some(rule)) => {
-                let part = match rule {
-                    SideRule::Higher(p) | SideRule::Lower(p) => p,
-                };
-                let torso = self.torso_px(frame);
-                match (
-                    frame.seen(part.on(Side::Left)),
-                    frame.seen(part.on(Side::Right)),
-                    torso,
-                ) {
-                    (Some(l), Some(r), Some(torso)) => {
-                        // Image y grows downwards: higher means smaller y.
-                        let left_higher_by = (r.y_px - l.y_px) / torso;
-                        let want_higher = matches!(rule, SideRule::Higher(_));
-                        if left_higher_by > WORKING_SIDE_MARGIN {
-                            if want_higher { Side::Left } else { Side::Right }
-                        } else if left_higher_by < -WORKING_SIDE_MARGIN {
-                            if want_higher { Side::Right } else { Side::Left }
-                        } else {
-                            self.working_side
-                        }
-                    }
-                    _ => self.working_side,
-                }
-            }
-            (_, None) => self.near_side,
-        };
-    }
-
     /// What to say when the person is not in the exercise's posture and
     /// no repetition is under way; None when they may go on.
     ///
@@ -548,165 +472,11 @@ impl Engine {
         (wrong && !under_way).then_some(text)
     }
 
-    fn resolve(&self, frame: &PoseFrame, point: PointRef) -> Option<Point> {
-        match self.landmarks_of(point) {
-            (l, None) => frame.seen(l),
-            (l, Some(r)) => Some(frame.seen(l)?.midpoint(frame.seen(r)?)),
-        }
-    }
-
-    /// Shoulder to hip on the near side, the body's yardstick.
-    fn torso_px(&self, frame: &PoseFrame) -> Option<f64> {
-        let s = frame.seen(BodyPart::Shoulder.on(self.near_side))?;
-        let h = frame.seen(BodyPart::Hip.on(self.near_side))?;
-        Some(s.distance(h))
-    }
-
-    fn scale_px(&self, frame: &PoseFrame, scale: Scale) -> Option<f64> {
-        match scale {
-            Scale::Torso => self.torso_px(frame),
-            Scale::ShoulderWidth => {
-                let l = frame.seen(Landmark::LeftShoulder)?;
-                let r = frame.seen(Landmark::RightShoulder)?;
-                Some(l.distance(r))
-            }
-        }
-    }
-
-    fn measure(&mut self, frame: &PoseFrame, dt_s: f64) {
-        let alpha = if dt_s > 0.0 {
-            1.0 - (-dt_s * 1000.0 / MEASUREMENT_SMOOTHING_MS).exp()
-        } else {
-            1.0
-        };
-        for i in 0..self.exercise.measurements.len() {
-            let raw = self.raw_value(frame, i);
-            self.measured_px[i] = if raw.is_some() {
-                self.measured_points(frame, i)
-            } else {
-                Vec::new()
-            };
-            let smoothed = match (raw, self.values[i], &self.exercise.measurements[i].kind) {
-                // Turns accumulate; smoothing would only delay them.
-                (Some(v), _, MeasureKind::Circle { .. }) => Some(v),
-                (Some(v), Some(prev), _) => Some(prev + alpha * (v - prev)),
-                (v, _, _) => v,
-            };
-            self.values[i] = smoothed;
-        }
-    }
-
-    fn raw_value(&mut self, frame: &PoseFrame, i: usize) -> Option<f64> {
-        let kind = self.exercise.measurements[i].kind;
-        let p = |r: PointRef| self.resolve(frame, r);
-        match kind {
-            MeasureKind::Angle { a, vertex, c } => {
-                geometry::joint_angle_deg(p(a)?, p(vertex)?, p(c)?)
-            }
-            MeasureKind::Inclination {
-                from,
-                to,
-                reference,
-            } => geometry::inclination_deg(p(from)?, p(to)?, reference),
-            MeasureKind::Lean { from, to } => {
-                let (a, b) = (p(from)?, p(to)?);
-                let angle = geometry::inclination_deg(a, b, geometry::Reference::Up)?;
-                let forward_px = (b.x_px - a.x_px) * self.facing_sign();
-                Some(if forward_px < 0.0 { -angle } else { angle })
-            }
-            MeasureKind::Deviation { point, a, b, scale } => {
-                geometry::deviation(p(point)?, p(a)?, p(b)?, self.scale_px(frame, scale)?)
-            }
-            MeasureKind::Distance { a, b, scale } => {
-                Some(p(a)?.distance(p(b)?) / self.scale_px(frame, scale)?)
-            }
-            MeasureKind::Offset {
-                point,
-                origin,
-                axis,
-                forward,
-                scale,
-            } => {
-                let value =
-                    geometry::offset(p(point)?, p(origin)?, axis, self.scale_px(frame, scale)?)?;
-                Some(if forward {
-                    value * self.facing_sign()
-                } else {
-                    value
-                })
-            }
-            MeasureKind::Circle {
-                point,
-                relative_to,
-                min_radius,
-            } => {
-                let (pt, origin) = (p(point)?, p(relative_to)?);
-                let torso = self.torso_px(frame)?;
-                let relative = Point::new(pt.x_px - origin.x_px, pt.y_px - origin.y_px);
-                let turns = self.circles[i].update(relative, min_radius * torso);
-                // Clockwise on screen is forward for a person facing right.
-                Some(if self.facing_right { turns } else { -turns })
-            }
-        }
-    }
-
-    /// The points measurement `i` uses on `frame`, in drawing order.
-    fn measured_points(&self, frame: &PoseFrame, i: usize) -> Vec<Point> {
-        point_refs(&self.exercise.measurements[i].kind)
-            .into_iter()
-            .filter_map(|r| self.resolve(frame, r))
-            .collect()
-    }
-
-    /// The landmarks behind a point: one, or both sides' for a midpoint.
-    fn landmarks_of(&self, point: PointRef) -> (Landmark, Option<Landmark>) {
-        match point {
-            PointRef::Fixed(l) => (l, None),
-            PointRef::Working(p) => (p.on(self.working_side), None),
-            PointRef::Other(p) => (p.on(self.working_side.other()), None),
-            PointRef::Near(p) => (p.on(self.near_side), None),
-            PointRef::Mid(p) => (p.on(Side::Left), Some(p.on(Side::Right))),
-        }
-    }
-
-    /// The body regions `measurements` need that are out of the picture,
-    /// head to feet ("knees", "feet").
-    fn out_of_picture(&self, frame: &PoseFrame, measurements: Vec<usize>) -> Vec<&'static str> {
-        let mut landmarks: Vec<Landmark> = measurements
-            .into_iter()
-            .flat_map(|i| {
-                let kind = &self.exercise.measurements[i].kind;
-                let mut refs = point_refs(kind);
-                if let MeasureKind::Circle { relative_to, .. } = *kind {
-                    refs.push(relative_to);
-                }
-                refs
-            })
-            .flat_map(|r| {
-                let (l, r) = self.landmarks_of(r);
-                std::iter::once(l).chain(r)
-            })
-            .collect();
-        // The near torso is every length's yardstick.
-        landmarks.extend([
-            BodyPart::Shoulder.on(self.near_side),
-            BodyPart::Hip.on(self.near_side),
-        ]);
-        let mut regions: Vec<BodyRegion> = landmarks
-            .into_iter()
-            .filter(|&l| !frame.in_picture(l))
-            .map(BodyRegion::of)
-            .collect();
-        regions.sort();
-        regions.dedup();
-        regions.into_iter().map(BodyRegion::name).collect()
-    }
-
     /// The side being worked, for sided exercises.
     fn sided(&self) -> Option<Side> {
         match self.exercise.sides {
             SideMode::None => None,
-            _ => self.rep_side.or(Some(self.working_side)),
+            _ => self.rep_side.or(Some(self.body.working_side())),
         }
     }
 
@@ -716,11 +486,6 @@ impl Engine {
             Counting::Sequence(_) => self.progress > 0 || self.reps_in_set > 0 || self.set > 1,
             Counting::Circles { .. } => true,
         }
-    }
-
-    /// +1 when the person faces image right, -1 when left.
-    fn facing_sign(&self) -> f64 {
-        if self.facing_right { 1.0 } else { -1.0 }
     }
 
     /// The measurements the exercise judges by.
@@ -736,7 +501,7 @@ impl Engine {
     fn required_seen(&self) -> bool {
         self.counting_measurements()
             .iter()
-            .all(|&i| self.values[i].is_some())
+            .all(|&i| self.body.values()[i].is_some())
     }
 
     /// The measurements phases and circles are counted by.
@@ -756,7 +521,7 @@ impl Engine {
     fn conditions_hold(&self, phase: usize, entering: bool) -> bool {
         self.exercise.phases[phase].conditions.iter().all(|c| {
             let range = if entering { c.enter } else { c.exit };
-            self.values[c.measurement].is_some_and(|v| range.contains(v))
+            self.body.values()[c.measurement].is_some_and(|v| range.contains(v))
         })
     }
 
@@ -860,7 +625,7 @@ impl Engine {
             self.rep_form_n = 0;
             self.rep_side = match self.exercise.sides {
                 SideMode::None => None,
-                _ => Some(self.working_side),
+                _ => Some(self.body.working_side()),
             };
         }
         if self.progress == 1 {
@@ -1011,7 +776,7 @@ impl Engine {
             if !self.applies(&f.during) {
                 continue;
             }
-            let Some(value) = self.values[f.measurement] else {
+            let Some(value) = self.body.values()[f.measurement] else {
                 continue;
             };
             let off = f.target.distance(value);
@@ -1113,9 +878,10 @@ impl Engine {
         else {
             return;
         };
-        let (Some(turns_forward), Some(counter)) =
-            (self.values[measurement], self.circle_counter.as_mut())
-        else {
+        let (Some(turns_forward), Some(counter)) = (
+            self.body.values()[measurement],
+            self.circle_counter.as_mut(),
+        ) else {
             return;
         };
         match counter.update(t_ms, turns_forward) {
@@ -1155,7 +921,7 @@ impl Engine {
     }
 
     fn check_safety(&mut self, t_ms: f64, events: &mut Vec<Event>) {
-        if let Some(limit) = self.safety.update(t_ms, &self.values) {
+        if let Some(limit) = self.safety.update(t_ms, self.body.values()) {
             let reason = limit.reason.clone();
             self.end_hold(t_ms, events);
             events.extend(self.stop(t_ms, &reason));
@@ -1196,9 +962,9 @@ impl Engine {
             });
         };
         if !visible {
-            let ratio = frame.and_then(|f| self.shoulder_ratio(f));
+            let ratio = frame.and_then(|f| self.body.shoulder_ratio(f));
             let missing = frame
-                .map(|f| self.out_of_picture(f, self.needed_measurements()))
+                .map(|f| self.body.out_of_picture(f, self.needed_measurements()))
                 .unwrap_or_default();
             let text = match (self.exercise.view, ratio, frame) {
                 (_, _, None) => "Step into the frame: I can't see you".to_string(),
@@ -1227,12 +993,12 @@ impl Engine {
             .exercise
             .form
             .iter()
-            .filter(|f| self.applies(&f.during) && self.values[f.measurement].is_none())
+            .filter(|f| self.applies(&f.during) && self.body.values()[f.measurement].is_none())
             .map(|f| f.measurement)
             .collect();
         let missing = frame
             .filter(|_| !unseen.is_empty())
-            .map(|f| self.out_of_picture(f, unseen))
+            .map(|f| self.body.out_of_picture(f, unseen))
             .unwrap_or_default();
         if !missing.is_empty() {
             say(
@@ -1246,7 +1012,7 @@ impl Engine {
             );
         }
         for (i, f) in self.exercise.form.iter().enumerate() {
-            let message = match self.values[f.measurement] {
+            let message = match self.body.values()[f.measurement] {
                 Some(v) if self.applies(&f.during) && v < f.target.min - f.tolerance => {
                     f.cue_below.as_ref()
                 }
@@ -1277,7 +1043,7 @@ impl Engine {
         }
         for (i, q) in self.exercise.cues.iter().enumerate() {
             let holds = self.applies(&q.during)
-                && self.values[q.measurement].is_some_and(|v| q.when.holds(v));
+                && self.body.values()[q.measurement].is_some_and(|v| q.when.holds(v));
             let held_ms = self.cue_condition[i].update(t_ms, holds);
             if held_ms >= Some(q.after_s * 1000.0) {
                 say(q.priority, &q.id, q.message.clone(), q.cooldown_s);
@@ -1286,34 +1052,12 @@ impl Engine {
         candidates
     }
 
-    /// Shoulder width over torso length: large facing the camera, small
-    /// side-on.
-    fn shoulder_ratio(&self, frame: &PoseFrame) -> Option<f64> {
-        let l = frame.seen(Landmark::LeftShoulder)?;
-        let r = frame.seen(Landmark::RightShoulder)?;
-        Some(l.distance(r) / self.torso_px(frame)?)
-    }
-
     /// Whether the camera sees the person the way the exercise needs.
     fn orientation_ok(&self, frame: &PoseFrame) -> bool {
-        match (self.exercise.view, self.shoulder_ratio(frame)) {
+        match (self.exercise.view, self.body.shoulder_ratio(frame)) {
             (View::Side, Some(ratio)) => ratio <= FACING_CAMERA_SHOULDER_RATIO,
             (View::Front, Some(ratio)) => ratio >= SIDE_ON_SHOULDER_RATIO,
             _ => true,
         }
-    }
-}
-
-/// The points a measurement of this kind uses, in drawing order.
-fn point_refs(kind: &MeasureKind) -> Vec<PointRef> {
-    match *kind {
-        MeasureKind::Angle { a, vertex, c } => vec![a, vertex, c],
-        MeasureKind::Inclination { from, to, .. } | MeasureKind::Lean { from, to } => {
-            vec![from, to]
-        }
-        MeasureKind::Deviation { point, a, b, .. } => vec![point, a, b],
-        MeasureKind::Distance { a, b, .. } => vec![a, b],
-        MeasureKind::Offset { point, origin, .. } => vec![point, origin],
-        MeasureKind::Circle { point, .. } => vec![point],
     }
 }
