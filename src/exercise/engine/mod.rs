@@ -11,6 +11,7 @@ mod cues;
 mod frame;
 mod hold;
 mod measure;
+mod phases;
 mod posture;
 mod safety;
 mod sustained;
@@ -21,14 +22,13 @@ pub use self::frame::PoseFrame;
 use self::frame::and_list;
 use self::hold::{HoldChange, HoldTimer, Position};
 use self::measure::Measurer;
+use self::phases::PhaseMachine;
 use self::posture::PostureTracker;
 use self::safety::SafetyMonitor;
 use self::sustained::Sustained;
 use super::model::*;
 use crate::geometry::Point;
 
-/// A phase is entered only after its conditions held this long.
-const PHASE_DWELL_MS: f64 = 150.0;
 /// A form cue shows only after its condition held this long (a file's own
 /// cues say how long with `after_s`).
 const CUE_MIN_CONDITION_MS: f64 = 400.0;
@@ -162,10 +162,7 @@ pub struct Engine {
     exercise: Exercise,
     last_t_ms: Option<f64>,
     body: Measurer,
-    phase: Option<usize>,
-    candidate: Option<(usize, f64)>,
-    /// The last phase left, and when (its exit range was first crossed).
-    last_left: Option<(usize, f64)>,
+    phases: PhaseMachine,
     /// When the person was first judged, and whether they were then
     /// already in the sequence's second stage (so not on the way to it).
     first_judged: Option<(f64, bool)>,
@@ -216,6 +213,7 @@ impl Engine {
         let n_form = exercise.form.len();
         let safety = SafetyMonitor::new(exercise.safety.clone());
         let body = Measurer::new(&exercise);
+        let phases = PhaseMachine::new(exercise.phases.clone());
         let circle_counter = match &exercise.reps.counting {
             Counting::Circles {
                 per_direction,
@@ -232,9 +230,7 @@ impl Engine {
             exercise,
             last_t_ms: None,
             body,
-            phase: None,
-            candidate: None,
-            last_left: None,
+            phases,
             first_judged: None,
             entered_any: false,
             posture: PostureTracker::default(),
@@ -302,7 +298,7 @@ impl Engine {
         // A position reached and kept to the end was reached: the wait
         // before a phase counts only guards against flicker, and nothing
         // comes after the last frame.
-        if let Some((phase, _)) = self.candidate.take() {
+        if let Some(phase) = self.phases.settle() {
             self.enter_phase(t_ms, phase, &mut events);
         }
         self.end_hold(t_ms, &mut events);
@@ -345,14 +341,14 @@ impl Engine {
                 let in_second_stage = match &self.exercise.reps.counting {
                     Counting::Sequence(sequence) => sequence
                         .get(1)
-                        .is_some_and(|&p| self.conditions_hold(p, true)),
+                        .is_some_and(|&p| self.phases.holds(p, true, self.body.values())),
                     Counting::Circles { .. } => false,
                 };
                 self.first_judged = Some((t_ms, in_second_stage));
             }
             self.update_phase(t_ms, &mut events);
         } else {
-            self.candidate = None;
+            self.phases.pause();
         }
         let form_ok = self.evaluate_form(judged);
         self.update_hold(t_ms, dt_s, judged, form_ok, &mut events);
@@ -405,7 +401,7 @@ impl Engine {
             .collect();
         Feedback {
             t_ms,
-            phase: self.phase.map(|p| ex.phases[p].name.clone()),
+            phase: self.phases.phase().map(|p| ex.phases[p].name.clone()),
             side: match ex.sides {
                 SideMode::None => None,
                 _ => Some(self.body.working_side()),
@@ -443,7 +439,7 @@ impl Engine {
         if during.is_empty() {
             self.started()
         } else {
-            self.phase.is_some_and(|p| during.contains(&p))
+            self.phases.phase().is_some_and(|p| during.contains(&p))
         }
     }
 
@@ -518,41 +514,9 @@ impl Engine {
         needed
     }
 
-    fn conditions_hold(&self, phase: usize, entering: bool) -> bool {
-        self.exercise.phases[phase].conditions.iter().all(|c| {
-            let range = if entering { c.enter } else { c.exit };
-            self.body.values()[c.measurement].is_some_and(|v| range.contains(v))
-        })
-    }
-
     fn update_phase(&mut self, t_ms: f64, events: &mut Vec<Event>) {
-        if self.phase.is_some_and(|p| self.conditions_hold(p, false)) {
-            self.candidate = None;
-            return;
-        }
-        if let Some(p) = self.phase
-            && self.last_left.is_none_or(|(left, _)| left != p)
-        {
-            // The moment the person left it: a repetition starts here.
-            self.last_left = Some((p, t_ms));
-        }
-        let entering = (0..self.exercise.phases.len())
-            .find(|&p| Some(p) != self.phase && self.conditions_hold(p, true));
-        match (entering, self.candidate) {
-            (Some(p), Some((c, since))) if p == c => {
-                if t_ms - since >= PHASE_DWELL_MS {
-                    self.candidate = None;
-                    self.enter_phase(t_ms, p, events);
-                }
-            }
-            (Some(p), _) => self.candidate = Some((p, t_ms)),
-            (None, _) => {
-                self.candidate = None;
-                // Left the phase for no known one: in between positions.
-                if self.phase.is_some_and(|p| !self.conditions_hold(p, false)) {
-                    self.phase = None;
-                }
-            }
+        if let Some(phase) = self.phases.update(t_ms, self.body.values()) {
+            self.enter_phase(t_ms, phase, events);
         }
     }
 
@@ -561,10 +525,6 @@ impl Engine {
     }
 
     fn enter_phase(&mut self, t_ms: f64, phase: usize, events: &mut Vec<Event>) {
-        if self.last_left.is_some_and(|(left, _)| left == phase) {
-            self.last_left = None;
-        }
-        self.phase = Some(phase);
         let first_phase = !std::mem::replace(&mut self.entered_any, true);
         let Counting::Sequence(sequence) = self.exercise.reps.counting.clone() else {
             return;
@@ -579,7 +539,7 @@ impl Engine {
             // this stage, too briefly to enter the start: they left it as
             // they came into view (a camera started a moment late).
             self.progress = 1;
-            self.last_left = Some((sequence[0], seen_ms));
+            self.phases.left_at(sequence[0], seen_ms);
         }
         if self.progress < sequence.len() && sequence[self.progress] == phase {
             self.progress += 1;
@@ -616,7 +576,7 @@ impl Engine {
             // Leaving the start position begins a repetition: it is timed
             // from the moment the person left it, not from reaching the
             // next stage (a real push-up takes a second all told).
-            self.rep_start_ms = match self.last_left {
+            self.rep_start_ms = match self.phases.last_left() {
                 Some((left, left_ms)) if self.progress == 2 && left == sequence[0] => left_ms,
                 _ => t_ms,
             };
@@ -807,10 +767,11 @@ impl Engine {
             Counting::Sequence(_) => self.progress > 0,
             Counting::Circles { .. } => true,
         };
-        let in_phase = self.phase == Some(hold.phase) && (in_sequence || self.hold.is_active());
+        let phase = self.phases.phase();
+        let in_phase = phase == Some(hold.phase) && (in_sequence || self.hold.is_active());
         let position = if in_phase && visible && form_ok {
             Position::Holding
-        } else if !in_phase && self.phase.is_some() {
+        } else if !in_phase && phase.is_some() {
             Position::MovedOn
         } else {
             Position::Away
@@ -1026,7 +987,7 @@ impl Engine {
                 say(f.priority, &format!("form-{i}"), text.clone(), 0.0);
             }
         }
-        let waiting = !self.started() && self.phase.is_none();
+        let waiting = !self.started() && self.phases.phase().is_none();
         let waited_ms = self.out_of_position.update(t_ms, waiting);
         if let Some(first) = self
             .exercise
