@@ -14,6 +14,7 @@ mod measure;
 mod phases;
 mod posture;
 mod safety;
+mod sequence;
 mod sustained;
 
 use self::circles::{CircleCounter, CircleEvent};
@@ -25,6 +26,7 @@ use self::measure::Measurer;
 use self::phases::PhaseMachine;
 use self::posture::PostureTracker;
 use self::safety::SafetyMonitor;
+use self::sequence::{SequenceCounter, Step};
 use self::sustained::Sustained;
 use super::model::*;
 use crate::geometry::Point;
@@ -166,13 +168,11 @@ pub struct Engine {
     /// When the person was first judged, and whether they were then
     /// already in the sequence's second stage (so not on the way to it).
     first_judged: Option<(f64, bool)>,
-    /// A phase has been entered since the exercise began.
-    entered_any: bool,
     /// The posture the person is in, once seen for a moment.
     posture: PostureTracker,
+    /// The repetition under way, for sequence exercises.
+    sequence: Option<SequenceCounter>,
     // Repetition in progress.
-    progress: usize,
-    rep_start_ms: f64,
     rep_hold_ok: bool,
     rep_form_sum: f64,
     rep_form_n: u32,
@@ -214,6 +214,10 @@ impl Engine {
         let safety = SafetyMonitor::new(exercise.safety.clone());
         let body = Measurer::new(&exercise);
         let phases = PhaseMachine::new(exercise.phases.clone());
+        let sequence = match &exercise.reps.counting {
+            Counting::Sequence(sequence) => Some(SequenceCounter::new(sequence.clone())),
+            Counting::Circles { .. } => None,
+        };
         let circle_counter = match &exercise.reps.counting {
             Counting::Circles {
                 per_direction,
@@ -232,10 +236,8 @@ impl Engine {
             body,
             phases,
             first_judged: None,
-            entered_any: false,
             posture: PostureTracker::default(),
-            progress: 0,
-            rep_start_ms: 0.0,
+            sequence,
             rep_hold_ok: false,
             rep_form_sum: 0.0,
             rep_form_n: 0,
@@ -461,7 +463,12 @@ impl Engine {
             return None;
         }
         let under_way = match self.exercise.reps.counting {
-            Counting::Sequence(_) => self.progress >= 2 || self.hold.is_active(),
+            Counting::Sequence(_) => {
+                self.sequence
+                    .as_ref()
+                    .is_some_and(SequenceCounter::under_way)
+                    || self.hold.is_active()
+            }
             Counting::Circles { .. } => false,
         };
         let wrong = self.posture.posture().is_some_and(|p| p != wanted);
@@ -479,7 +486,11 @@ impl Engine {
     /// Whether the start position has been reached.
     fn started(&self) -> bool {
         match self.exercise.reps.counting {
-            Counting::Sequence(_) => self.progress > 0 || self.reps_in_set > 0 || self.set > 1,
+            Counting::Sequence(_) => {
+                self.sequence.as_ref().is_some_and(SequenceCounter::started)
+                    || self.reps_in_set > 0
+                    || self.set > 1
+            }
             Counting::Circles { .. } => true,
         }
     }
@@ -525,81 +536,51 @@ impl Engine {
     }
 
     fn enter_phase(&mut self, t_ms: f64, phase: usize, events: &mut Vec<Event>) {
-        let first_phase = !std::mem::replace(&mut self.entered_any, true);
-        let Counting::Sequence(sequence) = self.exercise.reps.counting.clone() else {
+        let Some(sequence) = self.sequence.as_mut() else {
             return;
         };
-        let Some(position) = sequence.iter().position(|&p| p == phase) else {
-            return;
-        };
-        if let (true, 1, 0, Some((seen_ms, false))) =
-            (first_phase, position, self.progress, self.first_judged)
-        {
-            // First seen at or just past the start position, on the way to
-            // this stage, too briefly to enter the start: they left it as
-            // they came into view (a camera started a moment late).
-            self.progress = 1;
-            self.phases.left_at(sequence[0], seen_ms);
-        }
-        if self.progress < sequence.len() && sequence[self.progress] == phase {
-            self.progress += 1;
-        } else if position > 0 && position < self.progress {
-            // Passing back through a stage already done (on the way back to
-            // the start) is part of the movement.
-            return;
-        } else if position == 0 {
-            if self.progress > 1 {
-                let text = match &self.exercise.hold {
-                    Some(h)
-                        if !self.rep_hold_ok && sequence[..self.progress].contains(&h.phase) =>
+        for step in sequence.enter(t_ms, phase, self.first_judged, &mut self.phases) {
+            match step {
+                Step::AtStart => self.rep_side = None,
+                Step::Began { .. } => {
+                    self.rep_hold_ok = false;
+                    self.rep_form_sum = 0.0;
+                    self.rep_form_n = 0;
+                    self.rep_side = match self.exercise.sides {
+                        SideMode::None => None,
+                        _ => Some(self.body.working_side()),
+                    };
+                }
+                Step::Incomplete { stages_done } => {
+                    let held_too_briefly = match (&self.exercise.hold, &self.exercise.reps.counting)
                     {
-                        format!("Hold for {:.0} seconds before you come back", h.target_s)
-                    }
-                    _ => "Go all the way before you come back".to_string(),
-                };
-                self.event_cue("incomplete", text);
-            }
-            self.progress = 1;
-        } else {
-            // Before the start position is reached there is no order to
-            // keep yet: the start hint tells them where to begin.
-            if self.progress > 0 {
-                self.event_cue(
+                        (Some(h), Counting::Sequence(seq))
+                            if !self.rep_hold_ok && seq[..stages_done].contains(&h.phase) =>
+                        {
+                            Some(h)
+                        }
+                        _ => None,
+                    };
+                    let text = match held_too_briefly {
+                        Some(h) => {
+                            format!("Hold for {:.0} seconds before you come back", h.target_s)
+                        }
+                        None => "Go all the way before you come back".to_string(),
+                    };
+                    self.event_cue("incomplete", text);
+                }
+                Step::OutOfOrder => self.event_cue(
                     "order",
                     "Do the stages in order: start again from the beginning".into(),
-                );
+                ),
+                Step::Finished { t_start_ms } => self.complete_rep(t_ms, t_start_ms, events),
             }
-            self.progress = 0;
-            return;
-        }
-        if self.progress == 2 || (self.progress == 1 && sequence.len() == 1) {
-            // Leaving the start position begins a repetition: it is timed
-            // from the moment the person left it, not from reaching the
-            // next stage (a real push-up takes a second all told).
-            self.rep_start_ms = match self.phases.last_left() {
-                Some((left, left_ms)) if self.progress == 2 && left == sequence[0] => left_ms,
-                _ => t_ms,
-            };
-            self.rep_hold_ok = false;
-            self.rep_form_sum = 0.0;
-            self.rep_form_n = 0;
-            self.rep_side = match self.exercise.sides {
-                SideMode::None => None,
-                _ => Some(self.body.working_side()),
-            };
-        }
-        if self.progress == 1 {
-            self.rep_side = None;
-        }
-        if self.progress == sequence.len() {
-            self.complete_rep(t_ms, events);
-            self.progress = usize::from(sequence.last() == sequence.first());
         }
     }
 
-    fn complete_rep(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+    fn complete_rep(&mut self, t_ms: f64, t_start_ms: f64, events: &mut Vec<Event>) {
         let ex = &self.exercise;
-        let duration_s = (t_ms - self.rep_start_ms) / 1000.0;
+        let duration_s = (t_ms - t_start_ms) / 1000.0;
         let needs_hold = match (&ex.hold, &ex.reps.counting) {
             (Some(h), Counting::Sequence(seq)) => seq.contains(&h.phase),
             _ => false,
@@ -653,7 +634,7 @@ impl Engine {
         }
         events.push(Event::RepCompleted {
             t_ms,
-            t_start_ms: self.rep_start_ms,
+            t_start_ms,
             side,
             score,
         });
@@ -763,10 +744,7 @@ impl Engine {
             return;
         };
         // A hold starts only inside a repetition done in order.
-        let in_sequence = match self.exercise.reps.counting {
-            Counting::Sequence(_) => self.progress > 0,
-            Counting::Circles { .. } => true,
-        };
+        let in_sequence = self.sequence.as_ref().is_none_or(SequenceCounter::started);
         let phase = self.phases.phase();
         let in_phase = phase == Some(hold.phase) && (in_sequence || self.hold.is_active());
         let position = if in_phase && visible && form_ok {
