@@ -29,10 +29,9 @@ pub enum CircleEvent {
         direction: Direction,
         /// Circles of this direction so far, this one included.
         of_direction: u32,
-        /// The direction to roll next, when this one is done (None: same).
+        /// The direction to roll next, when this one is done and another
+        /// follows in the set (None: the same, or the set is done).
         next: Option<Direction>,
-        /// Every direction is done: the set is complete.
-        set_done: bool,
     },
     /// A whole circle, but faster than the minimum: not counted.
     TooFast,
@@ -139,7 +138,6 @@ impl CircleCounter {
         self.counted += 1;
         let of_direction = self.counted;
         let mut next = None;
-        let mut set_done = false;
         if self.counted >= self.per_direction {
             self.index = (self.index + 1) % self.directions.len();
             self.counted = 0;
@@ -147,15 +145,13 @@ impl CircleCounter {
             self.wrong_way_turns = 0.0;
             let following = self.direction()?;
             self.base = Self::signed(following, turns_forward);
-            set_done = self.index == 0;
-            next = (!set_done).then_some(following);
+            next = (self.index != 0).then_some(following);
         }
         Some(CircleEvent::Counted {
             t_start_ms: start_ms,
             direction,
             of_direction,
             next,
-            set_done,
         })
     }
 }
@@ -260,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn forward_then_backward_completes_the_set() {
+    fn forward_then_backward_in_turn() {
         let mut c = CircleCounter::new(2, vec![Direction::Forward, Direction::Backward], 1.2);
         let mut turns = steady(0.0, 2.0, 5.0);
         let top = *turns.last().unwrap();
@@ -270,21 +266,18 @@ mod tests {
             .iter()
             .filter_map(|(_, e)| match e {
                 CircleEvent::Counted {
-                    direction,
-                    next,
-                    set_done,
-                    ..
-                } => Some((*direction, *next, *set_done)),
+                    direction, next, ..
+                } => Some((*direction, *next)),
                 _ => None,
             })
             .collect();
         assert_eq!(
             done,
             [
-                (Direction::Forward, None, false),
-                (Direction::Forward, Some(Direction::Backward), false),
-                (Direction::Backward, None, false),
-                (Direction::Backward, None, true),
+                (Direction::Forward, None),
+                (Direction::Forward, Some(Direction::Backward)),
+                (Direction::Backward, None),
+                (Direction::Backward, None),
             ],
             "{events:?}"
         );

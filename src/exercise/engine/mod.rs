@@ -16,6 +16,7 @@ mod posture;
 mod safety;
 mod sequence;
 mod sustained;
+mod tally;
 
 use self::circles::{CircleCounter, CircleEvent};
 use self::cues::{Candidate, CueArbiter};
@@ -28,6 +29,7 @@ use self::posture::PostureTracker;
 use self::safety::SafetyMonitor;
 use self::sequence::{SequenceCounter, Step};
 use self::sustained::Sustained;
+use self::tally::{Refused, SetDone, Tally};
 use super::model::*;
 use crate::geometry::Point;
 
@@ -177,11 +179,8 @@ pub struct Engine {
     rep_form_sum: f64,
     rep_form_n: u32,
     rep_side: Option<Side>,
-    // Counts.
-    reps_in_set: u32,
-    side_reps: [u32; 2],
-    last_rep_side: Option<Side>,
-    set: u32,
+    /// Repetitions and sets counted.
+    tally: Tally,
     /// Counts circles, for circle exercises.
     circle_counter: Option<CircleCounter>,
     hold: HoldTimer,
@@ -195,15 +194,19 @@ pub struct Engine {
     /// Messages about events of this frame, in the order they happened.
     pending_event_cues: Vec<(String, String)>,
     stopped: Option<String>,
-    done: bool,
     form_score: Option<f64>,
     tracking: bool,
 }
 
-fn side_index(side: Side) -> usize {
-    match side {
-        Side::Left => 0,
-        Side::Right => 1,
+/// Repetitions (or circles) in a set: per side for sided exercises.
+fn per_set(exercise: &Exercise) -> u32 {
+    match &exercise.reps.counting {
+        Counting::Circles {
+            per_direction,
+            directions,
+            ..
+        } => per_direction * directions.len() as u32,
+        Counting::Sequence(_) => exercise.reps.per_set,
     }
 }
 
@@ -214,6 +217,7 @@ impl Engine {
         let safety = SafetyMonitor::new(exercise.safety.clone());
         let body = Measurer::new(&exercise);
         let phases = PhaseMachine::new(exercise.phases.clone());
+        let tally = Tally::new(exercise.sides, per_set(&exercise), exercise.reps.sets);
         let sequence = match &exercise.reps.counting {
             Counting::Sequence(sequence) => Some(SequenceCounter::new(sequence.clone())),
             Counting::Circles { .. } => None,
@@ -242,10 +246,7 @@ impl Engine {
             rep_form_sum: 0.0,
             rep_form_n: 0,
             rep_side: None,
-            reps_in_set: 0,
-            side_reps: [0; 2],
-            last_rep_side: None,
-            set: 1,
+            tally,
             circle_counter,
             hold: HoldTimer::default(),
             cues: CueArbiter::default(),
@@ -255,7 +256,6 @@ impl Engine {
             safety,
             pending_event_cues: Vec::new(),
             stopped: None,
-            done: false,
             form_score: None,
             tracking: false,
         }
@@ -267,7 +267,7 @@ impl Engine {
 
     /// Stops the exercise at once (the person asked: pain, or quit).
     pub fn stop(&mut self, t_ms: f64, reason: &str) -> Vec<Event> {
-        if self.stopped.is_some() || self.done {
+        if self.stopped.is_some() || self.tally.complete() {
             return Vec::new();
         }
         // A hold that reached its time counts, stopped or not.
@@ -293,7 +293,7 @@ impl Engine {
     /// session ended, or the person moved on. A hold still running counts
     /// when it reached its time, with its real duration.
     pub fn finish(&mut self, t_ms: f64) -> Vec<Event> {
-        if self.stopped.is_some() || self.done {
+        if self.stopped.is_some() || self.tally.complete() {
             return Vec::new();
         }
         let mut events = Vec::new();
@@ -313,7 +313,7 @@ impl Engine {
     /// what to show and what happened.
     pub fn update(&mut self, t_ms: f64, frame: Option<&PoseFrame>) -> (Feedback, Vec<Event>) {
         let mut events = Vec::new();
-        if self.stopped.is_some() || self.done {
+        if self.stopped.is_some() || self.tally.complete() {
             return (self.feedback(t_ms), events);
         }
         let dt_s = self
@@ -377,14 +377,7 @@ impl Engine {
     /// What to show at `t_ms` without taking a new frame.
     pub fn feedback(&self, t_ms: f64) -> Feedback {
         let ex = &self.exercise;
-        let per_set = match &ex.reps.counting {
-            Counting::Circles {
-                per_direction,
-                directions,
-                ..
-            } => per_direction * directions.len() as u32,
-            Counting::Sequence(_) => ex.reps.per_set,
-        };
+        let per_set = per_set(ex);
         let readings = ex
             .measurements
             .iter()
@@ -414,12 +407,11 @@ impl Engine {
                 target_s: h.target_s,
                 in_form: self.hold.in_form(),
             }),
-            reps_in_set: self.reps_in_set,
+            reps_in_set: self.tally.reps_in_set(),
             reps_per_set: per_set,
-            set: self.set.min(ex.reps.sets),
+            set: self.tally.set(),
             sets: ex.reps.sets,
-            side_reps: matches!(ex.sides, SideMode::Each | SideMode::Alternating)
-                .then_some((self.side_reps[0], self.side_reps[1])),
+            side_reps: self.tally.side_reps(),
             direction: match &ex.reps.counting {
                 Counting::Circles { .. } => self
                     .circle_counter
@@ -431,7 +423,7 @@ impl Engine {
             form_score: self.form_score,
             tracking: self.tracking,
             stopped: self.stopped.clone(),
-            done: self.done,
+            done: self.tally.complete(),
         }
     }
 
@@ -487,9 +479,7 @@ impl Engine {
     fn started(&self) -> bool {
         match self.exercise.reps.counting {
             Counting::Sequence(_) => {
-                self.sequence.as_ref().is_some_and(SequenceCounter::started)
-                    || self.reps_in_set > 0
-                    || self.set > 1
+                self.sequence.as_ref().is_some_and(SequenceCounter::started) || self.tally.any()
             }
             Counting::Circles { .. } => true,
         }
@@ -610,97 +600,79 @@ impl Engine {
         } else {
             100.0
         };
-        let per_set = ex.reps.per_set;
-        match (ex.sides, side) {
-            (SideMode::Each, Some(side)) if self.side_reps[side_index(side)] >= per_set => {
-                self.event_cue(
-                    "side-done",
-                    format!(
-                        "Your {} side is done: switch to the {}",
-                        side.name(),
-                        side.other().name()
+        match self.tally.count(side) {
+            Err(refused) => self.refused(refused),
+            Ok(counted) => {
+                events.push(Event::RepCompleted {
+                    t_ms,
+                    t_start_ms,
+                    side,
+                    score,
+                });
+                let text = match counted.side {
+                    Some(s) => format!(
+                        "{} of {} on the {}",
+                        counted.of_set,
+                        ex.reps.per_set,
+                        s.name()
                     ),
-                );
-                return;
+                    None => format!("{} of {}", counted.of_set, ex.reps.per_set),
+                };
+                self.counted(t_ms, text, counted.set_done, events);
             }
-            (SideMode::Alternating, Some(side)) if self.last_rep_side == Some(side) => {
-                self.event_cue(
-                    "alternate",
-                    format!("Switch sides: now your {} side", side.other().name()),
-                );
-                return;
-            }
-            _ => {}
-        }
-        events.push(Event::RepCompleted {
-            t_ms,
-            t_start_ms,
-            side,
-            score,
-        });
-        self.last_rep_side = side;
-        let set_done = match (ex.sides, side) {
-            (SideMode::Each | SideMode::Alternating, Some(side)) => {
-                self.side_reps[side_index(side)] += 1;
-                self.reps_in_set += 1;
-                self.side_reps.iter().all(|&n| n >= per_set)
-            }
-            _ => {
-                self.reps_in_set += 1;
-                self.reps_in_set >= per_set
-            }
-        };
-        let text = match (ex.sides, side) {
-            (SideMode::Each | SideMode::Alternating, Some(s)) => {
-                format!(
-                    "{} of {} on the {}",
-                    self.side_reps[side_index(s)],
-                    per_set,
-                    s.name()
-                )
-            }
-            _ => format!("{} of {}", self.reps_in_set, per_set),
-        };
-        self.event_cue("rep", text);
-        if set_done {
-            self.complete_set(t_ms, events);
         }
     }
 
-    fn complete_set(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+    /// Says why a repetition did not count for its side.
+    fn refused(&mut self, refused: Refused) {
+        match refused {
+            Refused::SideDone(side) => self.event_cue(
+                "side-done",
+                format!(
+                    "Your {} side is done: switch to the {}",
+                    side.name(),
+                    side.other().name()
+                ),
+            ),
+            Refused::NotAlternated(side) => self.event_cue(
+                "alternate",
+                format!("Switch sides: now your {} side", side.other().name()),
+            ),
+        }
+    }
+
+    /// Says the count (`text`) and, with the set that finished, the set
+    /// or the exercise done.
+    fn counted(
+        &mut self,
+        t_ms: f64,
+        text: String,
+        set_done: Option<SetDone>,
+        events: &mut Vec<Event>,
+    ) {
+        let Some(done) = set_done else {
+            self.event_cue("rep", text);
+            return;
+        };
         events.push(Event::SetCompleted {
             t_ms,
-            set: self.set,
+            set: done.set,
         });
-        self.reps_in_set = 0;
-        self.side_reps = [0; 2];
-        self.last_rep_side = None;
-        // Said together with the count that finished the set.
-        let count = match self.pending_event_cues.last() {
-            Some((id, _)) if id == "rep" => self
-                .pending_event_cues
-                .pop()
-                .map(|(_, text)| format!("{text}. ")),
-            _ => None,
-        }
-        .unwrap_or_default();
-        if self.set >= self.exercise.reps.sets {
-            self.done = true;
+        if done.last {
             events.push(Event::ExerciseCompleted { t_ms });
             self.event_cue(
                 "done",
-                format!("{count}Well done: that exercise is complete"),
+                format!("{text}. Well done: that exercise is complete"),
             );
         } else {
             self.event_cue(
                 "set",
                 format!(
-                    "{count}Set {} done. Rest, then set {}",
-                    self.set,
-                    self.set + 1
+                    "{text}. Set {} done. Rest, then set {}",
+                    done.set,
+                    done.set + 1
                 ),
             );
-            self.set += 1;
         }
     }
 
@@ -838,9 +810,7 @@ impl Engine {
                 direction,
                 of_direction,
                 next,
-                set_done,
             }) => {
-                self.reps_in_set += 1;
                 events.push(Event::RepCompleted {
                     t_ms,
                     t_start_ms,
@@ -851,9 +821,9 @@ impl Engine {
                 if let Some(next) = next {
                     text = format!("{text}. Now roll {}", next.name());
                 }
-                self.event_cue("rep", text);
-                if set_done {
-                    self.complete_set(t_ms, events);
+                match self.tally.count(None) {
+                    Ok(counted) => self.counted(t_ms, text, counted.set_done, events),
+                    Err(refused) => self.refused(refused),
                 }
             }
         }
