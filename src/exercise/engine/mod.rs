@@ -4,13 +4,12 @@
 //! [`Engine::update`] takes the time of the frame; the same frames give the
 //! same feedback and events, bit for bit.
 
-use serde::Serialize;
-
 mod circles;
 mod cues;
 mod frame;
 mod hold;
 mod measure;
+mod output;
 mod phases;
 mod posture;
 mod safety;
@@ -24,6 +23,7 @@ pub use self::frame::PoseFrame;
 use self::frame::and_list;
 use self::hold::{HoldChange, HoldTimer, Position};
 use self::measure::Measurer;
+pub use self::output::{Event, Feedback, HoldProgress, Reading};
 use self::phases::PhaseMachine;
 use self::posture::PostureTracker;
 use self::safety::SafetyMonitor;
@@ -31,7 +31,6 @@ use self::sequence::{SequenceCounter, Step};
 use self::sustained::Sustained;
 use self::tally::{Refused, SetDone, Tally};
 use super::model::*;
-use crate::geometry::Point;
 
 /// A form cue shows only after its condition held this long (a file's own
 /// cues say how long with `after_s`).
@@ -61,104 +60,6 @@ const PRIORITY_POSTURE: u8 = 80;
 /// often: the count goes on without it.
 const PRIORITY_FORM_UNSEEN: u8 = 2;
 const FORM_UNSEEN_COOLDOWN_S: f64 = 20.0;
-
-/// Something that happened, for the session record and summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum Event {
-    /// A hold began (the person reached the position in form).
-    HoldStarted {
-        t_ms: f64,
-        side: Option<Side>,
-    },
-    /// A hold reached its target time: the person may release.
-    HoldTargetReached {
-        t_ms: f64,
-        side: Option<Side>,
-    },
-    RepCompleted {
-        t_ms: f64,
-        t_start_ms: f64,
-        side: Option<Side>,
-        /// Mean form score during the repetition, 0-100.
-        score: f64,
-    },
-    HoldCompleted {
-        t_ms: f64,
-        t_start_ms: f64,
-        duration_s: f64,
-        in_form_s: f64,
-        side: Option<Side>,
-        score: f64,
-    },
-    SetCompleted {
-        t_ms: f64,
-        set: u32,
-    },
-    ExerciseCompleted {
-        t_ms: f64,
-    },
-    Cue {
-        t_ms: f64,
-        id: String,
-        text: String,
-    },
-    Stopped {
-        t_ms: f64,
-        reason: String,
-    },
-}
-
-/// A measurement's current value and where it should be.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reading {
-    pub name: String,
-    pub value: Option<f64>,
-    pub unit: &'static str,
-    /// The form target, where one applies now.
-    pub target: Option<(f64, f64)>,
-    /// The points measured, in image pixels, for drawing: an angle's
-    /// `[a, vertex, c]`, a segment's `[from, to]`, a deviation's
-    /// `[point, a, b]`, a distance's or offset's two points, a circle's
-    /// point. Empty when the measurement is not seen.
-    #[serde(skip)]
-    pub points_px: Vec<Point>,
-}
-
-/// Hold progress.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct HoldProgress {
-    pub held_s: f64,
-    pub target_s: f64,
-    pub in_form: bool,
-}
-
-/// What the coach shows and says now.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Feedback {
-    pub t_ms: f64,
-    pub phase: Option<String>,
-    pub side: Option<Side>,
-    pub readings: Vec<Reading>,
-    pub hold: Option<HoldProgress>,
-    /// Repetitions counted in the current set (per side: see `side_reps`).
-    pub reps_in_set: u32,
-    pub reps_per_set: u32,
-    /// The current set, from 1.
-    pub set: u32,
-    pub sets: u32,
-    /// Left and right repetitions in this set, for sided exercises.
-    pub side_reps: Option<(u32, u32)>,
-    /// The circle direction being counted, for circle exercises.
-    pub direction: Option<Direction>,
-    pub cue: Option<String>,
-    /// 0-100, over the checks that apply now; None when none apply.
-    pub form_score: Option<f64>,
-    /// Every required landmark is seen.
-    pub tracking: bool,
-    pub stopped: Option<String>,
-    pub done: bool,
-}
 
 /// Runs one exercise.
 #[derive(Debug, Clone)]
