@@ -33,8 +33,17 @@ pub struct ExerciseTrace<'a> {
 /// The measurement a report plots: the one the repetitions are counted by
 /// (the first condition of the first phase after the start, or the circle).
 pub fn key_measurement(exercise: &Exercise) -> Option<usize> {
+    let held = |hold: &crate::exercise::model::Hold| {
+        exercise
+            .phases
+            .get(hold.phase)?
+            .conditions
+            .first()
+            .map(|c| c.measurement)
+    };
     match &exercise.reps.counting {
         Counting::Circles { measurement, .. } => Some(*measurement),
+        Counting::Holds => held(exercise.hold.as_ref()?),
         Counting::Sequence(sequence) => {
             let working = sequence.get(1).or(sequence.first())?;
             exercise
@@ -53,10 +62,12 @@ pub fn target_band(exercise: &Exercise, measurement: usize) -> Option<(f64, f64)
     if let Some(f) = exercise.form.iter().find(|f| f.measurement == measurement) {
         return Some((f.target.min, f.target.max));
     }
-    let Counting::Sequence(sequence) = &exercise.reps.counting else {
-        return None;
+    let working = match &exercise.reps.counting {
+        Counting::Sequence(sequence) => *sequence.get(1)?,
+        Counting::Holds => exercise.hold.as_ref()?.phase,
+        Counting::Circles { .. } => return None,
     };
-    let phase = exercise.phases.get(*sequence.get(1)?)?;
+    let phase = exercise.phases.get(working)?;
     phase
         .conditions
         .iter()

@@ -56,6 +56,7 @@ fn reps_text(e: &Exercise) -> String {
                 .join(" + ")
         ),
         Counting::Sequence(_) => e.reps.per_set.to_string(),
+        Counting::Holds => format!("{} held", e.reps.per_set),
     };
     let hold = e
         .hold

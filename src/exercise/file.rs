@@ -68,39 +68,78 @@ enum Num {
     Expr(String),
 }
 
-#[derive(Debug, Deserialize)]
+/// An exercise file as written, read key by key (see [`Sections`]): a key
+/// missing or unreadable is a problem, and the rest is still read.
+#[derive(Debug, Default)]
 struct ExerciseFile {
-    /// Required; its value is checked by `check_version` before parsing.
-    #[allow(dead_code)]
-    format: u32,
     id: String,
     name: String,
-    #[serde(default)]
     instructions: Vec<String>,
     view: String,
     posture: String,
-    #[serde(default = "default_sides")]
     sides: String,
     working_side: Option<String>,
-    #[serde(default)]
     params: BTreeMap<String, f64>,
-    #[serde(default)]
     measurement: Vec<MeasurementFile>,
-    #[serde(default)]
+    /// Every measurement's name, readable or not, so that a broken
+    /// measurement is not also reported as unknown wherever it is used.
+    measurement_names: Vec<String>,
     phase: Vec<PhaseFile>,
-    reps: RepsFile,
+    phase_names: Vec<String>,
+    reps: Option<RepsFile>,
     hold: Option<HoldFile>,
-    #[serde(default)]
     form: Vec<FormFile>,
-    #[serde(default)]
     cue: Vec<CueFile>,
-    #[serde(default)]
     safety: Vec<SafetyFile>,
     progress: Option<ProgressFile>,
 }
 
-fn default_sides() -> String {
-    "none".into()
+impl ExerciseFile {
+    fn read(table: toml::Table) -> (ExerciseFile, Vec<Problem>) {
+        let mut t = Sections::new(table);
+        // Checked before: the version.
+        t.table.remove("format");
+        let names = |t: &Sections, key: &str| -> Vec<String> {
+            t.table
+                .get(key)
+                .and_then(toml::Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|item| {
+                            item.get("name")
+                                .and_then(toml::Value::as_str)
+                                .unwrap_or_default()
+                                .to_string()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let measurement_names = names(&t, "measurement");
+        let phase_names = names(&t, "phase");
+        let file = ExerciseFile {
+            id: t.required("id").unwrap_or_default(),
+            name: t.required("name").unwrap_or_default(),
+            instructions: t.optional("instructions").unwrap_or_default(),
+            view: t.required("view").unwrap_or_default(),
+            posture: t.required("posture").unwrap_or_default(),
+            sides: t.optional("sides").unwrap_or_else(|| "none".into()),
+            working_side: t.optional("working_side"),
+            params: t.optional("params").unwrap_or_default(),
+            measurement: t.each("measurement"),
+            measurement_names,
+            phase: t.each("phase"),
+            phase_names,
+            reps: t.optional("reps"),
+            hold: t.optional("hold"),
+            form: t.each("form"),
+            cue: t.each("cue"),
+            safety: t.each("safety"),
+            progress: t.optional("progress"),
+        };
+        (file, t.finish())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +195,9 @@ struct HoldFile {
     phase: String,
     target_s: Num,
     grace_s: Option<f64>,
+    /// For an exercise without [reps]: holds per set, and sets.
+    per_set: Option<u32>,
+    sets: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,19 +248,6 @@ struct ProgressFile {
     per: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct RoutineFile {
-    /// Required; its value is checked by `check_version` before parsing.
-    #[allow(dead_code)]
-    format: u32,
-    id: String,
-    name: String,
-    #[serde(default)]
-    description: String,
-    exercises: Vec<String>,
-    get_ready_s: Option<f64>,
-}
-
 /// Just the version, read before anything else: a file from a newer
 /// program may hold keys this one does not know.
 #[derive(Debug, Deserialize)]
@@ -240,12 +269,9 @@ fn check_version(path: &Path, text: &str) -> Result<(), FileError> {
     }
 }
 
-/// Parses `text` into `T`, reporting every unknown key as a problem too.
-fn parse<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    text: &str,
-) -> Result<(T, Vec<Problem>), FileError> {
-    let located = |e: &toml::de::Error| {
+/// Parses `text` as TOML; a syntax error names its line.
+fn parse_table(path: &Path, text: &str) -> Result<toml::Table, FileError> {
+    text.parse::<toml::Table>().map_err(|e| {
         let place = e
             .span()
             .map(|span| {
@@ -256,17 +282,101 @@ fn parse<T: serde::de::DeserializeOwned>(
             })
             .unwrap_or_else(|| "file".into());
         FileError::single(path, place, e.message().trim().replace('\n', " "))
-    };
-    let deserializer = toml::Deserializer::parse(text).map_err(|e| located(&e))?;
-    let mut unknown = Vec::new();
-    let value: T = serde_ignored::deserialize(deserializer, |key| {
-        unknown.push(Problem {
-            place: key.to_string(),
-            reason: "unknown key".into(),
-        });
     })
-    .map_err(|e| located(&e))?;
-    Ok((value, unknown))
+}
+
+/// A file's top-level table, read key by key: each value is deserialised on
+/// its own (each element of an array of tables too), so one bad value does
+/// not hide the problems of the others. Unknown keys are problems.
+struct Sections {
+    table: toml::Table,
+    problems: Vec<Problem>,
+}
+
+impl Sections {
+    fn new(table: toml::Table) -> Sections {
+        Sections {
+            table,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The value at `key`; None (and a problem) when it cannot be read.
+    fn optional<T: serde::de::DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let value = self.table.remove(key)?;
+        deserialize_at(key, value, &mut self.problems)
+    }
+
+    /// The value at `key`, which must be there.
+    fn required<T: serde::de::DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        if !self.table.contains_key(key) {
+            self.problems.push(Problem {
+                place: key.into(),
+                reason: "missing".into(),
+            });
+            return None;
+        }
+        self.optional(key)
+    }
+
+    /// Every element of the array of tables at `key` that can be read.
+    fn each<T: serde::de::DeserializeOwned>(&mut self, key: &str) -> Vec<T> {
+        let Some(value) = self.table.remove(key) else {
+            return Vec::new();
+        };
+        let toml::Value::Array(items) = value else {
+            self.problems.push(Problem {
+                place: key.into(),
+                reason: format!("must be a list of tables ([[{key}]])"),
+            });
+            return Vec::new();
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                deserialize_at(&format!("{key}[{i}]"), item, &mut self.problems)
+            })
+            .collect()
+    }
+
+    /// The problems found, with every key left unread as unknown.
+    fn finish(mut self) -> Vec<Problem> {
+        for key in self.table.keys() {
+            self.problems.push(Problem {
+                place: key.clone(),
+                reason: "unknown key".into(),
+            });
+        }
+        self.problems
+    }
+}
+
+/// Deserialises `value` found at `place`, noting its unknown keys and, when
+/// it cannot be read, why.
+fn deserialize_at<T: serde::de::DeserializeOwned>(
+    place: &str,
+    value: toml::Value,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    let mut unknown = Vec::new();
+    match serde_ignored::deserialize(value, |key| unknown.push(key.to_string())) {
+        Ok(v) => {
+            problems.extend(unknown.into_iter().map(|key| Problem {
+                place: format!("{place}.{key}"),
+                reason: "unknown key".into(),
+            }));
+            Some(v)
+        }
+        Err(e) => {
+            let e: toml::de::Error = e;
+            problems.push(Problem {
+                place: place.into(),
+                reason: e.message().trim().replace('\n', " "),
+            });
+            None
+        }
+    }
 }
 
 /// Collects problems while turning file values into engine values.
@@ -285,7 +395,7 @@ impl Checker<'_> {
 
     fn num(&mut self, place: &str, n: &Num) -> f64 {
         match n {
-            Num::Value(v) => *v,
+            Num::Value(v) => self.finite(place, *v),
             Num::Expr(text) => match eval(text, self.params) {
                 Ok(v) => v,
                 Err(reason) => {
@@ -294,6 +404,14 @@ impl Checker<'_> {
                 }
             },
         }
+    }
+
+    /// Notes a problem when `value` is NaN or infinite.
+    fn finite(&mut self, place: &str, value: f64) -> f64 {
+        if !value.is_finite() {
+            self.problem(place, format!("{value} is not a finite number"));
+        }
+        value
     }
 
     /// A message with its `{expression}`s filled in.
@@ -511,7 +629,8 @@ pub fn exercise_from_str(
     overrides: &BTreeMap<String, f64>,
 ) -> Result<Exercise, FileError> {
     check_version(path, text)?;
-    let (file, unknown): (ExerciseFile, _) = parse(path, text)?;
+    let table = parse_table(path, text)?;
+    let (file, unknown) = ExerciseFile::read(table);
     let mut params = file.params.clone();
     for (name, value) in overrides {
         if params.contains_key(name) {
@@ -706,8 +825,10 @@ pub fn exercise_from_str(
             unit,
         });
     }
-    let measurement_names: Vec<&str> = file.measurement.iter().map(|m| m.name.as_str()).collect();
-    let phase_names: Vec<&str> = file.phase.iter().map(|p| p.name.as_str()).collect();
+    // Every name written, readable or not: a broken measurement or phase is
+    // reported once, not again wherever it is used.
+    let measurement_names: Vec<&str> = file.measurement_names.iter().map(String::as_str).collect();
+    let phase_names: Vec<&str> = file.phase_names.iter().map(String::as_str).collect();
 
     // Phases.
     let mut phases = Vec::new();
@@ -757,77 +878,137 @@ pub fn exercise_from_str(
         });
     }
 
-    // Repetitions.
-    let counting = match (&file.reps.sequence, &file.reps.circles) {
-        (Some(seq), None) => {
-            if seq.len() < 2 {
-                c.problem("reps.sequence", "name at least two phases");
-            }
-            Counting::Sequence(
-                seq.iter()
-                    .enumerate()
-                    .map(|(i, name)| {
-                        c.index(&format!("reps.sequence[{i}]"), "phase", name, &phase_names)
-                    })
-                    .collect(),
-            )
-        }
-        (None, Some(circles)) => {
-            let measurement = c.index(
-                "reps.circles.measurement",
-                "measurement",
-                &circles.measurement,
-                &measurement_names,
-            );
-            if !matches!(
-                measurements.get(measurement).map(|m| &m.kind),
-                Some(MeasureKind::Circle { .. })
-            ) {
-                c.problem("reps.circles.measurement", "must name a circle measurement");
-            }
-            let directions = circles
-                .directions
-                .iter()
-                .enumerate()
-                .map(|(i, d)| match d.as_str() {
-                    "forward" => Direction::Forward,
-                    "backward" => Direction::Backward,
-                    other => {
-                        c.problem(
-                            format!("reps.circles.directions[{i}]"),
-                            format!("unknown direction '{other}'"),
-                        );
-                        Direction::Forward
+    // Repetitions, or holds for an exercise without [reps].
+    let reps = match &file.reps {
+        Some(reps) => {
+            let counting = match (&reps.sequence, &reps.circles) {
+                (Some(seq), None) => {
+                    if seq.len() < 2 {
+                        c.problem("reps.sequence", "name at least two phases");
                     }
-                })
-                .collect::<Vec<_>>();
-            if directions.is_empty() {
-                c.problem("reps.circles.directions", "name at least one direction");
+                    if let Some(i) = (1..seq.len()).find(|&i| seq[i] == seq[i - 1]) {
+                        c.problem(
+                            format!("reps.sequence[{i}]"),
+                            format!(
+                                "'{}' twice in a row: a phase cannot follow itself, so no repetition would ever count (for an exercise that is held, leave out [reps])",
+                                seq[i]
+                            ),
+                        );
+                    }
+                    Counting::Sequence(
+                        seq.iter()
+                            .enumerate()
+                            .map(|(i, name)| {
+                                c.index(&format!("reps.sequence[{i}]"), "phase", name, &phase_names)
+                            })
+                            .collect(),
+                    )
+                }
+                (None, Some(circles)) => {
+                    let measurement = c.index(
+                        "reps.circles.measurement",
+                        "measurement",
+                        &circles.measurement,
+                        &measurement_names,
+                    );
+                    if !matches!(
+                        measurements.get(measurement).map(|m| &m.kind),
+                        Some(MeasureKind::Circle { .. })
+                    ) {
+                        c.problem("reps.circles.measurement", "must name a circle measurement");
+                    }
+                    let directions = circles
+                        .directions
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| match d.as_str() {
+                            "forward" => Direction::Forward,
+                            "backward" => Direction::Backward,
+                            other => {
+                                c.problem(
+                                    format!("reps.circles.directions[{i}]"),
+                                    format!("unknown direction '{other}'"),
+                                );
+                                Direction::Forward
+                            }
+                        })
+                        .collect::<Vec<_>>();
+                    if directions.is_empty() {
+                        c.problem("reps.circles.directions", "name at least one direction");
+                    }
+                    Counting::Circles {
+                        measurement,
+                        per_direction: circles.per_direction,
+                        directions,
+                    }
+                }
+                _ => {
+                    c.problem("reps", "give either sequence or circles");
+                    Counting::Sequence(Vec::new())
+                }
+            };
+            if reps.per_set == 0 {
+                c.problem("reps.per_set", "must be at least 1");
             }
-            Counting::Circles {
-                measurement,
-                per_direction: circles.per_direction,
-                directions,
+            if reps.sets == 0 {
+                c.problem("reps.sets", "must be at least 1");
+            }
+            c.finite("reps.min_rep_s", reps.min_rep_s);
+            c.finite("reps.max_rep_s", reps.max_rep_s);
+            if reps.min_rep_s < 0.0 {
+                c.problem("reps.min_rep_s", "must not be below 0");
+            }
+            if reps.max_rep_s != 0.0 && reps.max_rep_s < reps.min_rep_s {
+                c.problem(
+                    "reps.max_rep_s",
+                    format!(
+                        "{} is below min_rep_s {}: no repetition could ever count",
+                        reps.max_rep_s, reps.min_rep_s
+                    ),
+                );
+            }
+            Reps {
+                counting,
+                per_set: reps.per_set,
+                sets: reps.sets,
+                min_rep_s: reps.min_rep_s,
+                max_rep_s: reps.max_rep_s,
             }
         }
-        _ => {
-            c.problem("reps", "give either sequence or circles");
-            Counting::Sequence(Vec::new())
+        None => {
+            if file.hold.is_none() {
+                c.problem(
+                    "reps",
+                    "missing: give [reps] (a sequence of phases, or circles), or a [hold] for an exercise that is held",
+                );
+            }
+            let per_set = file.hold.as_ref().and_then(|h| h.per_set).unwrap_or(1);
+            let sets = file.hold.as_ref().and_then(|h| h.sets).unwrap_or(1);
+            if per_set == 0 {
+                c.problem("hold.per_set", "must be at least 1");
+            }
+            if sets == 0 {
+                c.problem("hold.sets", "must be at least 1");
+            }
+            Reps {
+                counting: Counting::Holds,
+                per_set,
+                sets,
+                min_rep_s: 0.0,
+                max_rep_s: 0.0,
+            }
         }
     };
-    if file.reps.per_set == 0 {
-        c.problem("reps.per_set", "must be at least 1");
+    if let (Some(_), Some(h)) = (&file.reps, &file.hold) {
+        for (key, given) in [("per_set", h.per_set.is_some()), ("sets", h.sets.is_some())] {
+            if given {
+                c.problem(
+                    format!("hold.{key}"),
+                    format!("only for an exercise without [reps] (with it, reps.{key} says it)"),
+                );
+            }
+        }
     }
-    if file.reps.sets == 0 {
-        c.problem("reps.sets", "must be at least 1");
-    }
-    let reps = Reps {
-        counting,
-        per_set: file.reps.per_set,
-        sets: file.reps.sets,
-        min_rep_s: file.reps.min_rep_s,
-        max_rep_s: file.reps.max_rep_s,
-    };
 
     let hold = file.hold.as_ref().map(|h| {
         let phase = c.index("hold.phase", "phase", &h.phase, &phase_names);
@@ -1043,11 +1224,26 @@ pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| FileError::single(path, "file", e.to_string()))?;
     check_version(path, &text)?;
-    let (file, mut problems): (RoutineFile, _) = parse(path, &text)?;
-    if file.exercises.is_empty() {
+    let mut t = Sections::new(parse_table(path, &text)?);
+    t.table.remove("format");
+    let id: String = t.required("id").unwrap_or_default();
+    let name: String = t.required("name").unwrap_or_default();
+    let description: String = t.optional("description").unwrap_or_default();
+    let exercises: Vec<String> = t.required("exercises").unwrap_or_default();
+    let get_ready_s: Option<f64> = t.optional("get_ready_s");
+    let mut problems = t.finish();
+    if exercises.is_empty() {
         problems.push(Problem {
             place: "exercises".into(),
             reason: "name at least one exercise".into(),
+        });
+    }
+    if let Some(s) = get_ready_s
+        && !(s.is_finite() && s >= 0.0)
+    {
+        problems.push(Problem {
+            place: "get_ready_s".into(),
+            reason: format!("{s} is not a number of seconds"),
         });
     }
     if !problems.is_empty() {
@@ -1057,11 +1253,11 @@ pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
         });
     }
     Ok(Routine {
-        id: file.id,
-        name: file.name,
-        description: file.description,
-        exercises: file.exercises,
-        get_ready_s: file.get_ready_s.unwrap_or(DEFAULT_GET_READY_S),
+        id,
+        name,
+        description,
+        exercises,
+        get_ready_s: get_ready_s.unwrap_or(DEFAULT_GET_READY_S),
     })
 }
 

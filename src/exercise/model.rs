@@ -286,6 +286,9 @@ pub enum Counting {
         per_direction: u32,
         directions: Vec<Direction>,
     },
+    /// No repetitions: each hold that reaches its time counts, and
+    /// `per_set` of them make a set (a plank, a wall sit, a stretch).
+    Holds,
 }
 
 /// Which way a circle goes, for the way the person faces.

@@ -336,9 +336,9 @@ points = ["working.hip", "working.knee", "working.ankle"]
 name = "any"
 when = [{ measurement = "knee_angle", enter = [0, 180] }]
 
-[reps]
-sequence = ["any", "any"]
-per_set = 1
+[hold]
+phase = "any"
+target_s = 1
 "#;
 
     fn measurer() -> Measurer {

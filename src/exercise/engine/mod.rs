@@ -75,6 +75,8 @@ pub struct Engine {
     posture: PostureTracker,
     /// The repetition under way, for sequence exercises.
     sequence: Option<SequenceCounter>,
+    /// The hold's position has been reached, for exercises that are held.
+    held_once: bool,
     // Repetition in progress.
     rep_hold_ok: bool,
     rep_form_sum: f64,
@@ -107,7 +109,7 @@ fn per_set(exercise: &Exercise) -> u32 {
             directions,
             ..
         } => per_direction * directions.len() as u32,
-        Counting::Sequence(_) => exercise.reps.per_set,
+        Counting::Sequence(_) | Counting::Holds => exercise.reps.per_set,
     }
 }
 
@@ -121,7 +123,7 @@ impl Engine {
         let tally = Tally::new(exercise.sides, per_set(&exercise), exercise.reps.sets);
         let sequence = match &exercise.reps.counting {
             Counting::Sequence(sequence) => Some(SequenceCounter::new(sequence.clone())),
-            Counting::Circles { .. } => None,
+            Counting::Circles { .. } | Counting::Holds => None,
         };
         let circle_counter = match &exercise.reps.counting {
             Counting::Circles {
@@ -133,7 +135,7 @@ impl Engine {
                 directions.clone(),
                 exercise.reps.min_rep_s,
             )),
-            Counting::Sequence(_) => None,
+            Counting::Sequence(_) | Counting::Holds => None,
         };
         Engine {
             exercise,
@@ -143,6 +145,7 @@ impl Engine {
             first_judged: None,
             posture: PostureTracker::default(),
             sequence,
+            held_once: false,
             rep_hold_ok: false,
             rep_form_sum: 0.0,
             rep_form_n: 0,
@@ -245,7 +248,7 @@ impl Engine {
                     Counting::Sequence(sequence) => sequence
                         .get(1)
                         .is_some_and(|&p| self.phases.holds(p, true, self.body.values())),
-                    Counting::Circles { .. } => false,
+                    Counting::Circles { .. } | Counting::Holds => false,
                 };
                 self.first_judged = Some((t_ms, in_second_stage));
             }
@@ -318,7 +321,7 @@ impl Engine {
                     .circle_counter
                     .as_ref()
                     .and_then(CircleCounter::direction),
-                Counting::Sequence(_) => None,
+                Counting::Sequence(_) | Counting::Holds => None,
             },
             cue: self.cues.text().map(str::to_string),
             form_score: self.form_score,
@@ -362,6 +365,7 @@ impl Engine {
                     .is_some_and(SequenceCounter::under_way)
                     || self.hold.is_active()
             }
+            Counting::Holds => self.hold.is_active(),
             Counting::Circles { .. } => false,
         };
         let wrong = self.posture.posture().is_some_and(|p| p != wanted);
@@ -382,6 +386,7 @@ impl Engine {
             Counting::Sequence(_) => {
                 self.sequence.as_ref().is_some_and(SequenceCounter::started) || self.tally.any()
             }
+            Counting::Holds => self.held_once || self.tally.any(),
             Counting::Circles { .. } => true,
         }
     }
@@ -427,6 +432,9 @@ impl Engine {
     }
 
     fn enter_phase(&mut self, t_ms: f64, phase: usize, events: &mut Vec<Event>) {
+        if self.exercise.hold.is_some_and(|h| h.phase == phase) {
+            self.held_once = true;
+        }
         let Some(sequence) = self.sequence.as_mut() else {
             return;
         };
@@ -659,14 +667,32 @@ impl Engine {
             HoldChange::Ended {
                 completed: Some(hold),
                 ..
-            } => events.push(Event::HoldCompleted {
-                t_ms: hold.t_end_ms,
-                t_start_ms: hold.t_start_ms,
-                duration_s: hold.duration_s(),
-                in_form_s: hold.in_form_s,
-                side,
-                score: hold.score,
-            }),
+            } => {
+                events.push(Event::HoldCompleted {
+                    t_ms: hold.t_end_ms,
+                    t_start_ms: hold.t_start_ms,
+                    duration_s: hold.duration_s(),
+                    in_form_s: hold.in_form_s,
+                    side,
+                    score: hold.score,
+                });
+                // For an exercise that is held, the hold is what counts.
+                if self.exercise.reps.counting == Counting::Holds {
+                    match self.tally.count(side) {
+                        Ok(counted) => {
+                            let of = self.exercise.reps.per_set;
+                            let text = match counted.side {
+                                Some(s) => {
+                                    format!("{} of {of} held on the {}", counted.of_set, s.name())
+                                }
+                                None => format!("{} of {of} held", counted.of_set),
+                            };
+                            self.counted(t_ms, text, counted.set_done, events);
+                        }
+                        Err(refused) => self.refused(refused),
+                    }
+                }
+            }
             HoldChange::Ended {
                 completed: None,
                 held_s,
