@@ -355,6 +355,50 @@ fn replay_names_an_unknown_exercise() {
 }
 
 #[test]
+fn a_misspelt_or_non_finite_param_is_refused() {
+    let session = root().join("fixtures/sessions/model-inversion.posecoach");
+    let replay = |param: &str| {
+        posecoach()
+            .args([
+                "replay",
+                "--no-window",
+                "--exercise",
+                "inversion",
+                "--param",
+                param,
+            ])
+            .arg(&session)
+            .output()
+            .unwrap()
+    };
+    // A misspelt name would leave the default 60 degrees in force.
+    assert_one_line_error(
+        &replay("target_angle=20"),
+        "--param target_angle: no such parameter; inversion takes hold_s, target_angle_deg",
+    );
+    assert_one_line_error(&replay("target_angle_deg=nan"), "is not a finite number");
+    assert_one_line_error(&replay("target_angle_deg=inf"), "is not a finite number");
+    // A good one is taken.
+    assert!(replay("target_angle_deg=45").status.success());
+    let out = posecoach()
+        .args([
+            "replay",
+            "--no-window",
+            "--exercise",
+            "wall-slide",
+            "--param",
+            "depth=3",
+        ])
+        .arg(root().join("fixtures/sessions/model-wall-slide.posecoach"))
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &out,
+        "--param depth: no such parameter; wall-slide takes knee_angle_deg",
+    );
+}
+
+#[test]
 fn report_draws_a_recorded_session() {
     let dir = temp_dir("report");
     let session = root().join("fixtures/sessions/model-wall-slide.posecoach");

@@ -264,3 +264,264 @@ fn every_shipped_exercise_says_how_often_and_what_progress_means() {
         "{lines:?}"
     );
 }
+
+/// A small valid exercise: a knee bend with a hold, a form check, a cue
+/// and a safety limit. Each bad case below changes one thing.
+const GOOD: &str = r#"
+format = 1
+id = "knee-bend"
+name = "Knee bend"
+view = "side"
+posture = "standing"
+instructions = ["Stand side-on.", "Bend your knees."]
+
+[params]
+depth_deg = 120
+
+[[measurement]]
+name = "knee"
+kind = "angle"
+points = ["near.hip", "near.knee", "near.ankle"]
+
+[[phase]]
+name = "up"
+when = [{ measurement = "knee", enter = [165, 180], exit = [158, 180] }]
+
+[[phase]]
+name = "down"
+when = [{ measurement = "knee", enter = ["depth_deg - 10", "depth_deg + 10"] }]
+
+[reps]
+sequence = ["up", "down", "up"]
+per_set = 5
+min_rep_s = 2
+
+[hold]
+phase = "down"
+target_s = 3
+
+[[form]]
+measurement = "knee"
+target = ["depth_deg - 5", "depth_deg + 5"]
+tolerance = 8
+during = ["down"]
+cue_below = "Not so deep"
+priority = 6
+
+[[cue]]
+id = "deeper"
+message = "Bend to {180 - depth_deg} degrees"
+when = { measurement = "knee", inside = [140, 155] }
+
+[[safety]]
+when = { measurement = "knee", below = 80 }
+for_s = 1.0
+reason = "Too deep: stand up"
+"#;
+
+fn problems_of(text: &str) -> Vec<String> {
+    match exercise_from_str(Path::new("x.toml"), text, &BTreeMap::new()) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.lines(),
+    }
+}
+
+#[test]
+fn the_good_example_loads() {
+    assert_eq!(problems_of(GOOD), Vec::<String>::new());
+}
+
+#[test]
+fn every_mistake_is_refused_with_its_key() {
+    // (what is changed, to what, the one line expected)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "for_s = 1.0",
+            "for_s = nan",
+            "x.toml: safety[0].for_s: NaN is not a finite number",
+        ),
+        (
+            "for_s = 1.0",
+            "for_s = -1.0",
+            "x.toml: safety[0].for_s: must not be below 0",
+        ),
+        (
+            "target_s = 3",
+            "target_s = inf",
+            "x.toml: hold.target_s: inf is not a finite number",
+        ),
+        (
+            "tolerance = 8",
+            "tolerance = nan",
+            "x.toml: form[0].tolerance: NaN is not a finite number",
+        ),
+        (
+            "depth_deg = 120",
+            "depth_deg = nan",
+            "x.toml: params.depth_deg: NaN is not a finite number",
+        ),
+        (
+            "below = 80",
+            "below = -inf",
+            "x.toml: safety[0].when.below: -inf is not a finite number",
+        ),
+        (
+            "priority = 6",
+            "priority = 0",
+            "x.toml: form[0].priority: 0 is not a priority from 1 to 9",
+        ),
+        (
+            "priority = 6",
+            "priority = 12",
+            "x.toml: form[0].priority: 12 is not a priority from 1 to 9",
+        ),
+        (
+            "min_rep_s = 2",
+            "min_rep_s = 2\nmax_rep_s = 1",
+            "x.toml: reps.max_rep_s: 1 is below min_rep_s 2: no repetition could ever count",
+        ),
+        (
+            "name = \"Knee bend\"",
+            "name = \"  \"",
+            "x.toml: name: must not be empty",
+        ),
+        (
+            "message = \"Bend to {180 - depth_deg} degrees\"",
+            "message = \"\"",
+            "x.toml: cue[0].message: must not be empty",
+        ),
+        (
+            "reason = \"Too deep: stand up\"",
+            "reason = \"\"",
+            "x.toml: safety[0].reason: must not be empty",
+        ),
+        (
+            "cue_below = \"Not so deep\"",
+            "cue_below = \"\"",
+            "x.toml: form[0].cue_below: must not be empty",
+        ),
+        (
+            "\"Bend your knees.\"",
+            "\"\"",
+            "x.toml: instructions[1]: must not be empty",
+        ),
+        (
+            "sequence = [\"up\", \"down\", \"up\"]",
+            "sequence = [\"down\", \"down\"]",
+            "x.toml: reps.sequence[1]: 'down' twice in a row: a phase cannot follow itself, so no repetition would ever count (for an exercise that is held, leave out [reps])",
+        ),
+        (
+            "points = [\"near.hip\", \"near.knee\", \"near.ankle\"]",
+            "points = [\"near.hip\", \"near.knee\", \"near.ankle\"]\nscale = \"torso\"",
+            "x.toml: measurement[0].scale: means nothing for kind 'angle' (only for deviation, distance, offset)",
+        ),
+        (
+            "points = [\"near.hip\", \"near.knee\", \"near.ankle\"]",
+            "points = [\"near.hip\", \"near.knee\", \"near.ankle\"]\nreference = \"up\"",
+            "x.toml: measurement[0].reference: means nothing for kind 'angle' (only for inclination)",
+        ),
+        (
+            "message = \"Bend to {180 - depth_deg} degrees\"",
+            "message = \"Bend to {180 - depth} degrees\"",
+            "x.toml: cue[0].message: unknown parameter 'depth' (declare it under [params])",
+        ),
+        (
+            "enter = [\"depth_deg - 10\", \"depth_deg + 10\"]",
+            "enter = [\"depth_deg * 2\", \"depth_deg + 10\"]",
+            "x.toml: phase[1].when[0].enter: unknown parameter 'depth_deg * 2' (declare it under [params])",
+        ),
+        (
+            "per_set = 5",
+            "per_set = \"five\"",
+            "x.toml: reps: invalid type: string \"five\", expected u32",
+        ),
+    ];
+    for (from, to, want) in cases {
+        assert!(GOOD.contains(from), "{from}");
+        let text = GOOD.replacen(from, to, 1);
+        assert_eq!(problems_of(&text), [*want], "{from} -> {to}");
+    }
+}
+
+#[test]
+fn duplicate_cue_ids_are_refused() {
+    let text = format!(
+        "{GOOD}\n[[cue]]\nid = \"deeper\"\nmessage = \"Lower\"\nwhen = {{ measurement = \"knee\", above = 150 }}\n"
+    );
+    assert_eq!(
+        problems_of(&text),
+        ["x.toml: cue[1].id: 'deeper' is used twice"]
+    );
+}
+
+#[test]
+fn a_missing_reps_table_is_one_problem_among_the_others() {
+    // No [reps] and no [hold]: said like any other problem, and the other
+    // problems of the file are still reported.
+    let text = GOOD
+        .replacen(
+            "[reps]\nsequence = [\"up\", \"down\", \"up\"]\nper_set = 5\nmin_rep_s = 2\n",
+            "",
+            1,
+        )
+        .replacen("[hold]\nphase = \"down\"\ntarget_s = 3\n", "", 1)
+        .replacen("priority = 6", "priority = 0", 1);
+    assert_eq!(
+        problems_of(&text),
+        [
+            "x.toml: reps: missing: give [reps] (a sequence of phases, or circles), or a [hold] for an exercise that is held",
+            "x.toml: form[0].priority: 0 is not a priority from 1 to 9",
+        ]
+    );
+}
+
+#[test]
+fn an_exercise_that_is_held_needs_no_reps() {
+    let text = GOOD
+        .replacen(
+            "[reps]\nsequence = [\"up\", \"down\", \"up\"]\nper_set = 5\nmin_rep_s = 2\n",
+            "",
+            1,
+        )
+        .replacen("target_s = 3", "target_s = 3\nper_set = 2\nsets = 3", 1);
+    let exercise = exercise_from_str(Path::new("x.toml"), &text, &BTreeMap::new()).unwrap();
+    assert_eq!(
+        exercise.reps.counting,
+        posecoach::exercise::model::Counting::Holds
+    );
+    assert_eq!((exercise.reps.per_set, exercise.reps.sets), (2, 3));
+    // With [reps], per_set and sets belong there.
+    let both = GOOD.replacen("target_s = 3", "target_s = 3\nper_set = 2", 1);
+    assert_eq!(
+        problems_of(&both),
+        [
+            "x.toml: hold.per_set: only for an exercise without [reps] (with it, reps.per_set says it)"
+        ]
+    );
+}
+
+#[test]
+fn several_broken_tables_are_all_reported() {
+    let text = GOOD
+        .replacen("per_set = 5", "per_set = \"five\"", 1)
+        .replacen("tolerance = 8", "tolerance = \"wide\"", 1)
+        .replacen("kind = \"angle\"", "kind = \"angle\"\ncolour = 3", 1);
+    let lines = problems_of(&text);
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("x.toml: measurement[0].colour: unknown key"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("x.toml: reps: invalid type")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("x.toml: form[0]: invalid type")),
+        "{lines:#?}"
+    );
+}

@@ -68,7 +68,9 @@ pub fn parse_param(text: &str) -> Result<(String, f64), String> {
     let value: f64 = value
         .trim()
         .parse()
-        .map_err(|_| format!("'{value}' in '{text}' is not a number"))?;
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| format!("'{value}' in '{text}' is not a finite number"))?;
     Ok((name.trim().to_string(), value))
 }
 
@@ -298,7 +300,36 @@ pub(crate) fn resolve(
         (None, None, Some(h)) => h.exercises.clone(),
         _ => bail!("give --exercise ID or --routine ID"),
     };
+    check_params(&selection.params, &ids, &catalog)?;
     Ok((ids, catalog))
+}
+
+/// Every `--param` names a parameter of an exercise being coached: a
+/// misspelt one would otherwise leave the default in force without a word.
+fn check_params(
+    params: &BTreeMap<String, f64>,
+    ids: &[String],
+    catalog: &Catalog,
+) -> anyhow::Result<()> {
+    let exercises: Vec<_> = ids.iter().filter_map(|id| catalog.exercise(id)).collect();
+    for name in params.keys() {
+        if exercises.iter().any(|e| e.params.contains_key(name)) {
+            continue;
+        }
+        let known: Vec<String> = exercises
+            .iter()
+            .filter(|e| !e.params.is_empty())
+            .map(|e| {
+                let names: Vec<&str> = e.params.keys().map(String::as_str).collect();
+                format!("{} takes {}", e.id, names.join(", "))
+            })
+            .collect();
+        if known.is_empty() {
+            bail!("--param {name}: {} takes no parameters", ids.join(", "));
+        }
+        bail!("--param {name}: no such parameter; {}", known.join("; "));
+    }
+    Ok(())
 }
 
 /// A session over `ids`, with `get_ready_s` of pause between exercises.

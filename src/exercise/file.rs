@@ -16,6 +16,9 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Defaults for fields a file may leave out.
 const DEFAULT_GRACE_S: f64 = 1.0;
 const DEFAULT_CUE_PRIORITY: u8 = 5;
+/// Cue priorities a file may give (the engine's own messages rank apart).
+const MIN_CUE_PRIORITY: u8 = 1;
+const MAX_CUE_PRIORITY: u8 = 9;
 const DEFAULT_CUE_COOLDOWN_S: f64 = 5.0;
 /// A cue's condition must hold this long (long enough to ignore jitter).
 const DEFAULT_CUE_AFTER_S: f64 = 0.4;
@@ -414,8 +417,44 @@ impl Checker<'_> {
         value
     }
 
-    /// A message with its `{expression}`s filled in.
+    /// Seconds given at `place` (or the default): finite, and at least 0
+    /// (above 0 when `above_zero`).
+    fn seconds(&mut self, place: &str, given: Option<f64>, default: f64, above_zero: bool) -> f64 {
+        let Some(v) = given else {
+            return default;
+        };
+        if !v.is_finite() {
+            self.problem(place, format!("{v} is not a finite number"));
+        } else if above_zero && v <= 0.0 {
+            self.problem(place, "must be above 0");
+        } else if v < 0.0 {
+            self.problem(place, "must not be below 0");
+        }
+        v
+    }
+
+    /// A cue's priority: 1 (least urgent) to 9.
+    fn priority(&mut self, place: &str, given: Option<u8>) -> u8 {
+        let p = given.unwrap_or(DEFAULT_CUE_PRIORITY);
+        if !(MIN_CUE_PRIORITY..=MAX_CUE_PRIORITY).contains(&p) {
+            self.problem(
+                place,
+                format!("{p} is not a priority from {MIN_CUE_PRIORITY} to {MAX_CUE_PRIORITY}"),
+            );
+        }
+        p
+    }
+
+    /// A name or message that must say something.
+    fn not_empty(&mut self, place: &str, text: &str) {
+        if text.trim().is_empty() {
+            self.problem(place, "must not be empty");
+        }
+    }
+
+    /// A message with its `{expression}`s filled in; it must say something.
     fn text(&mut self, place: &str, text: &str) -> String {
+        self.not_empty(place, text);
         match fill(text, self.params) {
             Ok(filled) => filled,
             Err(reason) => {
@@ -641,13 +680,25 @@ pub fn exercise_from_str(
         problems: unknown,
         params: &params,
     };
-    if file.id.is_empty()
-        || !file
+    let id_missing = c.problems.iter().any(|p| p.place == "id");
+    if !id_missing
+        && !file
             .id
             .chars()
             .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
     {
         c.problem("id", "use lowercase letters, digits and '-'");
+    }
+    if !c.problems.iter().any(|p| p.place == "name") {
+        c.not_empty("name", &file.name);
+    }
+    for (name, value) in &params {
+        if !value.is_finite() {
+            c.problem(
+                format!("params.{name}"),
+                format!("{value} is not a finite number"),
+            );
+        }
     }
     let view = match file.view.as_str() {
         "side" => View::Side,
@@ -688,6 +739,29 @@ pub fn exercise_from_str(
     let mut measurements = Vec::new();
     for (i, m) in file.measurement.iter().enumerate() {
         let place = format!("measurement[{i}]");
+        c.not_empty(&format!("{place}.name"), &m.name);
+        // Keys that mean something only for some kinds.
+        for (key, given, kinds) in [
+            ("reference", m.reference.is_some(), &["inclination"][..]),
+            (
+                "scale",
+                m.scale.is_some(),
+                &["deviation", "distance", "offset"][..],
+            ),
+            ("axis", m.axis.is_some(), &["offset"][..]),
+            ("min_radius", m.min_radius.is_some(), &["circle"][..]),
+        ] {
+            if given && !kinds.contains(&m.kind.as_str()) {
+                c.problem(
+                    format!("{place}.{key}"),
+                    format!(
+                        "means nothing for kind '{}' (only for {})",
+                        m.kind,
+                        kinds.join(", ")
+                    ),
+                );
+            }
+        }
         if !seen.insert(m.name.clone()) {
             c.problem(
                 format!("{place}.name"),
@@ -805,10 +879,12 @@ pub fn exercise_from_str(
                 )
             }
             _ => {
-                let min_radius = m.min_radius.unwrap_or(DEFAULT_CIRCLE_MIN_RADIUS);
-                if min_radius <= 0.0 {
-                    c.problem(format!("{place}.min_radius"), "must be above 0");
-                }
+                let min_radius = c.seconds(
+                    &format!("{place}.min_radius"),
+                    m.min_radius,
+                    DEFAULT_CIRCLE_MIN_RADIUS,
+                    true,
+                );
                 (
                     MeasureKind::Circle {
                         point: pts[0],
@@ -834,6 +910,7 @@ pub fn exercise_from_str(
     let mut phases = Vec::new();
     for (i, p) in file.phase.iter().enumerate() {
         let place = format!("phase[{i}]");
+        c.not_empty(&format!("{place}.name"), &p.name);
         if phase_names.iter().filter(|n| **n == p.name).count() > 1 {
             c.problem(
                 format!("{place}.name"),
@@ -1019,7 +1096,7 @@ pub fn exercise_from_str(
         Hold {
             phase,
             target_s,
-            grace_s: h.grace_s.unwrap_or(DEFAULT_GRACE_S),
+            grace_s: c.seconds("hold.grace_s", h.grace_s, DEFAULT_GRACE_S, false),
         }
     });
     if let (Some(h), Counting::Sequence(seq)) = (&hold, &reps.counting)
@@ -1048,13 +1125,11 @@ pub fn exercise_from_str(
                 &measurement_names,
             );
             let target = c.range(&format!("{place}.target"), &f.target);
-            if f.tolerance <= 0.0 {
-                c.problem(format!("{place}.tolerance"), "must be above 0");
-            }
+            let tolerance = c.seconds(&format!("{place}.tolerance"), Some(f.tolerance), 0.0, true);
             FormCheck {
                 measurement,
                 target,
-                tolerance: f.tolerance,
+                tolerance,
                 during: during(&mut c, &place, &f.during),
                 cue_below: f
                     .cue_below
@@ -1064,10 +1139,11 @@ pub fn exercise_from_str(
                     .cue_above
                     .as_ref()
                     .map(|t| c.text(&format!("{place}.cue_above"), t)),
-                priority: f.priority.unwrap_or(DEFAULT_CUE_PRIORITY),
+                priority: c.priority(&format!("{place}.priority"), f.priority),
             }
         })
         .collect();
+    let mut cue_ids = HashSet::new();
     let cues = file
         .cue
         .iter()
@@ -1080,15 +1156,29 @@ pub fn exercise_from_str(
                 &q.when.measurement,
                 &measurement_names,
             );
+            c.not_empty(&format!("{place}.id"), &q.id);
+            if !cue_ids.insert(q.id.clone()) {
+                c.problem(format!("{place}.id"), format!("'{}' is used twice", q.id));
+            }
             Cue {
                 id: q.id.clone(),
                 message: c.text(&format!("{place}.message"), &q.message),
                 measurement,
                 when: c.comparison(&format!("{place}.when"), &q.when),
                 during: during(&mut c, &place, &q.during),
-                priority: q.priority.unwrap_or(DEFAULT_CUE_PRIORITY),
-                cooldown_s: q.cooldown_s.unwrap_or(DEFAULT_CUE_COOLDOWN_S),
-                after_s: q.after_s.unwrap_or(DEFAULT_CUE_AFTER_S),
+                priority: c.priority(&format!("{place}.priority"), q.priority),
+                cooldown_s: c.seconds(
+                    &format!("{place}.cooldown_s"),
+                    q.cooldown_s,
+                    DEFAULT_CUE_COOLDOWN_S,
+                    false,
+                ),
+                after_s: c.seconds(
+                    &format!("{place}.after_s"),
+                    q.after_s,
+                    DEFAULT_CUE_AFTER_S,
+                    false,
+                ),
             }
         })
         .collect();
@@ -1107,7 +1197,12 @@ pub fn exercise_from_str(
             SafetyLimit {
                 measurement,
                 when: c.comparison(&format!("{place}.when"), &s.when),
-                for_s: s.for_s.unwrap_or(DEFAULT_SAFETY_FOR_S),
+                for_s: c.seconds(
+                    &format!("{place}.for_s"),
+                    s.for_s,
+                    DEFAULT_SAFETY_FOR_S,
+                    false,
+                ),
                 reason: c.text(&format!("{place}.reason"), &s.reason),
             }
         })
@@ -1205,6 +1300,7 @@ pub fn exercise_from_str(
         cues,
         safety,
         progress,
+        params: params.clone(),
         source: path.to_path_buf(),
     })
 }

@@ -498,6 +498,9 @@ pub struct Exercise {
     pub safety: Vec<SafetyLimit>,
     /// Range of motion and advised frequency, for the history.
     pub progress: Option<Progress>,
+    /// Its parameters, with the values in force (the file's, or the
+    /// person's own choice).
+    pub params: std::collections::BTreeMap<String, f64>,
     /// The file it was loaded from.
     pub source: PathBuf,
 }
