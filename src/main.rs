@@ -353,7 +353,7 @@ fn main() -> ExitCode {
         .init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => exit_on_bad_arguments(e),
+        Err(e) => exit_on_bad_arguments(&e),
     };
     let result = match cli.command {
         Command::Run(options) => app::run::run(&run_args(options)),
@@ -502,7 +502,7 @@ fn main() -> ExitCode {
 
 /// Help and version print as clap prints them; a mistake in the arguments
 /// is one line (what clap says before its usage block), exit status 2.
-fn exit_on_bad_arguments(e: clap::Error) -> ! {
+fn exit_on_bad_arguments(e: &clap::Error) -> ! {
     use clap::error::ErrorKind;
     if matches!(
         e.kind(),
