@@ -807,3 +807,130 @@ fn the_wall_slide_cues_say_the_chosen_depth() {
     let guide = run(&exercise("wall-slide"), &short, &clean());
     assert!(!guide.said("80 degrees"), "{:?}", guide.cues());
 }
+
+#[test]
+fn an_exercise_that_is_held_counts_its_holds_into_sets() {
+    // A wall sit with no [reps]: two holds of 5 s make the set.
+    let text = r#"
+format = 1
+id = "wall-sit"
+name = "Wall sit"
+view = "side"
+posture = "standing"
+instructions = ["Slide down the wall and hold."]
+
+[[measurement]]
+name = "knee_angle"
+kind = "angle"
+points = ["near.hip", "near.knee", "near.ankle"]
+
+[[phase]]
+name = "sit"
+when = [{ measurement = "knee_angle", enter = [125, 145], exit = [118, 152] }]
+
+[hold]
+phase = "sit"
+target_s = 5
+grace_s = 1
+per_set = 2
+"#;
+    let ex = posecoach::exercise::file::exercise_from_str(
+        std::path::Path::new("wall-sit.toml"),
+        text,
+        &Default::default(),
+    )
+    .unwrap();
+    // A 2-second sit (too short), then two of 6 s.
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 1, 1.5, 2.0, 1.5)
+        .reps(wall_down(), 2, 1.5, 6.0, 1.5);
+    let out = run(&ex, &motion, &jittery());
+    assert_eq!(out.reps(), 0);
+    assert_eq!(out.holds().len(), 2, "{:?}", out.cues());
+    assert!(out.holds().iter().all(|&h| h >= 5.0), "{:?}", out.holds());
+    assert_eq!(out.sets(), 1);
+    assert!(out.completed());
+    assert!(out.said("Hold longer"), "{:?}", out.cues());
+    assert!(out.said("1 of 2 held"), "{:?}", out.cues());
+    assert!(
+        out.said("2 of 2 held. Well done: that exercise is complete"),
+        "{:?}",
+        out.cues()
+    );
+}
+
+#[test]
+fn how_deep_each_repetition_reached_is_judged_at_its_deepest() {
+    let text = r#"
+format = 1
+id = "squat"
+name = "Squat"
+view = "side"
+posture = "standing"
+
+[[measurement]]
+name = "knee_angle"
+kind = "angle"
+points = ["near.hip", "near.knee", "near.ankle"]
+
+[[phase]]
+name = "up"
+when = [{ measurement = "knee_angle", enter = [165, 180], exit = [158, 180] }]
+
+[[phase]]
+name = "down"
+when = [{ measurement = "knee_angle", enter = [0, 130], exit = [0, 140] }]
+
+[reps]
+sequence = ["up", "down", "up"]
+per_set = 10
+min_rep_s = 1
+
+[[reach]]
+measurement = "knee_angle"
+at = "lowest"
+target = [80, 100]
+tolerance = 10
+cue_short = "Not deep enough: that one did not count"
+cue_nearly = "Nearly: a little deeper next time"
+"#;
+    let ex = posecoach::exercise::file::exercise_from_str(
+        std::path::Path::new("squat.toml"),
+        text,
+        &Default::default(),
+    )
+    .unwrap();
+    let knee = |angle: f64| SidePose {
+        thigh: [180.0 - angle, 180.0 - angle],
+        ..SidePose::standing()
+    };
+    let rep = |deepest: f64| {
+        Motion::start(SidePose::standing())
+            .hold(1.0)
+            .reps(knee(deepest), 1, 1.0, 0.5, 1.0)
+    };
+    let score = |out: &Outcome| -> Vec<f64> {
+        out.events
+            .iter()
+            .filter_map(|e| match e {
+                posecoach::exercise::engine::Event::RepCompleted { score, .. } => Some(*score),
+                _ => None,
+            })
+            .collect()
+    };
+    // To 92 degrees: counted, full marks.
+    let out = run(&ex, &rep(92.0), &clean());
+    assert_eq!(score(&out), [100.0], "{:?}", out.cues());
+    assert_eq!(out.cues(), ["1 of 10"]);
+    // To 105: 5 short, within the tolerance: counted, 75, and told.
+    let out = run(&ex, &rep(105.0), &clean());
+    let s = score(&out);
+    assert_eq!(s.len(), 1, "{:?}", out.cues());
+    assert!((s[0] - 75.0).abs() < 2.0, "{s:?}");
+    assert_eq!(out.cues(), ["1 of 10. Nearly: a little deeper next time"]);
+    // To 125: 25 short: not counted, and said.
+    let out = run(&ex, &rep(125.0), &clean());
+    assert_eq!(out.reps(), 0);
+    assert_eq!(out.cues(), ["Not deep enough: that one did not count"]);
+}

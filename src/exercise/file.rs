@@ -92,6 +92,7 @@ struct ExerciseFile {
     reps: Option<RepsFile>,
     hold: Option<HoldFile>,
     form: Vec<FormFile>,
+    reach: Vec<ReachFile>,
     cue: Vec<CueFile>,
     safety: Vec<SafetyFile>,
     progress: Option<ProgressFile>,
@@ -137,6 +138,7 @@ impl ExerciseFile {
             reps: t.optional("reps"),
             hold: t.optional("hold"),
             form: t.each("form"),
+            reach: t.each("reach"),
             cue: t.each("cue"),
             safety: t.each("safety"),
             progress: t.optional("progress"),
@@ -213,6 +215,19 @@ struct FormFile {
     cue_below: Option<String>,
     cue_above: Option<String>,
     priority: Option<u8>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReachFile {
+    measurement: String,
+    at: String,
+    target: [Num; 2],
+    tolerance: f64,
+    /// "not counted" (the default) or "lower score".
+    missed: Option<String>,
+    cue_short: String,
+    cue_past: Option<String>,
+    cue_nearly: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1143,6 +1158,64 @@ pub fn exercise_from_str(
             }
         })
         .collect();
+    let reach = file
+        .reach
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let place = format!("reach[{i}]");
+            let measurement = c.index(
+                &format!("{place}.measurement"),
+                "measurement",
+                &r.measurement,
+                &measurement_names,
+            );
+            let at = match r.at.as_str() {
+                "lowest" => Extreme::Lowest,
+                "highest" => Extreme::Highest,
+                other => {
+                    c.problem(
+                        format!("{place}.at"),
+                        format!("unknown end '{other}': use lowest or highest"),
+                    );
+                    Extreme::Lowest
+                }
+            };
+            let refuse = match r.missed.as_deref().unwrap_or("not counted") {
+                "not counted" => true,
+                "lower score" => false,
+                other => {
+                    c.problem(
+                        format!("{place}.missed"),
+                        format!("unknown '{other}': use \"not counted\" or \"lower score\""),
+                    );
+                    true
+                }
+            };
+            if !matches!(reps.counting, Counting::Sequence(_)) {
+                c.problem(
+                    place.clone(),
+                    "a reach is judged per repetition: it needs [reps] with a sequence",
+                );
+            }
+            ReachCheck {
+                measurement,
+                at,
+                target: c.range(&format!("{place}.target"), &r.target),
+                tolerance: c.seconds(&format!("{place}.tolerance"), Some(r.tolerance), 0.0, true),
+                refuse,
+                cue_short: c.text(&format!("{place}.cue_short"), &r.cue_short),
+                cue_past: r
+                    .cue_past
+                    .as_ref()
+                    .map(|t| c.text(&format!("{place}.cue_past"), t)),
+                cue_nearly: r
+                    .cue_nearly
+                    .as_ref()
+                    .map(|t| c.text(&format!("{place}.cue_nearly"), t)),
+            }
+        })
+        .collect();
     let mut cue_ids = HashSet::new();
     let cues = file
         .cue
@@ -1297,6 +1370,7 @@ pub fn exercise_from_str(
         reps,
         hold,
         form,
+        reach,
         cues,
         safety,
         progress,

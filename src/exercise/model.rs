@@ -344,6 +344,55 @@ pub struct FormCheck {
     pub priority: u8,
 }
 
+/// Which end of a repetition's range of motion a reach check judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extreme {
+    /// The lowest value reached (the deepest knee bend: a small angle).
+    Lowest,
+    /// The highest value reached (the highest leg lift).
+    Highest,
+}
+
+/// How far each repetition reaches: its lowest or highest value of a
+/// measurement, judged when the repetition ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReachCheck {
+    pub measurement: usize,
+    pub at: Extreme,
+    /// Where the extreme should be.
+    pub target: Range,
+    /// Missing the target by up to this much counts, with a lower score.
+    pub tolerance: f64,
+    /// Missing by more: the repetition does not count (else it counts with
+    /// a score of 0-50).
+    pub refuse: bool,
+    /// Said when the repetition fell short of the target (not deep or not
+    /// high enough), and when it went past it.
+    pub cue_short: String,
+    pub cue_past: Option<String>,
+    /// Said with the count when the target was missed within the
+    /// tolerance ("Nearly: a little deeper next time").
+    pub cue_nearly: Option<String>,
+}
+
+impl ReachCheck {
+    /// The extreme of `a` and `b` this check keeps.
+    pub fn keep(&self, a: f64, b: f64) -> f64 {
+        match self.at {
+            Extreme::Lowest => a.min(b),
+            Extreme::Highest => a.max(b),
+        }
+    }
+
+    /// Whether `extreme` fell short of the target (rather than past it).
+    pub fn short(&self, extreme: f64) -> bool {
+        match self.at {
+            Extreme::Lowest => extreme > self.target.max,
+            Extreme::Highest => extreme < self.target.min,
+        }
+    }
+}
+
 /// When a cue's condition holds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Comparison {
@@ -494,6 +543,8 @@ pub struct Exercise {
     pub reps: Reps,
     pub hold: Option<Hold>,
     pub form: Vec<FormCheck>,
+    /// How far each repetition must reach.
+    pub reach: Vec<ReachCheck>,
     pub cues: Vec<Cue>,
     pub safety: Vec<SafetyLimit>,
     /// Range of motion and advised frequency, for the history.

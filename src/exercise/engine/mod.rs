@@ -81,6 +81,8 @@ pub struct Engine {
     rep_hold_ok: bool,
     rep_form_sum: f64,
     rep_form_n: u32,
+    /// The extreme of each reach check's measurement since the start.
+    rep_reach: Vec<Option<f64>>,
     rep_side: Option<Side>,
     /// Repetitions and sets counted.
     tally: Tally,
@@ -101,6 +103,12 @@ pub struct Engine {
     tracking: bool,
 }
 
+/// The score of a value `off` its target: 100 inside it, 50 at the edge
+/// of the tolerance, 0 at twice the tolerance.
+fn form_score(off: f64, tolerance: f64) -> f64 {
+    (100.0 - 50.0 * off / tolerance).clamp(0.0, 100.0)
+}
+
 /// Repetitions (or circles) in a set: per side for sided exercises.
 fn per_set(exercise: &Exercise) -> u32 {
     match &exercise.reps.counting {
@@ -117,6 +125,7 @@ impl Engine {
     pub fn new(exercise: Exercise) -> Engine {
         let n_cues = exercise.cues.len();
         let n_form = exercise.form.len();
+        let rep_reach = vec![None; exercise.reach.len()];
         let safety = SafetyMonitor::new(exercise.safety.clone());
         let body = Measurer::new(&exercise);
         let phases = PhaseMachine::new(exercise.phases.clone());
@@ -149,6 +158,7 @@ impl Engine {
             rep_hold_ok: false,
             rep_form_sum: 0.0,
             rep_form_n: 0,
+            rep_reach,
             rep_side: None,
             tally,
             circle_counter,
@@ -252,6 +262,7 @@ impl Engine {
                 };
                 self.first_judged = Some((t_ms, in_second_stage));
             }
+            self.track_reach();
             self.update_phase(t_ms, &mut events);
         } else {
             self.phases.pause();
@@ -440,7 +451,10 @@ impl Engine {
         };
         for step in sequence.enter(t_ms, phase, self.first_judged, &mut self.phases) {
             match step {
-                Step::AtStart => self.rep_side = None,
+                Step::AtStart => {
+                    self.rep_side = None;
+                    self.rep_reach.iter_mut().for_each(|r| *r = None);
+                }
                 Step::Began { .. } => {
                     self.rep_hold_ok = false;
                     self.rep_form_sum = 0.0;
@@ -504,11 +518,40 @@ impl Engine {
             return;
         }
         let side = self.rep_side;
-        let score = if self.rep_form_n > 0 {
+        let mut score = if self.rep_form_n > 0 {
             self.rep_form_sum / f64::from(self.rep_form_n)
         } else {
             100.0
         };
+        // How far it reached: a miss beyond the tolerance may not count;
+        // within it, it lowers the score and is said with the count.
+        let reached = std::mem::replace(&mut self.rep_reach, vec![None; ex.reach.len()]);
+        let mut advice = None;
+        for (check, extreme) in ex.reach.iter().zip(reached) {
+            let Some(extreme) = extreme else {
+                continue;
+            };
+            let off = check.target.distance(extreme);
+            if off == 0.0 {
+                continue;
+            }
+            let missed = if check.short(extreme) {
+                Some(check.cue_short.clone())
+            } else {
+                check.cue_past.clone()
+            };
+            if off > check.tolerance {
+                if check.refuse {
+                    let text = missed.unwrap_or_else(|| "That one did not count".to_string());
+                    self.event_cue("reach", text);
+                    return;
+                }
+                advice = advice.or(missed);
+            } else {
+                advice = advice.or(check.cue_nearly.clone());
+            }
+            score = score.min(form_score(off, check.tolerance));
+        }
         match self.tally.count(side) {
             Err(refused) => self.refused(refused),
             Ok(counted) => {
@@ -527,7 +570,24 @@ impl Engine {
                     ),
                     None => format!("{} of {}", counted.of_set, ex.reps.per_set),
                 };
+                let text = match advice {
+                    Some(advice) => format!("{text}. {advice}"),
+                    None => text,
+                };
                 self.counted(t_ms, text, counted.set_done, events);
+            }
+        }
+    }
+
+    /// Keeps, for each reach check, the extreme of its measurement since
+    /// the start position.
+    fn track_reach(&mut self) {
+        if !self.sequence.as_ref().is_some_and(SequenceCounter::started) {
+            return;
+        }
+        for (check, extreme) in self.exercise.reach.iter().zip(&mut self.rep_reach) {
+            if let Some(v) = self.body.values()[check.measurement] {
+                *extreme = Some(extreme.map_or(v, |e| check.keep(e, v)));
             }
         }
     }
@@ -602,9 +662,7 @@ impl Engine {
                 continue;
             };
             let off = f.target.distance(value);
-            // 100 inside the target, 50 at the edge of the tolerance, 0 at
-            // twice the tolerance.
-            let score = (100.0 - 50.0 * off / f.tolerance).clamp(0.0, 100.0);
+            let score = form_score(off, f.tolerance);
             ok &= score >= ACCEPTABLE_FORM_SCORE;
             scores.push(score);
         }
