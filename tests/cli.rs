@@ -280,7 +280,17 @@ fn exercises_check_reports_every_problem_and_fails() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(text(&out.stdout).contains("wall-slide.toml: ok"));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("wall-slide.toml: ok"));
+    // What the good file will do, in plain words.
+    for said in [
+        "Counts a repetition for upright, then bent, then upright: 5 a set",
+        "Hold: in 'bent' for 5 s, in form; a break under 1 s is forgiven",
+        "Stops when knee_angle is below 95 for 1 s",
+        "Parameters (change with --param NAME=VALUE): knee_angle_deg = 135.",
+    ] {
+        assert!(stdout.contains(said), "'{said}' not in:\n{stdout}");
+    }
     let stderr = text(&out.stderr);
     for expected in [
         "bad.toml: speed: unknown key",

@@ -127,12 +127,22 @@ pub fn check(files: &[PathBuf]) -> bool {
     for path in files {
         let is_routine = path.parent().is_some_and(|p| p.ends_with("routines"));
         let result = if is_routine {
-            load_routine(path).map(|r| format!("routine {}", r.id))
+            load_routine(path).map(|r| (format!("routine {}", r.id), Vec::new()))
         } else {
-            load_exercise(path, &BTreeMap::new()).map(|e| format!("exercise {}", e.id))
+            load_exercise(path, &BTreeMap::new()).map(|e| {
+                (
+                    format!("exercise {}", e.id),
+                    crate::exercise::describe::describe(&e),
+                )
+            })
         };
         match result {
-            Ok(what) => println!("{}: ok ({what})", path.display()),
+            Ok((what, said)) => {
+                println!("{}: ok ({what})", path.display());
+                for line in said {
+                    println!("  {line}");
+                }
+            }
             Err(e) => {
                 all_ok = false;
                 for line in e.lines() {

@@ -5,6 +5,7 @@
 //! installed exercises and routines.
 
 pub mod catalog;
+pub mod describe;
 pub mod engine;
 pub mod file;
 pub mod model;
