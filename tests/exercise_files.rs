@@ -236,7 +236,13 @@ fn every_shipped_exercise_says_how_often_and_what_progress_means() {
     assert_eq!(advice("supine-leg-raise"), "2 to 3 times a day");
     assert_eq!(advice("ball-bridge"), "3 to 5 times a week");
     let back_bend = catalog.exercise("standing-back-bend").unwrap();
-    let (m, better) = back_bend.progress.as_ref().unwrap().range.unwrap();
+    let Some(posecoach::exercise::model::Follow::Measurement {
+        measurement: m,
+        better,
+    }) = back_bend.progress.as_ref().unwrap().range
+    else {
+        panic!("the back bend follows a measurement");
+    };
     assert_eq!(back_bend.measurements[m].name, "back_bend");
     assert_eq!(
         better.name(),
@@ -253,7 +259,8 @@ fn every_shipped_exercise_says_how_often_and_what_progress_means() {
     let lines = err.lines();
     assert!(
         lines.contains(
-            &"w.toml: progress.better: unknown direction 'deeper': use lower or higher".to_string()
+            &"w.toml: progress.better: unknown direction 'deeper': use lower, higher or closest"
+                .to_string()
         ),
         "{lines:?}"
     );
@@ -523,5 +530,43 @@ fn several_broken_tables_are_all_reported() {
             .iter()
             .any(|l| l.starts_with("x.toml: form[0]: invalid type")),
         "{lines:#?}"
+    );
+}
+
+#[test]
+fn progress_can_follow_the_longest_hold_or_how_close_a_value_came() {
+    use posecoach::exercise::model::Follow;
+    let progress = |table: &str| {
+        let text =
+            GOOD.to_string() + "\n[progress]\n" + table + "\ntimes = [1, 2]\nper = \"day\"\n";
+        exercise_from_str(Path::new("x.toml"), &text, &BTreeMap::new())
+            .map(|e| e.progress.unwrap().range)
+            .map_err(|e| e.lines())
+    };
+    assert_eq!(progress("follows = \"hold\""), Ok(Some(Follow::HoldTime)));
+    assert_eq!(
+        progress("measurement = \"knee\"\nbetter = \"closest\"\ntarget = \"depth_deg\""),
+        Ok(Some(Follow::Closest {
+            measurement: 0,
+            target: 120.0
+        }))
+    );
+    assert_eq!(
+        progress("measurement = \"knee\"\nbetter = \"closest\""),
+        Err(vec![
+            "x.toml: progress.target: missing: closest to what value?".to_string()
+        ])
+    );
+    assert_eq!(
+        progress("measurement = \"knee\"\nbetter = \"lower\"\ntarget = 3"),
+        Err(vec![
+            "x.toml: progress.target: only with better = \"closest\"".to_string()
+        ])
+    );
+    assert_eq!(
+        progress("follows = \"hold\"\nmeasurement = \"knee\""),
+        Err(vec![
+            "x.toml: progress.follows: \"hold\" takes no measurement nor better".to_string()
+        ])
     );
 }

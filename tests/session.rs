@@ -228,3 +228,68 @@ fn a_repetition_is_timed_from_leaving_the_start() {
     assert!(rep.t_start_s < 2.0, "{rep:?}");
     assert!(rep.t_start_s < hold.t_start_s - 0.3, "{rep:?} {hold:?}");
 }
+
+#[test]
+fn the_history_follows_how_close_a_sit_came_to_its_depth_and_the_longest_hold() {
+    use posecoach::exercise::file::exercise_from_str;
+    use posecoach::history::range::RangeTracker;
+    // A wall sit at 135 degrees (wall_down), judged against a target of 130.
+    let base = r#"
+format = 1
+id = "wall-sit"
+name = "Wall sit"
+view = "side"
+posture = "standing"
+
+[[measurement]]
+name = "knee_angle"
+kind = "angle"
+points = ["near.hip", "near.knee", "near.ankle"]
+
+[[phase]]
+name = "sit"
+when = [{ measurement = "knee_angle", enter = [120, 150] }]
+
+[hold]
+phase = "sit"
+target_s = 3
+per_set = 3
+
+[progress]
+times = [1, 2]
+per = "day"
+"#;
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 2, 1.0, 4.0, 1.0)
+        .reps(wall_down(), 1, 1.0, 6.0, 1.0);
+    let replay = |progress: &str| {
+        let text = format!("{base}{progress}\n");
+        let ex =
+            exercise_from_str(std::path::Path::new("w.toml"), &text, &Default::default()).unwrap();
+        let mut session = Session::new(vec![ex.clone()], 0.0).unwrap();
+        let mut ranges = RangeTracker::default();
+        let mut t_ms = 0.0;
+        for pose in &motion.frames {
+            let (feedback, _) = session.update(t_ms, Some(&pose.landmarks()));
+            ranges.observe(&ex, &feedback);
+            t_ms += 1000.0 / FPS;
+        }
+        session.finish(t_ms);
+        (ranges.best("wall-sit"), session.summary().clone())
+    };
+    let (best, _) = replay("measurement = \"knee_angle\"\nbetter = \"closest\"\ntarget = 130");
+    let off = best.unwrap();
+    assert!((off - 5.0).abs() < 0.5, "{off}");
+    // The longest hold is read from the session's holds: 3 of them, the
+    // last the longest.
+    let (_, summary) = replay("follows = \"hold\"");
+    let longest = summary.exercises[0]
+        .holds
+        .iter()
+        .map(|h| h.duration_s)
+        .fold(0.0, f64::max);
+    assert_eq!(summary.exercises[0].holds.len(), 3);
+    // The 6 s sit, with the moments of sliding in and out of its range.
+    assert!((6.0..7.5).contains(&longest), "{longest}");
+}

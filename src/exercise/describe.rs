@@ -204,11 +204,23 @@ pub fn describe(e: &Exercise) -> Vec<String> {
     }
     if let Some(p) = &e.progress {
         let range = match p.range {
-            Some((m, better)) => format!(
+            Some(Follow::Measurement {
+                measurement: m,
+                better,
+            }) => format!(
                 "the best {} held for half a second ({} is better)",
                 measurement(m),
                 better.name()
             ),
+            Some(Follow::Closest {
+                measurement: m,
+                target,
+            }) => format!(
+                "how close {} came to {}, held for half a second",
+                measurement(m),
+                num(target)
+            ),
+            Some(Follow::HoldTime) => "the longest hold".to_string(),
             None => "no range of motion".to_string(),
         };
         lines.push(format!(

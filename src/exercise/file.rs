@@ -262,6 +262,10 @@ struct SafetyFile {
 struct ProgressFile {
     measurement: Option<String>,
     better: Option<String>,
+    /// With better = "closest": the value to come close to.
+    target: Option<Num>,
+    /// "hold": the longest hold, instead of a measurement.
+    follows: Option<String>,
     times: [u32; 2],
     per: String,
 }
@@ -1281,36 +1285,68 @@ pub fn exercise_from_str(
         })
         .collect();
     let progress = file.progress.as_ref().map(|p| {
-        let range = match (&p.measurement, p.better.as_deref()) {
-            (None, None) => None,
-            (Some(name), Some(better)) => {
+        let range = match (&p.measurement, p.better.as_deref(), p.follows.as_deref()) {
+            (None, None, None) => None,
+            (None, None, Some("hold")) => {
+                if file.hold.is_none() {
+                    c.problem("progress.follows", "\"hold\" needs a [hold]");
+                }
+                Some(Follow::HoldTime)
+            }
+            (_, _, Some(other)) => {
+                c.problem(
+                    "progress.follows",
+                    if other == "hold" {
+                        "\"hold\" takes no measurement nor better".to_string()
+                    } else {
+                        format!("unknown '{other}': use \"hold\" (or a measurement and better)")
+                    },
+                );
+                None
+            }
+            (Some(name), Some(better), None) => {
                 let measurement = c.index(
                     "progress.measurement",
                     "measurement",
                     name,
                     &measurement_names,
                 );
-                let better = match better {
-                    "lower" => Better::Lower,
-                    "higher" => Better::Higher,
+                match better {
+                    "lower" => Some(Follow::Measurement {
+                        measurement,
+                        better: Better::Lower,
+                    }),
+                    "higher" => Some(Follow::Measurement {
+                        measurement,
+                        better: Better::Higher,
+                    }),
+                    "closest" => match &p.target {
+                        Some(t) => Some(Follow::Closest {
+                            measurement,
+                            target: c.num("progress.target", t),
+                        }),
+                        None => {
+                            c.problem("progress.target", "missing: closest to what value?");
+                            None
+                        }
+                    },
                     other => {
                         c.problem(
                             "progress.better",
-                            format!("unknown direction '{other}': use lower or higher"),
+                            format!("unknown direction '{other}': use lower, higher or closest"),
                         );
-                        Better::Higher
+                        None
                     }
-                };
-                Some((measurement, better))
+                }
             }
-            (Some(_), None) => {
+            (Some(_), None, None) => {
                 c.problem(
                     "progress.better",
                     "missing: say whether lower or higher is better",
                 );
                 None
             }
-            (None, Some(_)) => {
+            (None, Some(_), None) => {
                 c.problem(
                     "progress.measurement",
                     "missing: better needs a measurement",
@@ -1318,6 +1354,9 @@ pub fn exercise_from_str(
                 None
             }
         };
+        if p.target.is_some() && p.better.as_deref() != Some("closest") {
+            c.problem("progress.target", "only with better = \"closest\"");
+        }
         let [min, max] = p.times;
         if min == 0 || max < min {
             c.problem(

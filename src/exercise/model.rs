@@ -519,12 +519,24 @@ impl Frequency {
     }
 }
 
+/// The range of motion the history follows, session by session.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Follow {
+    /// The best value of a measurement held for half a second.
+    Measurement { measurement: usize, better: Better },
+    /// How close a measurement came to `target`, held for half a second
+    /// (the least distance from it is the best).
+    Closest { measurement: usize, target: f64 },
+    /// The longest hold of the session, in seconds.
+    HoldTime,
+}
+
 /// What the progress history follows for an exercise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
-    /// The range-of-motion measurement and which way is better; none for
-    /// an exercise without one (shoulder rolls).
-    pub range: Option<(usize, Better)>,
+    /// What the history follows as the range of motion; none for an
+    /// exercise without one (shoulder rolls).
+    pub range: Option<Follow>,
     pub frequency: Frequency,
 }
 

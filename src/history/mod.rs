@@ -21,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use serde::Serialize;
 
 use crate::exercise::catalog::Catalog;
-use crate::exercise::model::{Better, Exercise};
+use crate::exercise::model::{Better, Exercise, Follow};
 use crate::session::{PAIN_STOP_REASON, SessionSummary};
 pub use range::RangeTracker;
 pub use schema::current_version as schema_version;
@@ -50,12 +50,36 @@ pub struct RangeInfo {
 impl RangeInfo {
     /// From the exercise's `[progress]` table, if it names one.
     pub fn of(exercise: &Exercise) -> Option<RangeInfo> {
-        let (m, better) = exercise.progress.as_ref()?.range?;
-        let measurement = exercise.measurements.get(m)?;
-        Some(RangeInfo {
-            measurement: measurement.name.clone(),
-            unit: measurement.unit.to_string(),
-            better,
+        let name = |m: usize| exercise.measurements.get(m);
+        Some(match exercise.progress.as_ref()?.range? {
+            Follow::Measurement {
+                measurement,
+                better,
+            } => {
+                let m = name(measurement)?;
+                RangeInfo {
+                    measurement: m.name.clone(),
+                    unit: m.unit.to_string(),
+                    better,
+                }
+            }
+            // Kept as the distance from the target: the less, the closer.
+            Follow::Closest {
+                measurement,
+                target,
+            } => {
+                let m = name(measurement)?;
+                RangeInfo {
+                    measurement: format!("{} off {target}", m.name),
+                    unit: m.unit.to_string(),
+                    better: Better::Lower,
+                }
+            }
+            Follow::HoldTime => RangeInfo {
+                measurement: "longest hold".into(),
+                unit: "s".into(),
+                better: Better::Higher,
+            },
         })
     }
 }
@@ -129,9 +153,18 @@ impl SessionRecord {
             .iter()
             .map(|s| {
                 let range_of_motion = catalog.exercise(&s.id).and_then(|ex| {
+                    let follows_holds = ex
+                        .progress
+                        .as_ref()
+                        .is_some_and(|p| p.range == Some(Follow::HoldTime));
+                    let best = if follows_holds {
+                        s.holds.iter().map(|h| h.duration_s).reduce(f64::max)?
+                    } else {
+                        ranges.best(&s.id)?
+                    };
                     Some(RangeOfMotion {
                         range: RangeInfo::of(ex)?,
-                        best: (ranges.best(&s.id)? * 100.0).round() / 100.0,
+                        best: (best * 100.0).round() / 100.0,
                     })
                 });
                 let pain_stops = s

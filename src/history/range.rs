@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::exercise::model::{Better, Exercise};
+use crate::exercise::model::{Better, Exercise, Follow};
 use crate::session::SessionFeedback;
 
 /// How long a value must be held (every frame at least as good) to count.
@@ -56,8 +56,17 @@ impl RangeTracker {
     /// Takes one frame's feedback for `exercise` (the one the feedback is
     /// about). Frames of the "get ready" pause and after a stop are left out.
     pub fn observe(&mut self, exercise: &Exercise, feedback: &SessionFeedback) {
-        let Some((measurement, better)) = exercise.progress.as_ref().and_then(|p| p.range) else {
-            return;
+        // The longest hold comes from the session's holds, not from here.
+        let (measurement, better, target) = match exercise.progress.as_ref().and_then(|p| p.range) {
+            Some(Follow::Measurement {
+                measurement,
+                better,
+            }) => (measurement, better, None),
+            Some(Follow::Closest {
+                measurement,
+                target,
+            }) => (measurement, Better::Lower, Some(target)),
+            Some(Follow::HoldTime) | None => return,
         };
         if feedback.exercise_id != exercise.id {
             return;
@@ -73,7 +82,10 @@ impl RangeTracker {
             });
         let f = &feedback.feedback;
         let value = if feedback.get_ready_s.is_none() && f.stopped.is_none() {
-            f.readings.get(sustained.measurement).and_then(|r| r.value)
+            f.readings
+                .get(sustained.measurement)
+                .and_then(|r| r.value)
+                .map(|v| target.map_or(v, |t| (v - t).abs()))
         } else {
             None
         };
