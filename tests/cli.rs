@@ -365,6 +365,30 @@ fn replay_names_an_unknown_exercise() {
 }
 
 #[test]
+fn a_broken_file_of_ones_own_is_warned_about_in_plain_text() {
+    // Into a pipe or a file, a warning carries no colour codes.
+    let dir = temp_dir("broken-user-exercise");
+    std::fs::write(dir.join("broken.toml"), "format = 1\nid = \"broken\"\n").unwrap();
+    let out = posecoach()
+        .args([
+            "replay",
+            "--no-window",
+            "--exercise",
+            "inversion",
+            "--exercises",
+        ])
+        .arg(&dir)
+        .arg(root().join("fixtures/sessions/model-inversion.posecoach"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("broken.toml: name: missing"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn a_misspelt_or_non_finite_param_is_refused() {
     let session = root().join("fixtures/sessions/model-inversion.posecoach");
     let replay = |param: &str| {
