@@ -811,20 +811,9 @@ fn the_wall_slide_cues_say_the_chosen_depth() {
 #[test]
 fn an_exercise_that_is_held_counts_its_holds_into_sets() {
     // A wall sit with no [reps]: two holds of 5 s make the set.
-    let text = r#"
-format = 1
-id = "wall-sit"
-name = "Wall sit"
-view = "side"
-posture = "standing"
-instructions = ["Slide down the wall and hold."]
-
-[[measurement]]
-name = "knee_angle"
-kind = "angle"
-points = ["near.hip", "near.knee", "near.ankle"]
-
-[[phase]]
+    let text = format!(
+        "{STANDING_KNEE}\n{}",
+        r#"[[phase]]
 name = "sit"
 when = [{ measurement = "knee_angle", enter = [125, 145], exit = [118, 152] }]
 
@@ -833,13 +822,9 @@ phase = "sit"
 target_s = 5
 grace_s = 1
 per_set = 2
-"#;
-    let ex = posecoach::exercise::file::exercise_from_str(
-        std::path::Path::new("wall-sit.toml"),
-        text,
-        &Default::default(),
-    )
-    .unwrap();
+"#
+    );
+    let ex = exercise_from(&text);
     // A 2-second sit (too short), then two of 6 s.
     let motion = Motion::start(SidePose::standing())
         .hold(1.0)
@@ -862,19 +847,9 @@ per_set = 2
 
 #[test]
 fn how_deep_each_repetition_reached_is_judged_at_its_deepest() {
-    let text = r#"
-format = 1
-id = "squat"
-name = "Squat"
-view = "side"
-posture = "standing"
-
-[[measurement]]
-name = "knee_angle"
-kind = "angle"
-points = ["near.hip", "near.knee", "near.ankle"]
-
-[[phase]]
+    let text = format!(
+        "{STANDING_KNEE}\n{}",
+        r#"[[phase]]
 name = "up"
 when = [{ measurement = "knee_angle", enter = [165, 180], exit = [158, 180] }]
 
@@ -894,13 +869,9 @@ target = [80, 100]
 tolerance = 10
 cue_short = "Not deep enough: that one did not count"
 cue_nearly = "Nearly: a little deeper next time"
-"#;
-    let ex = posecoach::exercise::file::exercise_from_str(
-        std::path::Path::new("squat.toml"),
-        text,
-        &Default::default(),
-    )
-    .unwrap();
+"#
+    );
+    let ex = exercise_from(&text);
     let knee = |angle: f64| SidePose {
         thigh: [180.0 - angle, 180.0 - angle],
         ..SidePose::standing()

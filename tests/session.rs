@@ -231,22 +231,11 @@ fn a_repetition_is_timed_from_leaving_the_start() {
 
 #[test]
 fn the_history_follows_how_close_a_sit_came_to_its_depth_and_the_longest_hold() {
-    use posecoach::exercise::file::exercise_from_str;
     use posecoach::history::range::RangeTracker;
     // A wall sit at 135 degrees (wall_down), judged against a target of 130.
-    let base = r#"
-format = 1
-id = "wall-sit"
-name = "Wall sit"
-view = "side"
-posture = "standing"
-
-[[measurement]]
-name = "knee_angle"
-kind = "angle"
-points = ["near.hip", "near.knee", "near.ankle"]
-
-[[phase]]
+    let base = format!(
+        "{STANDING_KNEE}\n{}",
+        r#"[[phase]]
 name = "sit"
 when = [{ measurement = "knee_angle", enter = [120, 150] }]
 
@@ -258,15 +247,15 @@ per_set = 3
 [progress]
 times = [1, 2]
 per = "day"
-"#;
+"#
+    );
     let motion = Motion::start(SidePose::standing())
         .hold(1.0)
         .reps(wall_down(), 2, 1.0, 4.0, 1.0)
         .reps(wall_down(), 1, 1.0, 6.0, 1.0);
     let replay = |progress: &str| {
         let text = format!("{base}{progress}\n");
-        let ex =
-            exercise_from_str(std::path::Path::new("w.toml"), &text, &Default::default()).unwrap();
+        let ex = exercise_from(&text);
         let mut session = Session::new(vec![ex.clone()], 0.0).unwrap();
         let mut ranges = RangeTracker::default();
         let mut t_ms = 0.0;
@@ -276,7 +265,7 @@ per = "day"
             t_ms += 1000.0 / FPS;
         }
         session.finish(t_ms);
-        (ranges.best("wall-sit"), session.summary().clone())
+        (ranges.best("knee"), session.summary().clone())
     };
     let (best, _) = replay("measurement = \"knee_angle\"\nbetter = \"closest\"\ntarget = 130");
     let off = best.unwrap();

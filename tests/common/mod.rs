@@ -61,6 +61,27 @@ pub fn exercise(id: &str) -> Exercise {
     load_exercise(&path, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The start of an exercise file standing side-on that measures the near
+/// knee (`knee_angle`): a test adds its phases, counting and checks.
+pub const STANDING_KNEE: &str = r#"
+format = 1
+id = "knee"
+name = "Knee"
+view = "side"
+posture = "standing"
+
+[[measurement]]
+name = "knee_angle"
+kind = "angle"
+points = ["near.hip", "near.knee", "near.ankle"]
+"#;
+
+/// An exercise from the text of a file.
+pub fn exercise_from(text: &str) -> Exercise {
+    posecoach::exercise::file::exercise_from_str(Path::new("test.toml"), text, &BTreeMap::new())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Which of the person's sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum S {
