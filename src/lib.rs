@@ -2,12 +2,15 @@
 //!
 //! Frames come from a [`source`], the [`pose`] stage turns each into 33 body
 //! landmarks with MediaPipe's BlazePose models on ONNX Runtime
-//! ([`runtime`]), and the [`app`] layer runs the command-line jobs.
-//! ARCHITECTURE.md has the map and the invariants.
+//! ([`runtime`]), the [`exercise`] engine and the [`session`] turn poses
+//! into counts, holds and cues, and the [`runner`] runs a session frame by
+//! frame with its [`recording`]. The command line is the binary's
+//! (`src/main.rs`, `src/app/`). ARCHITECTURE.md has the map and the
+//! invariants.
 
-pub mod app;
 pub mod audio;
 pub mod exercise;
+pub mod files;
 pub mod geometry;
 pub mod history;
 pub mod install;
@@ -15,6 +18,7 @@ pub mod overlay;
 pub mod pose;
 pub mod recording;
 pub mod report;
+pub mod runner;
 pub mod runtime;
 pub mod session;
 pub mod source;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use posecoach::app;
+mod app;
 use posecoach::pose::ModelVariant;
 
 /// Coaching for back-pain relief exercises in front of a webcam, fully

@@ -83,7 +83,7 @@ pub(crate) fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
 }
 
 /// Text made safe inside SVG and HTML elements and attributes.
-pub(crate) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

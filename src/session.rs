@@ -5,13 +5,64 @@
 //! exercises of a routine there is a "get ready" pause with the next
 //! exercise's first instruction.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
 
-use crate::exercise::engine::{Engine, Event, Feedback, PoseFrame};
+use serde::{Deserialize, Serialize};
+
+use crate::exercise::engine::{Engine, Event, Feedback, PoseFrame, StopCause};
 use crate::exercise::model::{Exercise, Side};
 
 /// The reason recorded when the person presses the stop key (pain).
 pub const PAIN_STOP_REASON: &str = "Stopped for pain (stop key)";
+/// The "get ready" pause between exercises when no routine sets one (and
+/// in recordings made before the pause was written in their header).
+pub const DEFAULT_GET_READY_S: f64 = 3.0;
+
+/// What a session is to do: the exercises in order, the routine they come
+/// from, the parameters set by the person, and the pause between them.
+/// Written in a recording's header, so a replay does what the live session
+/// did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The exercises, in order (a routine's, or just one).
+    pub exercises: Vec<String>,
+    pub routine: Option<String>,
+    #[serde(default)]
+    pub params: BTreeMap<String, f64>,
+    /// Seconds of "get ready" before each exercise after the first (and
+    /// after next, previous or restart).
+    #[serde(default = "default_get_ready_s")]
+    pub get_ready_s: f64,
+}
+
+fn default_get_ready_s() -> f64 {
+    DEFAULT_GET_READY_S
+}
+
+impl Plan {
+    /// Exercises in turn, no routine, no parameters, the default pause.
+    pub fn of(exercise_ids: Vec<String>) -> Plan {
+        Plan {
+            exercises: exercise_ids,
+            routine: None,
+            params: BTreeMap::new(),
+            get_ready_s: DEFAULT_GET_READY_S,
+        }
+    }
+
+    /// One exercise, no parameters, the default pause.
+    pub fn single(exercise_id: &str) -> Plan {
+        Plan::of(vec![exercise_id.to_string()])
+    }
+
+    /// A name for files about this session: the routine, else the
+    /// exercises joined by "+".
+    pub fn label(&self) -> String {
+        self.routine
+            .clone()
+            .unwrap_or_else(|| self.exercises.join("+"))
+    }
+}
 
 /// What the person asked of the session (keys in the window). Recorded in
 /// the session file, so a replay does what they did.
@@ -38,6 +89,9 @@ pub struct SessionFeedback {
     pub exercise_count: usize,
     /// Seconds left of the "get ready" pause, while in it.
     pub get_ready_s: Option<f64>,
+    /// The entry of the summary this frame belongs to (an exercise
+    /// restarted or gone back to has a new one).
+    pub summary_entry: usize,
     pub feedback: Feedback,
 }
 
@@ -77,6 +131,7 @@ pub struct CueSummary {
 pub struct StopSummary {
     pub t_s: f64,
     pub reason: String,
+    pub cause: StopCause,
 }
 
 /// One exercise's part of the summary.
@@ -94,6 +149,17 @@ pub struct ExerciseSummary {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SessionSummary {
     pub exercises: Vec<ExerciseSummary>,
+}
+
+impl SessionSummary {
+    /// The stop that ended the session (pain or a safety limit), if one
+    /// did.
+    pub fn stop(&self) -> Option<&StopSummary> {
+        self.exercises
+            .iter()
+            .flat_map(|e| e.stops.iter())
+            .next_back()
+    }
 }
 
 fn seconds(t_ms: f64) -> f64 {
@@ -123,6 +189,18 @@ impl ExerciseSummary {
             self.reps.iter().map(|r| r.score).collect()
         };
         (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+    }
+
+    /// What was done, in a line: "wall-slide: 5 repetitions, 2 holds (9.8 s
+    /// in good form)". The end screen shows one per exercise.
+    pub fn headline(&self) -> String {
+        format!(
+            "{}: {} repetitions, {} holds ({:.1} s in good form)",
+            self.id,
+            self.reps.len(),
+            self.holds.len(),
+            self.in_form_s()
+        )
     }
 
     fn new(id: &str) -> ExerciseSummary {
@@ -168,9 +246,14 @@ impl ExerciseSummary {
                 t_s: seconds(*t_ms),
                 text: text.clone(),
             }),
-            Event::Stopped { t_ms, reason } => self.stops.push(StopSummary {
+            Event::Stopped {
+                t_ms,
+                reason,
+                cause,
+            } => self.stops.push(StopSummary {
                 t_s: seconds(*t_ms),
                 reason: reason.clone(),
+                cause: *cause,
             }),
             Event::ExerciseCompleted { .. }
             | Event::HoldStarted { .. }
@@ -301,16 +384,21 @@ impl Session {
         self.get_ready_until_ms = Some(t_ms + self.get_ready_ms);
     }
 
+    /// The session's exercise `id`.
+    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.id == id)
+    }
+
     /// The exercise being done (or coming up).
     pub fn current_exercise(&self) -> &Exercise {
         self.engine.exercise()
     }
 
-    /// Stops the current exercise at once for `reason` (pain, or quit); the
-    /// session ends.
+    /// Stops the current exercise at once for `reason` (the person's stop
+    /// key: pain); the session ends.
     pub fn stop(&mut self, t_ms: f64, reason: &str) -> Vec<SessionEvent> {
         let mut out = Vec::new();
-        let events = self.engine.stop(t_ms, reason);
+        let events = self.engine.stop(t_ms, reason, StopCause::Pain);
         self.record(events, &mut out);
         self.finished = true;
         out
@@ -375,6 +463,7 @@ impl Session {
                 exercise_number: self.current + 1,
                 exercise_count: self.exercises.len(),
                 get_ready_s,
+                summary_entry: self.summary.exercises.len().saturating_sub(1),
                 feedback,
             },
             out,
@@ -389,13 +478,10 @@ pub fn summary_text(summary: &SessionSummary) -> String {
     let side = |s: &Option<Side>| s.map(|s| format!(" {}", s.name())).unwrap_or_default();
     let mut out = String::new();
     for e in &summary.exercises {
-        let in_form = e.in_form_s();
         let _ = writeln!(
             out,
-            "{}: {} repetitions, {} holds ({in_form:.1} s in good form), {} sets completed, {} cues, {} stops",
-            e.id,
-            e.reps.len(),
-            e.holds.len(),
+            "{}, {} sets completed, {} cues, {} stops",
+            e.headline(),
             e.sets_completed,
             e.cues.len(),
             e.stops.len()
@@ -429,39 +515,4 @@ pub fn summary_text(summary: &SessionSummary) -> String {
         }
     }
     out
-}
-
-/// Runs a recording's frames through `session` (only the engine: the poses
-/// are recorded); `each` sees every frame record, what the session showed,
-/// and the events it caused. The session then ends at the last frame; the
-/// events of that end (a hold under way) are returned.
-pub fn run_recording<E>(
-    session: &mut Session,
-    recording: &crate::recording::Recording,
-    mut each: impl FnMut(
-        &crate::recording::FrameRecord,
-        &SessionFeedback,
-        &[SessionEvent],
-    ) -> Result<(), E>,
-) -> Result<Vec<SessionEvent>, E> {
-    let (w, h) = (recording.header.width, recording.header.height);
-    let mut commands = crate::recording::CommandQueue::new(recording.commands.clone());
-    let mut last_t_ms = 0.0;
-    for frame in &recording.frames {
-        last_t_ms = frame.t_ms;
-        let pose_frame = frame
-            .landmarks()
-            .map(|l| PoseFrame::from_landmarks(&l, w, h));
-        let (feedback, mut events) = session.update(frame.t_ms, pose_frame.as_ref());
-        // What the person asked after this frame, as they asked it.
-        for c in commands.due(frame.t_ms) {
-            events.extend(session.apply(c.t_ms, &c.command));
-        }
-        each(frame, &feedback, &events)?;
-        if session.finished() {
-            break;
-        }
-    }
-    // The end of the recording ends the session: a hold under way counts.
-    Ok(session.finish(last_t_ms))
 }

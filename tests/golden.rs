@@ -12,6 +12,7 @@
 
 mod common;
 
+use posecoach::session::Plan;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,8 @@ use common::*;
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::engine::PoseFrame;
 use posecoach::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
-use posecoach::session::{Session, run_recording, summary_text};
+use posecoach::runner::{SessionRunner, replay_recording};
+use posecoach::session::summary_text;
 
 const UPDATE_ENV: &str = "UPDATE_GOLDEN";
 /// Synthetic sessions are recorded at 10 frames a second (every third frame
@@ -28,7 +30,6 @@ const UPDATE_ENV: &str = "UPDATE_GOLDEN";
 const RECORD_EVERY: usize = 3;
 /// The image the body model's pixels are normalised to.
 const MODEL_IMAGE: (u32, u32) = (MODEL_IMAGE_PX.0 as u32, MODEL_IMAGE_PX.1 as u32);
-const GET_READY_S: f64 = 3.0;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -47,9 +48,7 @@ fn write_session(
 ) {
     let header = Header {
         posecoach_session: SESSION_FORMAT_VERSION,
-        exercises: vec![exercise.to_string()],
-        routine: None,
-        params: BTreeMap::new(),
+        plan: Plan::single(&exercise),
         source: source.to_string(),
         width: size.0,
         height: size.1,
@@ -234,6 +233,7 @@ fn recorded_sessions_replay_to_their_expected_summaries() {
         assert_eq!(recording.truncated_at_line, None, "{}", path.display());
         let exercises = recording
             .header
+            .plan
             .exercises
             .iter()
             .map(|id| {
@@ -243,15 +243,16 @@ fn recorded_sessions_replay_to_their_expected_summaries() {
                     .clone()
             })
             .collect();
-        covered.extend(recording.header.exercises.iter().cloned());
-        let mut session = Session::new(exercises, GET_READY_S).unwrap();
-        run_recording(&mut session, &recording, |_, _, _| Ok::<(), ()>(())).unwrap();
+        covered.extend(recording.header.plan.exercises.iter().cloned());
+        let mut runner = SessionRunner::new(recording.header.plan.clone(), exercises).unwrap();
+        replay_recording(&mut runner, &recording).unwrap();
+        let summary = runner.finish().unwrap().summary;
         let text = format!(
             "# {} (from {}, {} frames)\n{}",
             path.file_name().unwrap().to_string_lossy(),
             recording.header.source,
             recording.frames.len(),
-            summary_text(session.summary())
+            summary_text(&summary)
         );
         let expected_path = path.with_extension("expected.txt");
         if update {

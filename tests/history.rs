@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use posecoach::session::Plan;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -44,9 +44,7 @@ fn wall_slide_session(path: &Path, started_at: &str, knee_deg: f64) {
         .reps(down, 2, 1.5, 5.6, 1.0);
     let header = Header {
         posecoach_session: SESSION_FORMAT_VERSION,
-        exercises: vec!["wall-slide".into()],
-        routine: None,
-        params: BTreeMap::new(),
+        plan: Plan::single("wall-slide"),
         source: "body model (tests/common)".into(),
         width: IMAGE.0,
         height: IMAGE.1,

@@ -18,6 +18,7 @@
 #[path = "common/shared.rs"]
 mod shared;
 
+use posecoach::session::Plan;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -27,13 +28,13 @@ use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::file::load_exercise;
 use posecoach::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
 use posecoach::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
-use posecoach::session::{ExerciseSummary, Session, run_recording, summary_text};
+use posecoach::runner::{SessionRunner, replay_recording};
+use posecoach::session::{ExerciseSummary, summary_text};
 use posecoach::source::FrameSource;
 use posecoach::source::video::VideoFile;
 use shared::shared;
 
 /// As `posecoach replay` waits between a routine's exercises (only one here).
-const GET_READY_S: f64 = 3.0;
 /// A hold's time must be within this of the label.
 const HOLD_TOLERANCE_S: f64 = 0.5;
 /// At least this share of a labelled hold must be in good form.
@@ -62,14 +63,14 @@ fn poses(rel: &str) -> recording::Recording {
     ))
     .unwrap();
     let partial = path.with_extension("partial");
+    // Left by a run that was interrupted.
+    std::fs::remove_file(&partial).ok();
     let mut recorder = None;
     while let Some(frame) = video.next_frame().unwrap() {
         let recorder = recorder.get_or_insert_with(|| {
             let header = Header {
                 posecoach_session: SESSION_FORMAT_VERSION,
-                exercises: vec!["none".into()],
-                routine: None,
-                params: BTreeMap::new(),
+                plan: Plan::single("none"),
                 source: rel.to_string(),
                 width: frame.image.width(),
                 height: frame.image.height(),
@@ -105,9 +106,10 @@ fn fixture_exercise(id: &str, params: &[(&str, f64)]) -> Exercise {
 /// What the coach makes of the clip with one exercise.
 fn coach(rel: &str, exercise: &Exercise) -> ExerciseSummary {
     let recording = poses(rel);
-    let mut session = Session::new(vec![exercise.clone()], GET_READY_S).unwrap();
-    run_recording(&mut session, &recording, |_, _, _| Ok::<(), ()>(())).unwrap();
-    let summary = session.summary().clone();
+    let plan = Plan::single(&exercise.id);
+    let mut runner = SessionRunner::new(plan, vec![exercise.clone()]).unwrap();
+    replay_recording(&mut runner, &recording).unwrap();
+    let summary = runner.finish().unwrap().summary;
     eprintln!("--- {rel}\n{}", summary_text(&summary));
     summary.exercises.into_iter().next().unwrap()
 }

@@ -7,6 +7,7 @@ mod common;
 
 use common::performances::*;
 use common::*;
+use posecoach::session::Plan;
 use posecoach::session::Session;
 
 #[test]
@@ -69,16 +70,19 @@ fn a_stop_ends_the_session_with_its_reason() {
 #[test]
 fn keys_pressed_in_a_recorded_session_are_done_again_by_its_replay() {
     use posecoach::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
-    use posecoach::session::{SessionCommand, run_recording};
+    use posecoach::runner::{SessionRunner, replay_poses};
+    use posecoach::session::SessionCommand;
 
     let (w, h) = (1280u32, 1000u32);
     let path =
         std::env::temp_dir().join(format!("posecoach-keys-{}.posecoach", std::process::id()));
+    std::fs::remove_file(&path).ok();
     let header = Header {
         posecoach_session: SESSION_FORMAT_VERSION,
-        exercises: vec!["wall-slide".into(), "standing-back-bend".into()],
-        routine: None,
-        params: Default::default(),
+        plan: Plan {
+            exercises: vec!["wall-slide".into(), "standing-back-bend".into()],
+            ..Plan::single("")
+        },
         source: "body model".into(),
         width: w,
         height: h,
@@ -128,25 +132,25 @@ fn keys_pressed_in_a_recorded_session_are_done_again_by_its_replay() {
     assert_eq!(recording.commands.len(), 2);
     assert_eq!(recording.commands[0].t_ms, 1000.0);
     let catalog_exercises = vec![exercise("wall-slide"), exercise("standing-back-bend")];
-    let mut session = Session::new(catalog_exercises, 3.0).unwrap();
+    let mut runner = SessionRunner::new(recording.header.plan.clone(), catalog_exercises).unwrap();
     let mut stopped_at = None;
     let mut frames_seen = 0;
-    run_recording(&mut session, &recording, |frame, _, events| {
+    replay_poses(&mut runner, &path, |frame, step, _| {
         frames_seen += 1;
-        if !events.is_empty()
-            && events
-                .iter()
-                .any(|e| matches!(e.event, posecoach::exercise::engine::Event::Stopped { .. }))
+        if step
+            .events
+            .iter()
+            .any(|e| matches!(e.event, posecoach::exercise::engine::Event::Stopped { .. }))
         {
             stopped_at = Some(frame.t_ms);
         }
-        Ok::<(), ()>(())
+        Ok::<(), posecoach::runner::RunnerError>(())
     })
     .unwrap();
     // The replay moved on at 1 s and stopped at 3 s, as the person did.
     assert_eq!(stopped_at, Some(3000.0));
     assert_eq!(frames_seen, 91, "nothing after the stop");
-    let summary = session.summary();
+    let summary = runner.finish().unwrap().summary;
     let ids: Vec<&str> = summary.exercises.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["wall-slide", "standing-back-bend"]);
     assert_eq!(
@@ -161,14 +165,15 @@ fn keys_pressed_in_a_recorded_session_are_done_again_by_its_replay() {
 /// the session there.
 fn wall_slide_recording_cut_at(until_ms: f64) -> posecoach::session::SessionSummary {
     use posecoach::recording;
-    use posecoach::session::run_recording;
+    use posecoach::runner::{SessionRunner, replay_recording};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/sessions/model-wall-slide.posecoach");
     let mut recording = recording::read(&path).unwrap();
     recording.frames.retain(|f| f.t_ms <= until_ms);
-    let mut session = Session::new(vec![exercise("wall-slide")], 3.0).unwrap();
-    run_recording(&mut session, &recording, |_, _, _| Ok::<(), ()>(())).unwrap();
-    session.summary().clone()
+    let mut runner =
+        SessionRunner::new(Plan::single("wall-slide"), vec![exercise("wall-slide")]).unwrap();
+    replay_recording(&mut runner, &recording).unwrap();
+    runner.finish().unwrap().summary
 }
 
 #[test]

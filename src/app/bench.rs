@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::pose::blazepose::StageTimings;
-use crate::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
-use crate::source;
+use posecoach::pose::blazepose::StageTimings;
+use posecoach::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
+use posecoach::source;
 
 #[derive(Debug, Clone)]
 pub struct BenchArgs {

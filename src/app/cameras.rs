@@ -1,6 +1,6 @@
 //! `posecoach cameras`: the cameras this machine offers.
 
-use crate::source::camera::list_cameras;
+use posecoach::source::camera::list_cameras;
 
 pub fn run(json: bool) -> anyhow::Result<()> {
     let cameras = list_cameras()?;

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::exercise::catalog::{Catalog, default_exercises_dir};
-use crate::exercise::file::{load_exercise, load_routine};
-use crate::exercise::model::{Counting, Exercise, SideMode};
+use posecoach::exercise::catalog::{Catalog, default_exercises_dir};
+use posecoach::exercise::file::{load_exercise, load_routine};
+use posecoach::exercise::model::{Counting, Exercise, SideMode};
 
 /// The folders exercises load from: the installed set, then the user's.
 pub fn exercise_dirs(user_dir: Option<&PathBuf>) -> Vec<PathBuf> {
@@ -21,14 +21,14 @@ pub fn exercise_dirs(user_dir: Option<&PathBuf>) -> Vec<PathBuf> {
 struct ExerciseSummary<'a> {
     id: &'a str,
     name: &'a str,
-    view: crate::exercise::model::View,
-    posture: crate::exercise::model::Posture,
+    view: posecoach::exercise::model::View,
+    posture: posecoach::exercise::model::Posture,
     sides: String,
     reps_per_set: u32,
     sets: u32,
     hold_s: Option<f64>,
     /// How often the guide advises it.
-    frequency: Option<crate::exercise::model::Frequency>,
+    frequency: Option<posecoach::exercise::model::Frequency>,
     file: String,
 }
 
@@ -132,7 +132,7 @@ pub fn check(files: &[PathBuf]) -> bool {
             load_exercise(path, &BTreeMap::new()).map(|e| {
                 (
                     format!("exercise {}", e.id),
-                    crate::exercise::describe::describe(&e),
+                    posecoach::exercise::describe::describe(&e),
                 )
             })
         };

@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 
 use super::report::{ChartFormat, write_chart};
-use crate::history::progress::{self, Span};
-use crate::history::{Added, History, RangeTracker, SessionInfo, SessionRecord};
+use posecoach::history::progress::{self, Span};
+use posecoach::history::{Added, History, SessionInfo, SessionRecord};
 
 /// Weeks shown when none are asked for.
 pub const DEFAULT_WEEKS: u32 = 8;
@@ -26,8 +26,8 @@ pub struct HistoryArgs {
     pub user_exercises: Option<PathBuf>,
 }
 
-fn catalog(user_exercises: Option<&PathBuf>) -> crate::exercise::catalog::Catalog {
-    crate::exercise::catalog::Catalog::load(
+fn catalog(user_exercises: Option<&PathBuf>) -> posecoach::exercise::catalog::Catalog {
+    posecoach::exercise::catalog::Catalog::load(
         &super::exercises::exercise_dirs(user_exercises),
         &std::collections::BTreeMap::new(),
     )
@@ -79,7 +79,7 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
                 format!(
                     "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>posecoach history</title></head><body>\n{}<pre>{}</pre></body></html>\n",
                     progress::svg(&report),
-                    crate::report::escape(&progress::text(&report))
+                    posecoach::report::escape(&progress::text(&report))
                 )
             },
         )?;
@@ -125,13 +125,10 @@ pub fn add(
 
 /// A recorded session's history record: the engine runs over its poses.
 fn record_of(file: &Path, user_exercises: Option<&PathBuf>) -> anyhow::Result<SessionRecord> {
-    let mut ranges = RangeTracker::default();
-    let replay = super::replay::engine_replay(file, user_exercises, |_, exercise, feedback| {
-        ranges.observe(exercise, feedback);
-    })?;
-    let recording = &replay.recording;
-    let duration_s = recording.frames.last().map_or(0.0, |f| f.t_ms / 1000.0);
-    let started_at = match &recording.header.started_at {
+    let replay = super::replay::engine_replay(file, user_exercises, |_, _, _| {})?;
+    let header = &replay.header;
+    let duration_s = replay.finished.last_t_ms / 1000.0;
+    let started_at = match &header.started_at {
         Some(text) => chrono::DateTime::parse_from_rfc3339(text).with_context(|| {
             format!(
                 "{}: line 1: started_at '{text}' is not an RFC 3339 time",
@@ -150,14 +147,14 @@ fn record_of(file: &Path, user_exercises: Option<&PathBuf>) -> anyhow::Result<Se
     let info = SessionInfo {
         started_at,
         duration_s,
-        routine: recording.header.routine.clone(),
-        source: recording.header.source.clone(),
+        routine: header.plan.routine.clone(),
+        source: header.source.clone(),
         recording: Some(file.to_path_buf()),
     };
     Ok(SessionRecord::new(
         &info,
-        &replay.summary,
-        &ranges,
+        &replay.finished.summary,
+        &replay.finished.ranges,
         &replay.catalog,
     ))
 }

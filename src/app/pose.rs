@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::pose::{
+use posecoach::pose::{
     BlazePose, BlazePoseConfig, Landmark, ModelVariant, Pose, PoseEstimator, TrackingMode,
 };
-use crate::source::load_image;
+use posecoach::source::load_image;
 
 /// What to run the pose model on and how to print it.
 #[derive(Debug, Clone)]
@@ -71,7 +71,7 @@ pub fn run(args: &PoseArgs) -> anyhow::Result<bool> {
     };
 
     if let Some(dir) = &args.frames {
-        let mut folder = crate::source::open(dir)?;
+        let mut folder = posecoach::source::open(dir)?;
         loop {
             match folder.next_frame() {
                 Ok(Some(frame)) => {
@@ -103,7 +103,7 @@ pub fn run(args: &PoseArgs) -> anyhow::Result<bool> {
         };
         let pose = estimator.estimate(&image, 0.0)?;
         emit(
-            PoseRecord::new(crate::source::file_name(path), &image, pose.as_ref()),
+            PoseRecord::new(posecoach::source::file_name(path), &image, pose.as_ref()),
             &mut out,
         )?;
     }

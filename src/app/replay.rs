@@ -3,25 +3,22 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 
 use super::progress_bar::ProgressBar;
 use super::run::{Control, Pacer, Pacing};
-use crate::exercise::catalog::Catalog;
-use crate::exercise::engine::{Event, PoseFrame};
-use crate::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
-use crate::recording::{
-    self, CommandQueue, FrameRecord, Header, RecordedCommand, Recorder, SESSION_FORMAT_VERSION,
-};
-use crate::session::{Session, SessionEvent, SessionSummary};
-use crate::source::session::SessionVideo;
-use crate::source::{self, FrameSource};
-use image::RgbImage;
-
-/// The "get ready" pause between the exercises of a replayed routine.
-pub(crate) const REPLAY_GET_READY_S: f64 = 3.0;
+use posecoach::exercise::catalog::Catalog;
+use posecoach::exercise::engine::Event;
+use posecoach::exercise::model::Exercise;
+use posecoach::files;
+use posecoach::pose::{BlazePose, BlazePoseConfig, ModelVariant, TrackingMode};
+use posecoach::recording::{self, Header, SessionVideo};
+use posecoach::runner::{self, Finished, Input, RecordTo, Seen, SessionRunner};
+use posecoach::session::{Plan, SessionEvent, SessionFeedback, SessionSummary};
+use posecoach::source::{self, FrameSource};
 
 /// Which exercises to coach, and from where.
 #[derive(Debug, Clone, Default)]
@@ -76,7 +73,7 @@ pub fn parse_param(text: &str) -> Result<(String, f64), String> {
 
 pub(crate) fn describe(event: &SessionEvent) -> String {
     let id = &event.exercise_id;
-    let side = |s: &Option<crate::exercise::Side>| {
+    let side = |s: &Option<posecoach::exercise::Side>| {
         s.map(|s| format!(" ({})", s.name())).unwrap_or_default()
     };
     match &event.event {
@@ -118,7 +115,7 @@ pub(crate) fn describe(event: &SessionEvent) -> String {
             format!("{:7.1} s  {id}: exercise complete", t_ms / 1000.0)
         }
         Event::Cue { t_ms, text, .. } => format!("{:7.1} s  {id}: \"{text}\"", t_ms / 1000.0),
-        Event::Stopped { t_ms, reason } => {
+        Event::Stopped { t_ms, reason, .. } => {
             format!("{:7.1} s  {id}: STOPPED: {reason}", t_ms / 1000.0)
         }
     }
@@ -126,69 +123,74 @@ pub(crate) fn describe(event: &SessionEvent) -> String {
 
 fn print_summary(summary: &SessionSummary, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "\nSummary")?;
-    write!(out, "{}", crate::session::summary_text(summary))
+    write!(out, "{}", posecoach::session::summary_text(summary))
 }
 
-/// Prints events as they happen (unless JSON), records them, and shows
-/// the progress.
+/// Prints events as they happen (unless JSON) and shows the progress.
 struct Output<'a> {
     json: bool,
     out: std::io::StdoutLock<'a>,
-    recorder: Option<Recorder>,
     progress: ProgressBar,
 }
 
 impl Output<'_> {
-    /// Records a frame: its pose, and its picture when given (with video).
-    fn frame(&mut self, record: &FrameRecord, image: Option<&RgbImage>) -> anyhow::Result<()> {
-        match (&mut self.recorder, image) {
-            (Some(r), Some(image)) => {
-                let jpeg = recording::encode_video_frame(image)
-                    .map_err(|e| anyhow::anyhow!("cannot encode a video frame: {e}"))?;
-                r.frame_with_video(record, &jpeg)?;
-            }
-            (Some(r), None) => r.frame(record)?,
-            (None, _) => {}
-        }
-        Ok(())
-    }
-
-    fn command(&mut self, command: &RecordedCommand) -> anyhow::Result<()> {
-        if let Some(r) = &mut self.recorder {
-            r.command(command.t_ms, &command.command)?;
-        }
-        Ok(())
-    }
-
     fn events(&mut self, events: &[SessionEvent]) -> anyhow::Result<()> {
+        if self.json {
+            return Ok(());
+        }
         for event in events {
-            if let Some(r) = &mut self.recorder {
-                r.event(event)?;
-            }
-            if !self.json {
-                self.progress.finish();
-                writeln!(self.out, "{}", describe(event))?;
-            }
+            self.progress.finish();
+            writeln!(self.out, "{}", describe(event))?;
         }
         Ok(())
     }
 
-    fn finish(mut self, summary: &SessionSummary) -> anyhow::Result<()> {
+    fn finish(mut self, finished: &Finished) -> anyhow::Result<()> {
+        self.events(&finished.events)?;
         self.progress.finish();
-        if let Some(r) = self.recorder.take() {
-            r.finish()?;
+        if finished.pictures_left_out > 0 {
+            eprintln!(
+                "warning: {} video frames were left out of the recording; their poses are there",
+                finished.pictures_left_out
+            );
         }
         if self.json {
-            serde_json::to_writer(&mut self.out, summary)?;
+            serde_json::to_writer(&mut self.out, &finished.summary)?;
             writeln!(self.out)?;
         } else {
-            print_summary(summary, &mut self.out)?;
+            print_summary(&finished.summary, &mut self.out)?;
         }
         Ok(())
     }
 }
 
+/// Where `--record` writes, refused when it is the source itself or any
+/// existing file.
+pub(crate) fn check_record_target(
+    record: Option<&PathBuf>,
+    source: Option<&Path>,
+) -> anyhow::Result<()> {
+    let Some(record) = record else {
+        return Ok(());
+    };
+    if source.is_some_and(|s| files::same_file(record, s)) {
+        bail!(
+            "--record {}: that is the file being replayed; record to another file",
+            record.display()
+        );
+    }
+    if record.exists() {
+        bail!(
+            "--record {}: {}",
+            record.display(),
+            files::describe_create_error(&std::io::Error::from(std::io::ErrorKind::AlreadyExists))
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
+    check_record_target(args.record.as_ref(), Some(&args.source))?;
     // A recorded session: poses only, just the engine; with its video, the
     // model runs on the pictures.
     let header = if recording::is_recording(&args.source) {
@@ -196,90 +198,98 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let mut frames: Box<dyn FrameSource> = match &header {
-        None => source::open(&args.source)?,
-        Some(h) if h.video => Box::new(SessionVideo::open(&args.source)?),
-        Some(_) => return replay_recording(args),
-    };
-    // What the person asked during a recorded session, done again.
-    let mut commands = match &header {
-        Some(_) => CommandQueue::new(recording::read(&args.source)?.commands),
-        None => CommandQueue::default(),
-    };
-    let selection = &args.selection;
-    let (ids, catalog) = resolve(selection, header.as_ref())?;
-    let mut session = new_session(&ids, &catalog, REPLAY_GET_READY_S)?;
-    let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
-    config.intra_threads = args.intra_threads;
-    let mut estimator = BlazePose::new(&config).context("cannot load the pose model")?;
+    let (plan, catalog) = resolve(&args.selection, header.as_ref())?;
+    let mut runner = SessionRunner::new(plan.clone(), exercises_of(&plan, &catalog)?)?;
+    if let Some(path) = &args.record {
+        runner = runner.record_to(RecordTo {
+            path: path.clone(),
+            source: header
+                .as_ref()
+                .map_or_else(|| source::file_name(&args.source), |h| h.source.clone()),
+            started_at: header.as_ref().and_then(|h| h.started_at.clone()),
+            with_video: args.with_video,
+            live: false,
+        })?;
+    }
     let mut output = Output {
         json: args.json,
         out: std::io::stdout().lock(),
-        recorder: None,
         progress: ProgressBar::default(),
     };
     let (mut pacer, control) = pacer(args.speed);
-    let mut last_t_ms = 0.0;
-    loop {
-        let frame = match frames.next_frame() {
-            Ok(Some(frame)) => frame,
-            Ok(None) => break,
-            Err(e) => {
-                // One unreadable frame is skipped; the track is lost.
-                tracing::warn!("{e}");
-                estimator.reset();
-                continue;
-            }
-        };
-        pacer.wait_for(frame.t_ms, &control);
-        // The recording starts with the first frame: its size is in the header.
-        if let (None, Some(path)) = (&output.recorder, &args.record) {
-            let header = Header {
-                posecoach_session: SESSION_FORMAT_VERSION,
-                exercises: ids.clone(),
-                routine: selection.routine.clone(),
-                params: selection.params.clone(),
-                source: source::file_name(&args.source),
-                width: frame.image.width(),
-                height: frame.image.height(),
-                // A video's own time is not known.
-                started_at: None,
-                video: args.with_video,
+    match &header {
+        Some(h) if !h.video => {
+            let cut = runner::replay_poses(&mut runner, &args.source, |record, step, read| {
+                pacer.wait_for(record.t_ms, &control);
+                output.events(&step.events)?;
+                output.progress.update(Some(read), record.t_ms);
+                Ok::<(), anyhow::Error>(())
+            })?;
+            warn_cut_off(&args.source, cut);
+        }
+        _ => {
+            let mut frames: Box<dyn FrameSource> = match &header {
+                Some(_) => Box::new(SessionVideo::open(&args.source)?),
+                None => source::open(&args.source)?,
             };
-            output.recorder = Some(Recorder::create(path, &header)?);
-        }
-        let pose = estimator.estimate(&frame.image, frame.t_ms)?;
-        output.frame(
-            &FrameRecord::new(frame.t_ms, pose.as_ref()),
-            args.with_video.then_some(&frame.image),
-        )?;
-        let pose_frame = pose
-            .as_ref()
-            .map(|p| PoseFrame::from_pose(p, frame.image.width(), frame.image.height()));
-        let (_, mut events) = session.update(frame.t_ms, pose_frame.as_ref());
-        for c in commands.due(frame.t_ms) {
-            output.command(c)?;
-            events.extend(session.apply(c.t_ms, &c.command));
-        }
-        output.events(&events)?;
-        output.progress.update(frames.progress(), frame.t_ms);
-        last_t_ms = frame.t_ms;
-        if session.finished() {
-            break;
+            if header.is_some() {
+                // What the person asked during the recorded session, again.
+                runner = runner.with_commands(recording::read_commands(&args.source)?);
+            }
+            let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
+            config.intra_threads = args.intra_threads;
+            let estimator = BlazePose::new(&config).context("cannot load the pose model")?;
+            runner = runner.with_estimator(Box::new(estimator));
+            loop {
+                let frame = match frames.next_frame() {
+                    Ok(Some(frame)) => frame,
+                    Ok(None) => break,
+                    Err(e) => {
+                        // One unreadable frame is skipped; the track is lost.
+                        tracing::warn!("{e}");
+                        runner.lose_track();
+                        continue;
+                    }
+                };
+                pacer.wait_for(frame.t_ms, &control);
+                let size = (frame.image.width(), frame.image.height());
+                let image = Arc::new(frame.image);
+                let step = runner.step(Input {
+                    t_ms: frame.t_ms,
+                    size,
+                    seen: Seen::Picture(&image),
+                })?;
+                output.events(&step.events)?;
+                output.progress.update(frames.progress(), frame.t_ms);
+                if runner.finished() {
+                    break;
+                }
+            }
         }
     }
-    // The end of the video ends the session: a hold under way counts.
-    output.events(&session.finish(last_t_ms))?;
-    output.finish(session.summary())
+    // The end of the input ends the session: a hold under way counts.
+    output.finish(&runner.finish()?)
 }
 
-/// The exercise ids to coach (from the arguments, else the recording's
-/// header) and the catalog they come from.
+/// Warns (one line) that a recording was cut off at `line`.
+pub(crate) fn warn_cut_off(path: &Path, line: Option<usize>) {
+    if let Some(line) = line {
+        eprintln!(
+            "warning: {}: line {line}: cut off (the recording was interrupted); using everything before it",
+            path.display()
+        );
+    }
+}
+
+/// The plan to coach (the arguments', else the recording's header: its
+/// exercises, routine, parameters and pause) and the catalog its exercises
+/// come from. A routine chosen here brings its own "get ready" pause.
 pub(crate) fn resolve(
     selection: &Selection,
     header: Option<&Header>,
-) -> anyhow::Result<(Vec<String>, Catalog)> {
-    let mut params = header.map(|h| h.params.clone()).unwrap_or_default();
+) -> anyhow::Result<(Plan, Catalog)> {
+    let recorded = header.map(|h| &h.plan);
+    let mut params = recorded.map(|p| p.params.clone()).unwrap_or_default();
     params.extend(selection.params.clone());
     let catalog = Catalog::load(
         &super::exercises::exercise_dirs(selection.user_exercises.as_ref()),
@@ -290,18 +300,43 @@ pub(crate) fn resolve(
             tracing::warn!("{line}");
         }
     }
-    let ids = match (&selection.exercise, &selection.routine, header) {
-        (Some(id), None, _) => vec![id.clone()],
-        (None, Some(id), _) => catalog
-            .routine(id)
-            .with_context(|| format!("no routine '{id}' (see `posecoach exercises`)"))?
-            .exercises
-            .clone(),
-        (None, None, Some(h)) => h.exercises.clone(),
+    let plan = match (&selection.exercise, &selection.routine, recorded) {
+        (Some(id), None, _) => Plan {
+            params,
+            ..Plan::single(id)
+        },
+        (None, Some(id), _) => {
+            let routine = catalog
+                .routine(id)
+                .with_context(|| format!("no routine '{id}' (see `posecoach exercises`)"))?;
+            Plan {
+                exercises: routine.exercises.clone(),
+                routine: Some(id.clone()),
+                params,
+                get_ready_s: routine.get_ready_s,
+            }
+        }
+        (None, None, Some(recorded)) => Plan {
+            params,
+            ..recorded.clone()
+        },
         _ => bail!("give --exercise ID or --routine ID"),
     };
-    check_params(&selection.params, &ids, &catalog)?;
-    Ok((ids, catalog))
+    check_params(&selection.params, &plan.exercises, &catalog)?;
+    Ok((plan, catalog))
+}
+
+/// The plan's exercises, from the catalog.
+pub(crate) fn exercises_of(plan: &Plan, catalog: &Catalog) -> anyhow::Result<Vec<Exercise>> {
+    plan.exercises
+        .iter()
+        .map(|id| {
+            catalog
+                .exercise(id)
+                .cloned()
+                .with_context(|| format!("no exercise '{id}' (see `posecoach exercises`)"))
+        })
+        .collect()
 }
 
 /// Every `--param` names a parameter of an exercise being coached: a
@@ -332,106 +367,41 @@ fn check_params(
     Ok(())
 }
 
-/// A session over `ids`, with `get_ready_s` of pause between exercises.
-pub(crate) fn new_session(
-    ids: &[String],
-    catalog: &Catalog,
-    get_ready_s: f64,
-) -> anyhow::Result<Session> {
-    let exercises = ids
-        .iter()
-        .map(|id| {
-            catalog
-                .exercise(id)
-                .cloned()
-                .with_context(|| format!("no exercise '{id}' (see `posecoach exercises`)"))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Session::new(exercises, get_ready_s).context("nothing to do")
-}
-
-/// Reads a recording, warning (one line) when it was cut off.
-pub(crate) fn read_recording(path: &std::path::Path) -> anyhow::Result<recording::Recording> {
-    let recording = recording::read(path)?;
-    if let Some(line) = recording.truncated_at_line {
-        eprintln!(
-            "warning: {}: line {line}: cut off (the recording was interrupted); using everything before it",
-            path.display()
-        );
-    }
-    Ok(recording)
-}
-
-/// A recording's own exercises run again over its poses (engine only),
-/// calling `on_frame` with each frame's feedback and the exercise it is
-/// about (none during a routine's "get ready" pause).
+/// A recording's own plan run again over its poses (engine only),
+/// calling `on_frame` with each frame's time, the exercise it is about and
+/// the session's feedback (not during a routine's "get ready" pause).
 pub(crate) struct EngineReplay {
-    pub recording: recording::Recording,
+    pub header: Header,
     pub catalog: Catalog,
-    pub summary: SessionSummary,
+    pub finished: Finished,
 }
 
 pub(crate) fn engine_replay(
-    path: &std::path::Path,
+    path: &Path,
     user_exercises: Option<&PathBuf>,
-    mut on_frame: impl FnMut(
-        &FrameRecord,
-        &crate::exercise::model::Exercise,
-        &crate::session::SessionFeedback,
-    ),
+    mut on_frame: impl FnMut(f64, &Exercise, &SessionFeedback),
 ) -> anyhow::Result<EngineReplay> {
-    let recording = read_recording(path)?;
+    let header = recording::Reader::open(path)?.header;
     let selection = Selection {
         user_exercises: user_exercises.cloned(),
         ..Default::default()
     };
-    let (ids, catalog) = resolve(&selection, Some(&recording.header))?;
-    let mut session = new_session(&ids, &catalog, REPLAY_GET_READY_S)?;
-    crate::session::run_recording(&mut session, &recording, |frame, feedback, _| {
+    let (plan, catalog) = resolve(&selection, Some(&header))?;
+    let mut runner = SessionRunner::new(plan.clone(), exercises_of(&plan, &catalog)?)?;
+    let cut = runner::replay_poses(&mut runner, path, |record, step, _| {
+        let feedback = &step.feedback;
         if let (None, Some(exercise)) = (
             feedback.get_ready_s,
             catalog.exercise(&feedback.exercise_id),
         ) {
-            on_frame(frame, exercise, feedback);
+            on_frame(record.t_ms, exercise, feedback);
         }
         Ok::<(), anyhow::Error>(())
     })?;
+    warn_cut_off(path, cut);
     Ok(EngineReplay {
-        summary: session.summary().clone(),
-        recording,
+        finished: runner.finish()?,
+        header,
         catalog,
     })
-}
-
-/// A recorded session: only the engine runs, on the recorded poses.
-fn replay_recording(args: &ReplayArgs) -> anyhow::Result<()> {
-    let recording = read_recording(&args.source)?;
-    let (ids, catalog) = resolve(&args.selection, Some(&recording.header))?;
-    let mut session = new_session(&ids, &catalog, REPLAY_GET_READY_S)?;
-    let mut output = Output {
-        json: args.json,
-        out: std::io::stdout().lock(),
-        recorder: match &args.record {
-            Some(path) => Some(Recorder::create(path, &recording.header)?),
-            None => None,
-        },
-        progress: ProgressBar::default(),
-    };
-    let (mut pacer, control) = pacer(args.speed);
-    let total = recording.frames.len().max(1) as f64;
-    let mut done = 0.0;
-    let mut commands = CommandQueue::new(recording.commands.clone());
-    let ended = crate::session::run_recording(&mut session, &recording, |frame, _, events| {
-        pacer.wait_for(frame.t_ms, &control);
-        output.frame(frame, None)?;
-        for c in commands.due(frame.t_ms) {
-            output.command(c)?;
-        }
-        output.events(events)?;
-        done += 1.0;
-        output.progress.update(Some(done / total), frame.t_ms);
-        Ok::<(), anyhow::Error>(())
-    })?;
-    output.events(&ended)?;
-    output.finish(session.summary())
 }

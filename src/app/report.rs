@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::report::{self, ExerciseTrace, key_measurement};
+use posecoach::report::{self, ExerciseTrace, key_measurement};
 
 #[derive(Debug, Clone)]
 pub struct ReportArgs {
@@ -62,35 +62,37 @@ pub(crate) fn write_chart(
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     let format = ChartFormat::of(&args.output, "report")?;
-    // The key measurement's value in every frame, per exercise.
-    let mut samples: BTreeMap<String, Vec<(f64, Option<f64>)>> = BTreeMap::new();
+    // The key measurement's value in every frame, per entry of the summary
+    // (an exercise restarted has an entry of its own).
+    let mut samples: BTreeMap<usize, Vec<(f64, Option<f64>)>> = BTreeMap::new();
     let replay = super::replay::engine_replay(
         &args.session,
         args.user_exercises.as_ref(),
-        |frame, exercise, feedback| {
+        |t_ms, exercise, feedback| {
             let value =
                 key_measurement(exercise).and_then(|m| feedback.feedback.readings.get(m)?.value);
             samples
-                .entry(exercise.id.clone())
+                .entry(feedback.summary_entry)
                 .or_default()
-                .push((frame.t_ms / 1000.0, value));
+                .push((t_ms / 1000.0, value));
         },
     )?;
-    let (catalog, summary) = (&replay.catalog, &replay.summary);
+    let (catalog, summary) = (&replay.catalog, &replay.finished.summary);
     let traces: Vec<ExerciseTrace> = summary
         .exercises
         .iter()
-        .filter_map(|s| {
+        .enumerate()
+        .filter_map(|(entry, s)| {
             Some(ExerciseTrace {
                 exercise: catalog.exercise(&s.id)?,
                 summary: s,
-                samples: samples.remove(&s.id).unwrap_or_default(),
+                samples: samples.remove(&entry).unwrap_or_default(),
             })
         })
         .collect();
     let title = format!(
         "posecoach session: {}",
-        crate::source::file_name(&args.session)
+        posecoach::source::file_name(&args.session)
     );
     write_chart(
         &args.output,

@@ -21,8 +21,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use serde::Serialize;
 
 use crate::exercise::catalog::Catalog;
+use crate::exercise::engine::StopCause;
 use crate::exercise::model::{Better, Exercise, Follow};
-use crate::session::{PAIN_STOP_REASON, SessionSummary};
+use crate::session::SessionSummary;
 pub use range::RangeTracker;
 pub use schema::current_version as schema_version;
 
@@ -170,7 +171,7 @@ impl SessionRecord {
                 let pain_stops = s
                     .stops
                     .iter()
-                    .filter(|st| st.reason == PAIN_STOP_REASON)
+                    .filter(|st| st.cause == StopCause::Pain)
                     .count() as u32;
                 ExerciseResult {
                     exercise_id: s.id.clone(),
@@ -232,7 +233,7 @@ impl History {
             reason,
         };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::recording::create_private_dir(dir)
+            crate::files::create_private_dir(dir)
                 .map_err(|e| fail(format!("cannot create the folder: {e}")))?;
         }
         // SQLite gives its -wal and -shm files the database's permissions.

@@ -1,7 +1,7 @@
 //! The overlay: what the coach shows, drawn into a pixel buffer.
 //!
 //! Pure: [`draw`] turns a [`View`] (camera image, pose, session feedback,
-//! status) into pixels. The window ([`crate::app::run`]) only puts the
+//! status) into pixels. The window (`posecoach run`, in the binary) only puts the
 //! buffer on screen, so tests check the same pixels without a display.
 //!
 //! Layout, in fractions of the window so it scales: a top bar (exercise,
@@ -791,6 +791,7 @@ mod tests {
             exercise_number: 1,
             exercise_count: 1,
             get_ready_s: None,
+            summary_entry: 0,
             feedback: Feedback {
                 t_ms: 0.0,
                 phase: None,

@@ -3,12 +3,10 @@
 //! measured relative to the size of the person (the side of the crop the
 //! landmark model looked at).
 //!
-//! Two uses: the tracker always smooths the two auxiliary landmarks that
-//! place the next crop (MediaPipe does this even with smoothing off), and
-//! [`PoseSmoother`] optionally smooths the 33 output landmarks.
+//! The tracker smooths the two auxiliary landmarks that place the next
+//! crop (MediaPipe does this even with smoothing off). The engine smooths
+//! its measurements itself, so the output landmarks are left as they are.
 //! Pure: time comes in with every call.
-
-use super::{NUM_LANDMARKS, Pose};
 
 /// The parameters of a One Euro filter (Casiez et al. 2012).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,8 +31,6 @@ pub const AUX_LANDMARK_FILTER: OneEuroParams = OneEuroParams {
     beta: 10.0,
     derivate_cutoff_hz: 1.0,
 };
-/// Visibility low-pass weight of the new value (MediaPipe: alpha 0.1).
-pub const VISIBILITY_ALPHA: f64 = 0.1;
 /// The frequency assumed before two timestamps give the real one
 /// (MediaPipe's OneEuroFilter default).
 const DEFAULT_FREQUENCY_HZ: f64 = 30.0;
@@ -147,60 +143,6 @@ impl PointsFilter {
                 *value = filter.apply(t_ms, value_scale, *value);
             }
         }
-    }
-}
-
-/// Smooths whole poses over time: positions with [`LANDMARK_FILTER`],
-/// visibility with a low-pass filter.
-#[derive(Debug, Clone)]
-pub struct PoseSmoother {
-    positions: PointsFilter,
-    visibility: Vec<LowPass>,
-}
-
-impl Default for PoseSmoother {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl PoseSmoother {
-    pub fn new() -> PoseSmoother {
-        PoseSmoother {
-            positions: PointsFilter::new(LANDMARK_FILTER),
-            visibility: vec![LowPass::default(); NUM_LANDMARKS],
-        }
-    }
-
-    /// Forgets the past, e.g. when the person was lost.
-    pub fn reset(&mut self) {
-        *self = PoseSmoother::new();
-    }
-
-    /// Returns `pose` smoothed with what came before, for an image of
-    /// `width_px` x `height_px`.
-    pub fn apply(&mut self, t_ms: f64, pose: &Pose, width_px: u32, height_px: u32) -> Pose {
-        let object_scale_px = f64::from(pose.crop_side_px);
-        let (w, h) = (f64::from(width_px), f64::from(height_px));
-        let mut points: Vec<[f64; 3]> = pose
-            .landmarks
-            .iter()
-            .map(|l| [f64::from(l.x) * w, f64::from(l.y) * h, f64::from(l.z) * w])
-            .collect();
-        self.positions.apply(t_ms, object_scale_px, &mut points);
-        let mut out = pose.clone();
-        for ((lm, p), vis) in out
-            .landmarks
-            .iter_mut()
-            .zip(&points)
-            .zip(&mut self.visibility)
-        {
-            lm.x = (p[0] / w) as f32;
-            lm.y = (p[1] / h) as f32;
-            lm.z = (p[2] / w) as f32;
-            lm.visibility = vis.apply(f64::from(lm.visibility), VISIBILITY_ALPHA) as f32;
-        }
-        out
     }
 }
 

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use image::RgbImage;
 
 pub mod camera;
-pub mod session;
 pub mod video;
 
 /// Frame rate assumed for a folder of images.
@@ -28,8 +27,10 @@ pub enum SourceError {
     EmptyFolder { path: PathBuf },
     #[error("{0}")]
     Camera(String),
+    /// A recorded session's pictures could not be read (the message names
+    /// the file and line).
     #[error("{0}")]
-    Recording(#[from] crate::recording::RecordingError),
+    Recording(String),
 }
 
 /// One frame, with where it came from.

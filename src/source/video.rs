@@ -137,11 +137,6 @@ impl VideoFile {
         })
     }
 
-    /// Frames per second of the stream.
-    pub fn fps(&self) -> f64 {
-        self.fps
-    }
-
     /// Frame size in pixels.
     pub fn size(&self) -> (u32, u32) {
         (self.width, self.height)

@@ -11,10 +11,11 @@ use image::RgbImage;
 
 use super::Control;
 use super::queue::Queue;
-use crate::recording::{self, FrameRecord, Header, RecordedCommand};
-use crate::source::camera::{Camera, CameraRequest};
-use crate::source::session::SessionVideo;
-use crate::source::{self, FrameSource};
+use posecoach::recording::{
+    self, FrameRecord, Header, Line, Reader, RecordedCommand, SessionVideo,
+};
+use posecoach::source::camera::{Camera, CameraRequest};
+use posecoach::source::{self, FrameSource};
 
 /// While paused or pacing, the thread checks for quit this often.
 const POLL: Duration = Duration::from_millis(10);
@@ -76,7 +77,8 @@ impl CaptureHandle {
 
 enum Opened {
     Frames(Box<dyn FrameSource>),
-    Recording(recording::Recording),
+    /// A poses-only recording, read line by line.
+    Recording(Reader),
 }
 
 fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
@@ -90,17 +92,19 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
             },
         )),
         SourceSpec::Path(path) if recording::is_recording(path) => {
-            let recording = super::super::replay::read_recording(path)?;
+            let reader = Reader::open(path)?;
             let info = SourceInfo {
                 name: source::file_name(path),
-                header: Some(recording.header.clone()),
-                commands: recording.commands.clone(),
+                header: Some(reader.header.clone()),
+                // Read first: the frames go through a queue that may drop
+                // some, the commands must all be done at their times.
+                commands: recording::read_commands(path)?,
             };
-            if recording.header.video {
+            if reader.header.video {
                 // Recorded with its video: the model sees the pictures again.
                 return Ok((Opened::Frames(Box::new(SessionVideo::open(path)?)), info));
             }
-            Ok((Opened::Recording(recording), info))
+            Ok((Opened::Recording(reader), info))
         }
         SourceSpec::Path(path) => Ok((
             Opened::Frames(source::open(path)?),
@@ -139,8 +143,8 @@ pub fn start(
             let mut pacer = Pacer::new(pacing);
             match opened {
                 Opened::Frames(frames) => read_frames(frames, &queue, &control, &mut pacer),
-                Opened::Recording(recording) => {
-                    read_recording(&recording, &queue, &control, &mut pacer);
+                Opened::Recording(reader) => {
+                    read_recording(reader, &queue, &control, &mut pacer);
                 }
             }
             queue.close();
@@ -201,13 +205,23 @@ fn read_frames(
 }
 
 fn read_recording(
-    recording: &recording::Recording,
+    mut reader: Reader,
     queue: &Queue<Captured>,
     control: &Control,
     pacer: &mut Pacer,
 ) {
-    let size = (recording.header.width, recording.header.height);
-    for frame in &recording.frames {
+    let size = (reader.header.width, reader.header.height);
+    loop {
+        let frame = match reader.next_line() {
+            Ok(Some(Line::Frame { record, .. })) => record,
+            Ok(Some(Line::Command { .. } | Line::Event)) => continue,
+            Ok(None) => break,
+            Err(e) => {
+                // The poses before the bad line have been coached.
+                tracing::error!("{e}");
+                break;
+            }
+        };
         if control.quit.load(Ordering::SeqCst)
             || !pacer.wait_while_paused(control)
             || !pacer.wait_for(frame.t_ms, control)
@@ -217,13 +231,19 @@ fn read_recording(
         let captured = Captured {
             image: None,
             size,
-            recorded: Some(frame.clone()),
             t_ms: frame.t_ms,
+            recorded: Some(frame),
             arrived: Instant::now(),
         };
         if !queue.push(captured) {
             return;
         }
+    }
+    if let Some(line) = reader.truncated_at_line {
+        tracing::warn!(
+            "{}: line {line}: cut off (the recording was interrupted); using everything before it",
+            reader.path().display()
+        );
     }
 }
 

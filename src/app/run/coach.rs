@@ -15,20 +15,16 @@ use serde::Serialize;
 
 use super::capture::{Captured, SourceInfo};
 use super::queue::{Mailbox, Popped, Queue};
-use super::recorder::RecorderThread;
 use super::{Command, Control, RunArgs};
-use crate::audio::{Renderer, Sound, Speakers, Timeline};
-use crate::exercise::catalog::Catalog;
-use crate::exercise::engine::PoseFrame;
-use crate::exercise::model::View as ExerciseView;
-use crate::history::{History, RangeTracker, SessionInfo, SessionRecord};
-use crate::overlay::{PAIN_ADVICE, Status};
-use crate::pose::{BlazePose, BlazePoseConfig, PoseEstimator, TrackingMode};
-use crate::recording::CommandQueue;
-use crate::recording::{FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
-use crate::session::{
-    PAIN_STOP_REASON, Session, SessionCommand, SessionEvent, SessionFeedback, SessionSummary,
-};
+use posecoach::audio::{Renderer, Sound, Speakers, Timeline};
+use posecoach::exercise::catalog::Catalog;
+use posecoach::exercise::engine::PoseFrame;
+use posecoach::exercise::model::View as ExerciseView;
+use posecoach::history::{History, SessionInfo, SessionRecord};
+use posecoach::overlay::{PAIN_ADVICE, Status};
+use posecoach::pose::{BlazePose, BlazePoseConfig, TrackingMode};
+use posecoach::runner::{Finished, Input, RecordTo, Seen, SessionRunner};
+use posecoach::session::{PAIN_STOP_REASON, SessionCommand, SessionEvent, SessionFeedback};
 
 /// How long the inference thread waits for a frame before looking at the
 /// keys again.
@@ -121,25 +117,15 @@ impl AudioThread {
 }
 
 pub struct Coach {
-    session: Session,
+    /// The session, its recording and the pose model.
+    runner: Option<SessionRunner>,
     catalog: Catalog,
-    /// The best ranges of motion, for the history.
-    ranges: RangeTracker,
     started_at: chrono::DateTime<chrono::FixedOffset>,
     /// The data folder whose history gets the session; None with --no-save.
     history_dir: Option<PathBuf>,
     /// Print events as they happen (not for `replay --json`).
     print_events: bool,
-    /// What the person asked in a recorded session coached again.
-    recorded_commands: CommandQueue,
-    exercise_ids: Vec<String>,
-    routine: Option<String>,
-    params: std::collections::BTreeMap<String, f64>,
     source_name: String,
-    estimator: Option<BlazePose>,
-    record_path: Option<PathBuf>,
-    recorder: Option<RecorderThread>,
-    with_video: bool,
     audio: Option<AudioThread>,
     muted: bool,
     json: bool,
@@ -151,8 +137,6 @@ pub struct Coach {
     paused_since_ms: Option<f64>,
     pause_offset_ms: f64,
     last: Option<Display>,
-    last_t_ms: f64,
-    frames: u64,
     inference_ms: Vec<f64>,
     recent: std::collections::VecDeque<Instant>,
     dropped: u64,
@@ -161,7 +145,7 @@ pub struct Coach {
 impl std::fmt::Debug for Coach {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Coach")
-            .field("frames", &self.frames)
+            .field("frames", &self.inference_ms.len())
             .finish()
     }
 }
@@ -175,61 +159,48 @@ impl Coach {
         control: Arc<Control>,
     ) -> anyhow::Result<Coach> {
         let selection = &args.selection;
-        let (ids, catalog) = super::super::replay::resolve(selection, info.header.as_ref())?;
-        // Live, a routine's own "get ready" pause (its file says how long).
-        let get_ready_s = selection
-            .routine
-            .as_deref()
-            .and_then(|id| catalog.routine(id))
-            .map_or(super::super::replay::REPLAY_GET_READY_S, |r| r.get_ready_s);
-        let session = super::super::replay::new_session(&ids, &catalog, get_ready_s)?;
-        // Poses only: the recorded poses; anything else has pictures.
-        let estimator = if info.header.as_ref().is_some_and(|h| !h.video) {
-            None
-        } else {
-            let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
-            config.intra_threads = args.intra_threads;
-            Some(BlazePose::new(&config).context("cannot load the pose model")?)
-        };
+        let (plan, catalog) = super::super::replay::resolve(selection, info.header.as_ref())?;
+        let exercises = super::super::replay::exercises_of(&plan, &catalog)?;
         let started_at = super::super::data::now();
         let data_dir = super::super::data::data_dir(args.data_dir.as_deref());
         let record_path = match (&args.record, args.no_save || args.review) {
             (Some(path), _) => Some(path.clone()),
             (None, true) => None,
-            (None, false) => {
-                let label = selection.routine.clone().unwrap_or_else(|| ids.join("+"));
-                Some(super::super::data::new_session_path(
-                    &data_dir,
-                    &label,
-                    &started_at,
-                ))
-            }
+            (None, false) => Some(super::super::data::new_session_path(
+                &data_dir,
+                &plan.label(),
+                &started_at,
+            )),
         };
-        let mut params = info
-            .header
-            .as_ref()
-            .map(|h| h.params.clone())
-            .unwrap_or_default();
-        params.extend(selection.params.clone());
+        let source_path = match &args.source {
+            super::SourceArg::Path(path) => Some(path.as_path()),
+            super::SourceArg::Camera(_) => None,
+        };
+        super::super::replay::check_record_target(args.record.as_ref(), source_path)?;
+        let mut runner = SessionRunner::new(plan, exercises)?.with_commands(info.commands.clone());
+        // Poses only: the recorded poses; anything else has pictures.
+        if !info.header.as_ref().is_some_and(|h| !h.video) {
+            let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
+            config.intra_threads = args.intra_threads;
+            let estimator = BlazePose::new(&config).context("cannot load the pose model")?;
+            runner = runner.with_estimator(Box::new(estimator));
+        }
+        if let Some(path) = record_path {
+            runner = runner.record_to(RecordTo {
+                path,
+                source: info.name.clone(),
+                started_at: Some(started_at.to_rfc3339()),
+                with_video: args.with_video,
+                live,
+            })?;
+        }
         Ok(Coach {
-            session,
+            runner: Some(runner),
             catalog,
-            ranges: RangeTracker::default(),
             started_at,
             history_dir: (!args.no_save && !args.review).then_some(data_dir),
             print_events: !(args.review && args.json),
-            recorded_commands: CommandQueue::new(info.commands.clone()),
-            exercise_ids: ids,
-            routine: selection
-                .routine
-                .clone()
-                .or_else(|| info.header.as_ref().and_then(|h| h.routine.clone())),
-            params,
             source_name: info.name.clone(),
-            estimator,
-            record_path,
-            recorder: None,
-            with_video: args.with_video,
             audio: Some(AudioThread::start(args.audio_out.clone())?),
             muted: args.mute,
             json: args.json,
@@ -240,12 +211,20 @@ impl Coach {
             paused_since_ms: None,
             pause_offset_ms: 0.0,
             last: None,
-            last_t_ms: 0.0,
-            frames: 0,
             inference_ms: Vec::new(),
             recent: Default::default(),
             dropped: 0,
         })
+    }
+
+    fn runner(&mut self) -> anyhow::Result<&mut SessionRunner> {
+        self.runner
+            .as_mut()
+            .context("the session has already ended")
+    }
+
+    fn last_t_ms(&self) -> f64 {
+        self.runner.as_ref().map_or(0.0, SessionRunner::last_t_ms)
     }
 
     /// Runs until the input ends, the session ends, or the person quits.
@@ -269,7 +248,9 @@ impl Coach {
             while let Ok(command) = commands.try_recv() {
                 self.command(command)?;
             }
-            if self.control.quit.load(Ordering::SeqCst) || self.session.finished() {
+            if self.control.quit.load(Ordering::SeqCst)
+                || self.runner.as_ref().is_none_or(SessionRunner::finished)
+            {
                 return Ok(());
             }
             if self.paused && !self.live {
@@ -307,44 +288,24 @@ impl Coach {
             self.pause_offset_ms += captured.t_ms - since;
         }
         let t_ms = captured.t_ms - self.pause_offset_ms;
-        let started = Instant::now();
-        let (record, pose_frame) = match (&captured.recorded, &mut self.estimator, &captured.image)
-        {
-            (Some(record), _, _) => {
-                let pose_frame = record
-                    .landmarks()
-                    .map(|l| PoseFrame::from_landmarks(&l, captured.size.0, captured.size.1));
-                (
-                    FrameRecord {
-                        t_ms,
-                        ..record.clone()
-                    },
-                    pose_frame,
-                )
-            }
-            (None, Some(estimator), Some(image)) => {
-                let pose = estimator.estimate(image, captured.t_ms)?;
-                let pose_frame = pose
-                    .as_ref()
-                    .map(|p| PoseFrame::from_pose(p, captured.size.0, captured.size.1));
-                (FrameRecord::new(t_ms, pose.as_ref()), pose_frame)
-            }
-            _ => anyhow::bail!("a frame without an image or a pose"),
+        let seen = match (&captured.recorded, &captured.image) {
+            (Some(record), _) => Seen::Recorded(record),
+            (None, Some(image)) => Seen::Picture(image),
+            (None, None) => anyhow::bail!("a frame without an image or a pose"),
         };
+        let started = Instant::now();
+        let step = self.runner()?.step(Input {
+            t_ms,
+            size: captured.size,
+            seen,
+        })?;
         self.inference_ms
             .push(started.elapsed().as_secs_f64() * 1000.0);
-        self.frames += 1;
-        self.last_t_ms = t_ms;
-        self.record_frame(record, captured.size, captured.image.as_ref())?;
-        let (feedback, events) = self.session.update(t_ms, pose_frame.as_ref());
-        if let Some(exercise) = self.catalog.exercise(&feedback.exercise_id) {
-            self.ranges.observe(exercise, &feedback);
+        self.events(&step.events)?;
+        for c in &step.commands {
+            self.said(c.t_ms, &c.command)?;
         }
-        self.events(&events)?;
-        for c in self.recorded_commands.due(t_ms).to_vec() {
-            self.session_command(c.t_ms, &c.command)?;
-        }
-        let display = self.display_for(captured, pose_frame, Some(feedback));
+        let display = self.display_for(captured, step.pose, Some(step.feedback));
         self.show(display);
         Ok(())
     }
@@ -372,7 +333,10 @@ impl Coach {
             feedback: feedback.or_else(|| last.and_then(|d| d.feedback.clone())),
             status: Status::Running,
             muted: self.muted,
-            mirrored: self.session.current_exercise().view == ExerciseView::Front,
+            mirrored: self
+                .runner
+                .as_ref()
+                .is_some_and(|r| r.session().current_exercise().view == ExerciseView::Front),
             arrived: Some(captured.arrived),
             inference_fps: self.recent.len() as f64,
             dropped: self.dropped,
@@ -407,53 +371,12 @@ impl Coach {
         self.show(display);
     }
 
-    fn record_frame(
-        &mut self,
-        record: FrameRecord,
-        size: (u32, u32),
-        image: Option<&Arc<RgbImage>>,
-    ) -> anyhow::Result<()> {
-        if self.recorder.is_none()
-            && let Some(path) = &self.record_path
-        {
-            // Pictures are kept only when asked and when there are any (a
-            // poses-only recording as the source has none).
-            self.with_video &= image.is_some();
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                crate::recording::create_private_dir(dir)
-                    .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
-            }
-            let header = Header {
-                posecoach_session: SESSION_FORMAT_VERSION,
-                exercises: self.exercise_ids.clone(),
-                routine: self.routine.clone(),
-                params: self.params.clone(),
-                source: self.source_name.clone(),
-                width: size.0,
-                height: size.1,
-                started_at: Some(self.started_at.to_rfc3339()),
-                video: self.with_video,
-            };
-            self.recorder = Some(RecorderThread::start(
-                Recorder::create(path, &header)?,
-                self.with_video,
-                self.live,
-            )?);
-        }
-        if let Some(recorder) = &mut self.recorder {
-            recorder.frame(record, image)?;
-        }
-        Ok(())
-    }
-
     fn events(&mut self, events: &[SessionEvent]) -> anyhow::Result<()> {
+        let t_ms = self.last_t_ms();
         for event in events {
-            if let Some(recorder) = &mut self.recorder {
-                recorder.event(event.clone())?;
-            }
             self.print(event, &super::super::replay::describe(event))?;
             for sound in Sound::for_event(&event.event) {
-                self.sound(self.last_t_ms, sound);
+                self.sound(t_ms, sound);
             }
         }
         Ok(())
@@ -501,7 +424,7 @@ impl Coach {
     }
 
     fn command(&mut self, command: Command) -> anyhow::Result<()> {
-        let t_ms = self.last_t_ms;
+        let t_ms = self.last_t_ms();
         match command {
             Command::TogglePause => {
                 self.paused = !self.paused;
@@ -540,43 +463,46 @@ impl Coach {
         Ok(())
     }
 
-    /// Does what the person asked (now, or in the recording being coached
-    /// again), records it so a replay does it too, and says so.
+    /// Does what the person asked now (recorded, so a replay does it
+    /// too), and says so.
     fn session_command(&mut self, t_ms: f64, command: &SessionCommand) -> anyhow::Result<()> {
-        if let Some(recorder) = &mut self.recorder {
-            recorder.command(t_ms, command.clone())?;
-        }
-        let events = self.session.apply(t_ms, command);
+        let events = self.runner()?.command(t_ms, command)?;
+        self.said(t_ms, command)?;
+        self.events(&events)
+    }
+
+    /// Says what a command did: printed, and the pain advice spoken.
+    fn said(&mut self, t_ms: f64, command: &SessionCommand) -> anyhow::Result<()> {
         match command {
-            SessionCommand::NextExercise => self.app_event(&AppEvent::NextExercise { t_ms })?,
+            SessionCommand::NextExercise => self.app_event(&AppEvent::NextExercise { t_ms }),
             SessionCommand::PreviousExercise => {
-                self.app_event(&AppEvent::PreviousExercise { t_ms })?;
+                self.app_event(&AppEvent::PreviousExercise { t_ms })
             }
-            SessionCommand::RestartExercise => self.app_event(&AppEvent::Restarted { t_ms })?,
+            SessionCommand::RestartExercise => self.app_event(&AppEvent::Restarted { t_ms }),
             SessionCommand::Stop { .. } => {
                 self.sound(t_ms, Sound::Speech(PAIN_ADVICE.join(" ")));
+                Ok(())
             }
         }
-        self.events(&events)
     }
 
     /// Adds the finished session to the history (unless nothing was seen
     /// or --no-save).
-    fn add_to_history(&self, summary: &SessionSummary) -> anyhow::Result<()> {
+    fn add_to_history(&self, finished: &Finished) -> anyhow::Result<()> {
         let Some(dir) = &self.history_dir else {
             return Ok(());
         };
-        if self.frames == 0 {
+        if finished.frames == 0 {
             return Ok(());
         }
         let info = SessionInfo {
             started_at: self.started_at,
-            duration_s: self.last_t_ms / 1000.0,
-            routine: self.routine.clone(),
+            duration_s: finished.last_t_ms / 1000.0,
+            routine: finished.plan.routine.clone(),
             source: self.source_name.clone(),
-            recording: self.record_path.clone(),
+            recording: finished.saved.clone(),
         };
-        let record = SessionRecord::new(&info, summary, &self.ranges, &self.catalog);
+        let record = SessionRecord::new(&info, &finished.summary, &finished.ranges, &self.catalog);
         History::open_in(dir)?.add(&record)?;
         Ok(())
     }
@@ -584,21 +510,23 @@ impl Coach {
     /// Closes the recording, the audio file, prints the summary and shows
     /// the end screen.
     fn finish(&mut self) -> anyhow::Result<Outcome> {
+        let runner = self
+            .runner
+            .take()
+            .context("the session has already ended")?;
         // The end of the session: a hold under way counts, and is recorded.
-        let ended = self.session.finish(self.last_t_ms);
-        let mut result = self.events(&ended);
-        if let Some(recorder) = self.recorder.take() {
-            let path = self.record_path.clone().unwrap_or_default();
-            match recorder.finish() {
-                Ok(skipped) => {
-                    if skipped > 0 {
-                        eprintln!(
-                            "warning: {skipped} video frames were left out of the recording (the encoder could not keep up); their poses are there"
-                        );
-                    }
-                    result = self.app_event(&AppEvent::Saved { path });
-                }
-                Err(e) => result = Err(e.into()),
+        let finished = runner.finish();
+        let mut result = Ok(());
+        if let Ok(finished) = &finished {
+            result = self.events(&finished.events);
+            if finished.pictures_left_out > 0 {
+                eprintln!(
+                    "warning: {} video frames were left out of the recording (the encoder could not keep up); their poses are there",
+                    finished.pictures_left_out
+                );
+            }
+            if let Some(path) = &finished.saved {
+                result = result.and(self.app_event(&AppEvent::Saved { path: path.clone() }));
             }
         }
         if let Some(audio) = self.audio.take()
@@ -606,40 +534,29 @@ impl Coach {
         {
             result = result.and(Err(e));
         }
-        let summary = self.session.summary().clone();
-        if let Err(e) = self.add_to_history(&summary) {
+        let finished = finished?;
+        if let Err(e) = self.add_to_history(&finished) {
             result = result.and(Err(e));
         }
-        let stop = summary
-            .exercises
-            .iter()
-            .flat_map(|e| e.stops.iter())
-            .next_back()
-            .map(|s| s.reason.clone());
+        let summary = &finished.summary;
         {
             let mut out = std::io::stdout().lock();
             if self.json {
-                serde_json::to_writer(&mut out, &summary)?;
+                serde_json::to_writer(&mut out, summary)?;
                 writeln!(out)?;
             } else {
                 writeln!(out, "\nSummary")?;
-                write!(out, "{}", crate::session::summary_text(&summary))?;
+                write!(out, "{}", posecoach::session::summary_text(summary))?;
             }
         }
-        let status = match &stop {
-            Some(reason) => Status::Stopped(reason.clone()),
-            None => Status::Finished(
-                crate::session::summary_text(&summary)
-                    .lines()
-                    .filter(|l| !l.starts_with(' '))
-                    .map(|l| l.split(", ").take(3).collect::<Vec<_>>().join(", "))
-                    .collect(),
-            ),
+        let status = match summary.stop() {
+            Some(stop) => Status::Stopped(stop.reason.clone()),
+            None => Status::Finished(summary.exercises.iter().map(|e| e.headline()).collect()),
         };
         self.show_status(status);
         let mut inference_ms = self.inference_ms.clone();
         result.map(|()| Outcome {
-            frames: self.frames,
+            frames: finished.frames,
             inference_ms_p50: super::quantile(&mut inference_ms, 0.5),
             inference_ms_p95: super::quantile(&mut inference_ms, 0.95),
         })

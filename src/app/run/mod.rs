@@ -16,7 +16,6 @@
 mod capture;
 mod coach;
 pub mod queue;
-mod recorder;
 mod window;
 
 use std::path::PathBuf;
@@ -26,16 +25,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::pose::ModelVariant;
-use crate::source::camera::CameraRequest;
 use capture::SourceSpec;
 pub(crate) use capture::{Pacer, Pacing};
+use posecoach::pose::ModelVariant;
+use posecoach::source::camera::CameraRequest;
 use queue::{Mailbox, Queue, WhenFull};
 
 pub use window::WindowStats;
 
-/// The window's size when it opens (it can be resized).
-pub const DEFAULT_WINDOW_SIZE: (usize, usize) = (1280, 720);
 /// Frames waiting between capture and inference: one in flight, one
 /// waiting. More would only add latency.
 const FRAME_QUEUE_LEN: usize = 2;

@@ -13,7 +13,7 @@ use minifb::{Key, KeyRepeat, Window, WindowOptions};
 use super::coach::Display;
 use super::queue::Mailbox;
 use super::{Command, Control, REDRAW_INTERVAL, quantile};
-use crate::overlay::{self, Canvas, Stats, Status, TextRenderer, View};
+use posecoach::overlay::{self, Canvas, Stats, Status, TextRenderer, View};
 
 /// After the session completes, its summary stays up this long (any key
 /// closes it sooner). A stop for pain stays until closed.

@@ -23,7 +23,7 @@ pub use self::frame::PoseFrame;
 use self::frame::and_list;
 use self::hold::{HoldChange, HoldTimer, Position};
 use self::measure::Measurer;
-pub use self::output::{Event, Feedback, HoldProgress, Reading};
+pub use self::output::{Event, Feedback, HoldProgress, Reading, StopCause};
 use self::phases::PhaseMachine;
 use self::posture::PostureTracker;
 use self::safety::SafetyMonitor;
@@ -179,8 +179,9 @@ impl Engine {
         &self.exercise
     }
 
-    /// Stops the exercise at once (the person asked: pain, or quit).
-    pub fn stop(&mut self, t_ms: f64, reason: &str) -> Vec<Event> {
+    /// Stops the exercise at once, for `cause`: the person asked (pain), or
+    /// a safety limit.
+    pub fn stop(&mut self, t_ms: f64, reason: &str, cause: StopCause) -> Vec<Event> {
         if self.stopped.is_some() || self.tally.complete() {
             return Vec::new();
         }
@@ -198,6 +199,7 @@ impl Engine {
             Event::Stopped {
                 t_ms,
                 reason: reason.into(),
+                cause,
             },
         ]);
         events
@@ -818,7 +820,7 @@ impl Engine {
         if let Some(limit) = self.safety.update(t_ms, self.body.values()) {
             let reason = limit.reason.clone();
             self.end_hold(t_ms, events);
-            events.extend(self.stop(t_ms, &reason));
+            events.extend(self.stop(t_ms, &reason, StopCause::Safety));
         }
     }
 

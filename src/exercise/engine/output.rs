@@ -50,7 +50,18 @@ pub enum Event {
     Stopped {
         t_ms: f64,
         reason: String,
+        cause: StopCause,
     },
+}
+
+/// Why an exercise stopped before its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopCause {
+    /// The person pressed the stop key: pain.
+    Pain,
+    /// One of the exercise's safety limits was passed for its time.
+    Safety,
 }
 
 /// A measurement's current value and where it should be.

@@ -6,16 +6,18 @@
 //! happens:
 //!
 //! ```text
-//! {"posecoach_session":1,"exercises":["wall-slide"],"routine":null,"params":{},"source":"demo.mp4","width":1768,"height":994,"started_at":"2026-11-24T09:30:05+01:00"}
+//! {"posecoach_session":1,"exercises":["wall-slide"],"routine":null,"params":{},"get_ready_s":3.0,"source":"demo.mp4","width":1768,"height":994,"started_at":"2026-11-24T09:30:05+01:00"}
 //! {"t_ms":0.0,"pose":[[x,y,z,visibility,presence], ... 33 of them]}
 //! {"t_ms":33.3,"pose":null}
 //! {"exercise_id":"wall-slide","event":"cue","t_ms":2433.3,"id":"hold-start","text":"Hold it: 5 seconds"}
 //! ```
 //!
-//! - Header: the exercises in order, the routine, parameters set on the
-//!   command line, where the frames came from, the frame size, and (when
-//!   known: not for a replayed video) when the session started, RFC 3339
-//!   with the local offset.
+//! - Header: the session's plan (the exercises in order, the routine,
+//!   parameters set on the command line, the "get ready" pause between
+//!   exercises: 3 s when absent, as in recordings made before it was
+//!   written), where the frames came from, the frame size, and (when known:
+//!   not for a replayed video) when the session started, RFC 3339 with the
+//!   local offset. Keys may come in any order.
 //! - Frames: `t_ms` from the session start (never decreasing) and the pose,
 //!   x and y normalised to the image as the pose stage gives them, or null
 //!   when nobody was found.
@@ -40,7 +42,6 @@
 //! reader meeting a cut-off last line replays everything before it and
 //! says so.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -48,8 +49,15 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::files;
 use crate::pose::{ImageLandmark, NUM_LANDMARKS, Pose};
-use crate::session::{SessionCommand, SessionEvent};
+use crate::session::{Plan, SessionCommand, SessionEvent};
+
+mod background;
+mod video;
+
+pub use background::RecorderThread;
+pub use video::SessionVideo;
 
 /// The version this program writes and reads.
 pub const SESSION_FORMAT_VERSION: u32 = 1;
@@ -84,11 +92,9 @@ pub enum RecordingError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     pub posecoach_session: u32,
-    /// The exercises, in order (a routine's, or just one).
-    pub exercises: Vec<String>,
-    pub routine: Option<String>,
-    #[serde(default)]
-    pub params: BTreeMap<String, f64>,
+    /// What the session was to do; a replay does the same.
+    #[serde(flatten)]
+    pub plan: Plan,
     /// Where the frames came from (a file name, or "camera").
     pub source: String,
     pub width: u32,
@@ -158,19 +164,6 @@ impl FrameRecord {
     }
 }
 
-/// Creates `dir` and its missing parents; a folder it creates is readable
-/// by its owner only (sessions and the history are private).
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
 /// Writes a recording as the session goes.
 #[derive(Debug)]
 pub struct Recorder {
@@ -180,20 +173,17 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Creates `path` (readable by its owner only) and writes the header.
+    /// Creates `path` (readable by its owner only; never over an existing
+    /// file) and writes the header.
     pub fn create(path: &Path, header: &Header) -> Result<Recorder, RecordingError> {
         let io = |e: std::io::Error| RecordingError::Io {
             path: path.to_path_buf(),
             reason: e.to_string(),
         };
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let file = options.open(path).map_err(io)?;
+        let file = files::create_new_private(path).map_err(|e| RecordingError::Io {
+            path: path.to_path_buf(),
+            reason: files::describe_create_error(&e),
+        })?;
         let mut recorder = Recorder {
             path: path.to_path_buf(),
             file,
@@ -339,6 +329,11 @@ impl CommandQueue {
         CommandQueue { commands, next: 0 }
     }
 
+    /// Adds a command read after those already here.
+    pub fn push(&mut self, command: RecordedCommand) {
+        self.commands.push(command);
+    }
+
     /// The commands due after the frame at `t_ms`, each once.
     pub fn due(&mut self, t_ms: f64) -> &[RecordedCommand] {
         let start = self.next;
@@ -360,19 +355,26 @@ pub struct Recording {
     pub truncated_at_line: Option<usize>,
 }
 
-/// Whether `path` looks like a recorded session (its first line is a
-/// session header).
+/// The longest header line looked at by `is_recording`: a video file has
+/// no line ends to stop at.
+const MAX_HEADER_BYTES: u64 = 64 * 1024;
+
+/// Whether `path` looks like a recorded session: its first line is a JSON
+/// object with a `posecoach_session` key (wherever in the object).
 pub fn is_recording(path: &Path) -> bool {
+    use std::io::Read;
     let Ok(file) = File::open(path) else {
         return false;
     };
-    let mut first = String::new();
-    if BufReader::new(file).read_line(&mut first).is_err() {
+    let mut first = Vec::new();
+    if BufReader::new(file.take(MAX_HEADER_BYTES))
+        .read_until(b'\n', &mut first)
+        .is_err()
+    {
         return false;
     }
-    first
-        .trim_start()
-        .starts_with(&format!("{{\"{MAGIC_KEY}\""))
+    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&first)
+        .is_ok_and(|header| header.contains_key(MAGIC_KEY))
 }
 
 /// A line of a recording after the header.
@@ -506,6 +508,11 @@ impl Reader {
         self.input.invalid(line, reason)
     }
 
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.input.path
+    }
+
     /// The number of the last line read, from 1.
     pub fn line_number(&self) -> usize {
         self.input.line
@@ -581,6 +588,19 @@ impl Reader {
             }));
         }
     }
+}
+
+/// Reads only the commands of a recording (what the person asked), for a
+/// replay whose frames come another way (its pictures).
+pub fn read_commands(path: &Path) -> Result<Vec<RecordedCommand>, RecordingError> {
+    let mut reader = Reader::open(path)?;
+    let mut commands = Vec::new();
+    while let Some(line) = reader.next_line()? {
+        if let Line::Command { t_ms, command } = line {
+            commands.push(RecordedCommand { t_ms, command });
+        }
+    }
+    Ok(commands)
 }
 
 /// Reads a recording's poses (pictures are skipped; events too: a replay

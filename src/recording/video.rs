@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Frame, FrameSource, SourceError};
-use crate::recording::{self, Line, Reader};
+use super::{Line, Reader};
+use crate::source::{Frame, FrameSource, SourceError};
 
 /// A recorded session's video frames, read one line at a time.
 #[derive(Debug)]
@@ -17,7 +17,7 @@ pub struct SessionVideo {
 
 impl SessionVideo {
     pub fn open(path: &Path) -> Result<SessionVideo, SourceError> {
-        let reader = Reader::open(path)?;
+        let reader = Reader::open(path).map_err(|e| SourceError::Recording(e.to_string()))?;
         if !reader.header.video {
             return Err(SourceError::Decode {
                 path: path.to_path_buf(),
@@ -33,7 +33,7 @@ impl SessionVideo {
         })
     }
 
-    pub fn header(&self) -> &recording::Header {
+    pub fn header(&self) -> &super::Header {
         &self.reader.header
     }
 }
@@ -41,7 +41,10 @@ impl SessionVideo {
 impl FrameSource for SessionVideo {
     fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
         loop {
-            let line = self.reader.next_line()?;
+            let line = self
+                .reader
+                .next_line()
+                .map_err(|e| SourceError::Recording(e.to_string()))?;
             match line {
                 None => {
                     if let Some(line) = self.reader.truncated_at_line.take() {
@@ -64,12 +67,11 @@ impl FrameSource for SessionVideo {
                     jpeg_base64: Some(jpeg),
                 }) => {
                     self.frames_read += 1;
-                    let image = recording::decode_video_frame(&jpeg).map_err(|reason| {
-                        SourceError::Decode {
+                    let image =
+                        super::decode_video_frame(&jpeg).map_err(|reason| SourceError::Decode {
                             path: self.path.clone(),
                             reason: format!("line {}: {reason}", self.reader.line_number()),
-                        }
-                    })?;
+                        })?;
                     return Ok(Some(Frame {
                         image,
                         t_ms: record.t_ms,

@@ -9,7 +9,7 @@ use std::sync::mpsc::{SyncSender, TrySendError};
 
 use image::RgbImage;
 
-use crate::recording::{self, FrameRecord, Recorder, RecordingError};
+use super::{FrameRecord, Recorder, RecordingError};
 use crate::session::{SessionCommand, SessionEvent};
 
 /// Lines waiting to be written. With video, a full queue means the encoder
@@ -24,6 +24,7 @@ enum Job {
 
 #[derive(Debug)]
 pub struct RecorderThread {
+    path: std::path::PathBuf,
     sender: Option<SyncSender<Job>>,
     thread: Option<std::thread::JoinHandle<Result<(), RecordingError>>>,
     video: bool,
@@ -39,7 +40,8 @@ impl RecorderThread {
         mut recorder: Recorder,
         video: bool,
         live: bool,
-    ) -> anyhow::Result<RecorderThread> {
+    ) -> Result<RecorderThread, RecordingError> {
+        let path = recorder.path.clone();
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Job>(QUEUE_LEN);
         let thread = std::thread::Builder::new()
             .name("recorder".into())
@@ -47,7 +49,7 @@ impl RecorderThread {
                 for job in receiver {
                     match job {
                         Job::Frame(record, Some(image)) => {
-                            match recording::encode_video_frame(&image) {
+                            match super::encode_video_frame(&image) {
                                 Ok(jpeg) => recorder.frame_with_video(&record, &jpeg)?,
                                 Err(e) => {
                                     tracing::warn!("a video frame could not be encoded: {e}");
@@ -61,8 +63,13 @@ impl RecorderThread {
                     }
                 }
                 recorder.finish()
+            })
+            .map_err(|e| RecordingError::Io {
+                path: path.clone(),
+                reason: format!("cannot start the recorder thread: {e}"),
             })?;
         Ok(RecorderThread {
+            path,
             sender: Some(sender),
             thread: Some(thread),
             video,
@@ -71,16 +78,23 @@ impl RecorderThread {
         })
     }
 
-    fn send(&mut self, job: Job) -> anyhow::Result<()> {
+    fn stopped(&self, reason: &str) -> RecordingError {
+        RecordingError::Io {
+            path: self.path.clone(),
+            reason: reason.into(),
+        }
+    }
+
+    fn send(&mut self, job: Job) -> Result<(), RecordingError> {
         let Some(sender) = &self.sender else {
-            anyhow::bail!("the recording has already been closed");
+            return Err(self.stopped("the recording has already been closed"));
         };
         if sender.send(job).is_err() {
             // The thread stopped on an error: report it.
-            return Err(self.join().err().map_or_else(
-                || anyhow::anyhow!("the recording stopped"),
-                anyhow::Error::from,
-            ));
+            return Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| self.stopped("the recording stopped")));
         }
         Ok(())
     }
@@ -91,7 +105,7 @@ impl RecorderThread {
         &mut self,
         record: FrameRecord,
         image: Option<&Arc<RgbImage>>,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), RecordingError> {
         match (self.video, image, &self.sender) {
             (true, Some(image), Some(_)) if !self.live => {
                 self.send(Job::Frame(record, Some(image.clone())))
@@ -112,11 +126,11 @@ impl RecorderThread {
         }
     }
 
-    pub fn event(&mut self, event: SessionEvent) -> anyhow::Result<()> {
+    pub fn event(&mut self, event: SessionEvent) -> Result<(), RecordingError> {
         self.send(Job::Event(event))
     }
 
-    pub fn command(&mut self, t_ms: f64, command: SessionCommand) -> anyhow::Result<()> {
+    pub fn command(&mut self, t_ms: f64, command: SessionCommand) -> Result<(), RecordingError> {
         self.send(Job::Command(t_ms, command))
     }
 
@@ -124,10 +138,7 @@ impl RecorderThread {
         self.sender = None;
         match self.thread.take().map(std::thread::JoinHandle::join) {
             Some(Ok(result)) => result,
-            Some(Err(_)) => Err(RecordingError::Io {
-                path: Default::default(),
-                reason: "the recorder thread failed".into(),
-            }),
+            Some(Err(_)) => Err(self.stopped("the recorder thread failed")),
             None => Ok(()),
         }
     }

@@ -1,0 +1,150 @@
+//! Files posecoach writes: private to their owner, and never written over
+//! by accident.
+//!
+//! Sessions, the history and everything made from them (reports, charts,
+//! audio) say when and how a person with back pain exercised: they are
+//! created readable by the owner only.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Owner-only permissions for files posecoach creates.
+#[cfg(unix)]
+const PRIVATE_FILE_MODE: u32 = 0o600;
+/// Owner-only permissions for folders posecoach creates.
+#[cfg(unix)]
+const PRIVATE_DIR_MODE: u32 = 0o700;
+
+/// Creates `dir` and its missing parents; a folder it creates is readable
+/// by its owner only.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(PRIVATE_DIR_MODE);
+    }
+    builder.create(dir)
+}
+
+/// Creates `path` for writing, readable by its owner only. Fails when the
+/// file already exists: a recording is never written over.
+pub fn create_new_private(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(PRIVATE_FILE_MODE);
+    }
+    options.open(path)
+}
+
+/// Why a file could not be created, as a person reads it.
+pub fn describe_create_error(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            "already exists: posecoach does not write over a file; choose another name or remove it"
+                .into()
+        }
+        _ => format!("cannot create: {error}"),
+    }
+}
+
+/// Writes `bytes` to `path` whole or not at all (a temporary file beside
+/// it, synced, then renamed over it), readable by its owner only.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temporary = temporary_beside(path);
+    let result = (|| {
+        let mut file = create_new_private(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ignored = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// A name beside `path` for writing it: `.NAME.PID.tmp`.
+fn temporary_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Whether `a` and `b` are the same file (through `..`, links or
+/// different spellings); false when either cannot be resolved.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("posecoach-files-{}", std::process::id()));
+        create_private_dir(&dir).ok();
+        dir.join(name)
+    }
+
+    #[test]
+    fn a_new_file_is_owner_only_and_never_written_over() {
+        let path = scratch("new");
+        std::fs::remove_file(&path).ok();
+        create_new_private(&path).ok();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(mode.ok(), Some(0o600));
+        }
+        let again = create_new_private(&path).err();
+        assert_eq!(
+            again.map(|e| describe_create_error(&e)).as_deref(),
+            Some(
+                "already exists: posecoach does not write over a file; choose another name or remove it"
+            )
+        );
+    }
+
+    #[test]
+    fn a_private_write_replaces_the_file_whole() {
+        let path = scratch("whole");
+        std::fs::write(&path, b"old").ok();
+        write_private(&path, b"new contents").ok();
+        assert_eq!(
+            std::fs::read(&path).ok().as_deref(),
+            Some(&b"new contents"[..])
+        );
+        assert!(!temporary_beside(&path).exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(mode.ok(), Some(0o600));
+        }
+    }
+
+    #[test]
+    fn the_same_file_is_recognised_through_other_spellings() {
+        let path = scratch("same");
+        std::fs::write(&path, b"x").ok();
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let other = dir
+            .join("..")
+            .join(dir.file_name().unwrap_or_default())
+            .join("same");
+        assert!(same_file(&path, &other));
+        assert!(!same_file(&path, &dir));
+    }
+}
