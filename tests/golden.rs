@@ -20,7 +20,7 @@ use common::performances::*;
 use common::*;
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::engine::PoseFrame;
-use posecoach::recording::{self, FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
+use posecoach::recording;
 use posecoach::runner::{SessionRunner, replay_recording};
 use posecoach::session::summary_text;
 
@@ -39,47 +39,6 @@ fn sessions_dir() -> PathBuf {
     root().join("fixtures/sessions")
 }
 
-fn write_session(
-    path: &Path,
-    exercise: &str,
-    source: &str,
-    size: (u32, u32),
-    frames: &[(f64, Option<PoseFrame>)],
-) {
-    let header = Header {
-        posecoach_session: SESSION_FORMAT_VERSION,
-        plan: Plan::single(&exercise),
-        source: source.to_string(),
-        width: size.0,
-        height: size.1,
-        started_at: None,
-        video: false,
-    };
-    let mut recorder = Recorder::create(path, &header).unwrap();
-    let (w, h) = (f64::from(size.0), f64::from(size.1));
-    let round = |v: f64, scale: f64| (v * scale).round() / scale;
-    for (t_ms, frame) in frames {
-        let pose = frame.as_ref().map(|f| {
-            f.points
-                .iter()
-                .zip(f.visibility)
-                .map(|(p, v)| {
-                    let v = round(f64::from(v), 1000.0);
-                    [
-                        round(p.x_px / w, 10_000.0),
-                        round(p.y_px / h, 10_000.0),
-                        0.0,
-                        v,
-                        v,
-                    ]
-                })
-                .collect()
-        });
-        recorder.frame(&FrameRecord { t_ms: *t_ms, pose }).unwrap();
-    }
-    recorder.finish().unwrap();
-}
-
 fn record_motion<B: Body>(name: &str, exercise: &str, motion: &Motion<B>, jitter_deg: f64) {
     let mut rng = Rng::new(11);
     let frames: Vec<(f64, Option<PoseFrame>)> = motion
@@ -93,12 +52,13 @@ fn record_motion<B: Body>(name: &str, exercise: &str, motion: &Motion<B>, jitter
         })
         .collect();
     let path = sessions_dir().join(format!("{name}.posecoach"));
-    write_session(
+    write_recording(
         &path,
-        exercise,
+        &Plan::single(exercise),
         "body model (tests/common)",
         MODEL_IMAGE,
         &frames,
+        &[],
     );
 }
 

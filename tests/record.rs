@@ -223,3 +223,176 @@ fn replay_speed_paces_the_frames_and_a_terminal_gets_a_progress_bar() {
     assert!(out.status.success());
     assert!(!text(&out.stderr).contains("[#"), "{}", text(&out.stderr));
 }
+
+/// The summary JSON (the last line of `--json` output).
+fn summary_json(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {last}"))
+}
+
+#[test]
+fn a_routine_coached_live_replays_to_the_identical_summary_with_its_pauses() {
+    let dir = tmp_dir("routine-replay");
+    let source = common::routine_recording(&dir);
+    let live = dir.join("live.posecoach");
+    let out = posecoach()
+        .args(["run", "--routine", "slide-and-bend", "--exercises"])
+        .arg(dir.join("ex"))
+        .arg("--source")
+        .arg(&source)
+        .args(["--no-window", "--mute", "--json", "--data-dir"])
+        .arg(dir.join("live-data"))
+        .arg("--record")
+        .arg(&live)
+        .output()
+        .unwrap();
+    let coached = summary_json(&out);
+    // The plan is in the header: the routine, and its own pause.
+    let header = Reader::open(&live).unwrap().header;
+    assert_eq!(header.plan.routine.as_deref(), Some("slide-and-bend"));
+    assert_eq!(header.plan.get_ready_s, 6.0);
+    assert_eq!(header.plan.exercises, ["wall-slide", "standing-back-bend"]);
+
+    let out = posecoach()
+        .arg("replay")
+        .arg(&live)
+        .args(["--exercises"])
+        .arg(dir.join("ex"))
+        .args(["--no-window", "--json"])
+        .output()
+        .unwrap();
+    let replayed = summary_json(&out);
+    assert_eq!(replayed, coached);
+    // Both exercises were coached; nothing of the back bend counts before
+    // 9.5 s + 6 s of getting ready.
+    let exercises = coached["exercises"].as_array().unwrap();
+    assert_eq!(exercises.len(), 2, "{coached}");
+    assert_eq!(
+        exercises[0]["reps"].as_array().unwrap().len(),
+        1,
+        "{coached}"
+    );
+    let bends = exercises[1]["reps"].as_array().unwrap();
+    assert!(!bends.is_empty(), "{coached}");
+    for rep in bends {
+        assert!(rep["t_start_s"].as_f64().unwrap() >= 15.5, "{coached}");
+    }
+    // `report` and `history add` replay it the same way.
+    let history = dir.join("data");
+    let out = posecoach()
+        .args(["history", "add", "--data-dir"])
+        .arg(&history)
+        .args(["--exercises"])
+        .arg(dir.join("ex"))
+        .arg(&live)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let added = text(&out.stdout);
+    let bend_reps = format!("standing-back-bend {} reps", bends.len());
+    assert!(
+        added.contains("wall-slide 1 reps") && added.contains(&bend_reps),
+        "{added}"
+    );
+}
+
+#[test]
+fn a_replay_recorded_under_another_exercise_says_so_in_its_header() {
+    let dir = tmp_dir("re-record");
+    let source =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sessions/model-wall-slide.posecoach");
+    let again = dir.join("again.posecoach");
+    let out = posecoach()
+        .arg("replay")
+        .arg(&source)
+        .args(["--exercise", "standing-back-bend", "--no-window", "--json"])
+        .arg("--record")
+        .arg(&again)
+        .output()
+        .unwrap();
+    let first = summary_json(&out);
+    let header = Reader::open(&again).unwrap().header;
+    assert_eq!(header.plan.exercises, ["standing-back-bend"]);
+    // Its replay coaches the back bend, as the run that wrote it did.
+    let out = posecoach()
+        .arg("replay")
+        .arg(&again)
+        .args(["--no-window", "--json"])
+        .output()
+        .unwrap();
+    let second = summary_json(&out);
+    assert_eq!(second, first);
+    assert_eq!(second["exercises"][0]["id"], "standing-back-bend");
+}
+
+/// Runs posecoach with `args`, expecting a one-line error containing
+/// `needle`, exit status 1.
+fn refused(args: &[&std::ffi::OsStr], needle: &str) {
+    let out = posecoach().args(args).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(needle), "{stderr}");
+}
+
+#[test]
+fn no_recording_is_ever_written_over() {
+    let dir = tmp_dir("no-overwrite");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sessions/model-wall-slide.posecoach");
+    let session = dir.join("session.posecoach");
+    std::fs::copy(&fixture, &session).unwrap();
+    let before = std::fs::read(&session).unwrap();
+    let existing = dir.join("existing.posecoach");
+    std::fs::write(&existing, "precious").unwrap();
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let data = dir.join("data");
+
+    // A replay onto its own source, also by another spelling.
+    let other_spelling = dir.join("../no-overwrite/session.posecoach");
+    for target in [&session, &other_spelling] {
+        refused(
+            &[
+                &os("replay"),
+                session.as_os_str(),
+                &os("--no-window"),
+                &os("--record"),
+                target.as_os_str(),
+            ],
+            "that is the file being replayed",
+        );
+    }
+    // --record and record onto any existing file.
+    refused(
+        &[
+            &os("replay"),
+            session.as_os_str(),
+            &os("--no-window"),
+            &os("--record"),
+            existing.as_os_str(),
+        ],
+        "already exists",
+    );
+    for command in [
+        vec![os("record"), existing.clone().into_os_string()],
+        vec![os("run"), os("--record"), existing.clone().into_os_string()],
+    ] {
+        let mut args: Vec<&std::ffi::OsStr> = command.iter().map(|a| a.as_os_str()).collect();
+        let rest = [
+            os("--exercise"),
+            os("wall-slide"),
+            os("--source"),
+            session.clone().into_os_string(),
+            os("--no-window"),
+            os("--mute"),
+            os("--data-dir"),
+            data.clone().into_os_string(),
+        ];
+        args.extend(rest.iter().map(|a| a.as_os_str()));
+        refused(&args, "already exists");
+    }
+    assert_eq!(std::fs::read(&session).unwrap(), before);
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "precious");
+}

@@ -4,6 +4,8 @@
 //! holds them) and checks what a person would see.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -732,4 +734,67 @@ fn replay_in_a_window_reviews_a_recording_and_saves_nothing() {
     let summary: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(summary["exercises"][0]["reps"].as_array().unwrap().len(), 2);
     assert!(!data.exists(), "a review saves no session and no history");
+}
+
+#[test]
+fn a_routine_coached_in_the_window_replays_to_the_identical_summary() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("routine");
+    let source = common::routine_recording(&dir);
+    let live = dir.join("live.posecoach");
+    let ex = dir.join("ex");
+    let app = App::spawn(
+        &xvfb,
+        "run",
+        &[
+            "--routine",
+            "slide-and-bend",
+            "--exercises",
+            ex.to_str().unwrap(),
+            "--source",
+            source.to_str().unwrap(),
+            "--json",
+            "--speed",
+            "4",
+            "--mute",
+            "--record",
+            live.to_str().unwrap(),
+        ],
+        &dir.join("data"),
+    );
+    // The recording's N key moves the window on to the back bend, after
+    // the routine's own 6 s of getting ready.
+    let (ok, lines) = app.wait_exit(Duration::from_secs(60));
+    assert!(ok, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"event\":\"next_exercise\"")),
+        "{lines:?}"
+    );
+    let coached: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    let out = Command::new(BIN)
+        .arg("replay")
+        .arg(&live)
+        .arg("--exercises")
+        .arg(&ex)
+        .args(["--no-window", "--json"])
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let replayed: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(replayed, coached);
+    let bends = coached["exercises"][1]["reps"].as_array().unwrap();
+    assert!(!bends.is_empty(), "{coached}");
+    assert!(
+        bends
+            .iter()
+            .all(|r| r["t_start_s"].as_f64().unwrap() >= 15.5)
+    );
 }

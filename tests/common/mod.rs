@@ -54,6 +54,112 @@ const FAR_KNEE_VISIBILITY: f32 = 0.35;
 const FAR_ANKLE_VISIBILITY: f32 = 0.55;
 const FAR_FOOT_VISIBILITY: f32 = 0.65;
 
+/// Writes a poses-only recording of `frames` (pixels of a `size` picture)
+/// to `path`, replacing the file, with `plan` in its header and each of
+/// `commands` after the last frame at or before its time.
+pub fn write_recording(
+    path: &Path,
+    plan: &posecoach::session::Plan,
+    source: &str,
+    size: (u32, u32),
+    frames: &[(f64, Option<PoseFrame>)],
+    commands: &[(f64, posecoach::session::SessionCommand)],
+) {
+    use posecoach::recording::{FrameRecord, Header, Recorder, SESSION_FORMAT_VERSION};
+    let header = Header {
+        posecoach_session: SESSION_FORMAT_VERSION,
+        plan: plan.clone(),
+        source: source.to_string(),
+        width: size.0,
+        height: size.1,
+        started_at: None,
+        video: false,
+    };
+    // A recorder never writes over a file: this one is made again.
+    std::fs::remove_file(path).ok();
+    let mut recorder = Recorder::create(path, &header).unwrap();
+    let (w, h) = (f64::from(size.0), f64::from(size.1));
+    let round = |v: f64, scale: f64| (v * scale).round() / scale;
+    for (t_ms, frame) in frames {
+        let pose = frame.as_ref().map(|f| {
+            f.points
+                .iter()
+                .zip(f.visibility)
+                .map(|(p, v)| {
+                    let v = round(f64::from(v), 1000.0);
+                    [
+                        round(p.x_px / w, 10_000.0),
+                        round(p.y_px / h, 10_000.0),
+                        0.0,
+                        v,
+                        v,
+                    ]
+                })
+                .collect()
+        });
+        recorder.frame(&FrameRecord { t_ms: *t_ms, pose }).unwrap();
+        for (at_ms, command) in commands {
+            let next_ms = frames
+                .iter()
+                .map(|f| f.0)
+                .find(|t| t > t_ms)
+                .unwrap_or(f64::INFINITY);
+            if *at_ms >= *t_ms && *at_ms < next_ms {
+                recorder.command(*t_ms, command).unwrap();
+            }
+        }
+    }
+    recorder.finish().unwrap();
+}
+
+/// The frames of `motion` (every `every`-th) as `write_recording` takes
+/// them.
+pub fn frames_of<B: Body>(motion: &Motion<B>, every: usize) -> Vec<(f64, Option<PoseFrame>)> {
+    motion
+        .frames
+        .iter()
+        .enumerate()
+        .step_by(every)
+        .map(|(i, pose)| {
+            let t_ms = (i as f64 * 1000.0 / FPS * 10.0).round() / 10.0;
+            (t_ms, Some(pose.landmarks()))
+        })
+        .collect()
+}
+
+/// A body-model recording: a wall slide, the N key at 9.5 s, then back
+/// bends, in a routine of both with a 6-second "get ready" in `dir/ex`.
+pub fn routine_recording(dir: &Path) -> std::path::PathBuf {
+    use performances::*;
+    use posecoach::session::{Plan, SessionCommand};
+    let routines = dir.join("ex/routines");
+    std::fs::create_dir_all(&routines).unwrap();
+    std::fs::write(
+        routines.join("slide-and-bend.toml"),
+        "format = 1\nid = \"slide-and-bend\"\nname = \"Slide and bend\"\n\
+         description = \"A wall slide, then back bends.\"\n\
+         exercises = [\"wall-slide\", \"standing-back-bend\"]\nget_ready_s = 6\n",
+    )
+    .unwrap();
+    let motion = Motion::start(SidePose::standing())
+        .hold(1.0)
+        .reps(wall_down(), 1, 1.5, 5.6, 1.0)
+        .hold(0.5)
+        .to(hands_on_back(0.0), 1.0)
+        .hold(1.0)
+        .reps(hands_on_back(20.0), 3, 1.5, 5.6, 1.0);
+    let source = dir.join("source.posecoach");
+    write_recording(
+        &source,
+        &Plan::single("wall-slide"),
+        "body model (tests/common)",
+        (MODEL_IMAGE_PX.0 as u32, MODEL_IMAGE_PX.1 as u32),
+        &frames_of(&motion, 2),
+        &[(9500.0, SessionCommand::NextExercise)],
+    );
+    source
+}
+
 pub fn exercise(id: &str) -> Exercise {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("exercises")

@@ -78,7 +78,7 @@ impl CaptureHandle {
 enum Opened {
     Frames(Box<dyn FrameSource>),
     /// A poses-only recording, read line by line.
-    Recording(Reader),
+    Recording(Box<Reader>),
 }
 
 fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
@@ -104,7 +104,7 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
                 // Recorded with its video: the model sees the pictures again.
                 return Ok((Opened::Frames(Box::new(SessionVideo::open(path)?)), info));
             }
-            Ok((Opened::Recording(reader), info))
+            Ok((Opened::Recording(Box::new(reader)), info))
         }
         SourceSpec::Path(path) => Ok((
             Opened::Frames(source::open(path)?),
@@ -144,7 +144,7 @@ pub fn start(
             match opened {
                 Opened::Frames(frames) => read_frames(frames, &queue, &control, &mut pacer),
                 Opened::Recording(reader) => {
-                    read_recording(reader, &queue, &control, &mut pacer);
+                    read_recording(*reader, &queue, &control, &mut pacer);
                 }
             }
             queue.close();

@@ -179,7 +179,7 @@ impl Coach {
         super::super::replay::check_record_target(args.record.as_ref(), source_path)?;
         let mut runner = SessionRunner::new(plan, exercises)?.with_commands(info.commands.clone());
         // Poses only: the recorded poses; anything else has pictures.
-        if !info.header.as_ref().is_some_and(|h| !h.video) {
+        if info.header.as_ref().is_none_or(|h| h.video) {
             let mut config = BlazePoseConfig::new(args.variant.clone(), TrackingMode::Video);
             config.intra_threads = args.intra_threads;
             let estimator = BlazePose::new(&config).context("cannot load the pose model")?;
