@@ -3,22 +3,21 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use image::RgbImage;
 
 use super::Control;
-use super::queue::Queue;
+use super::queue::Producer;
 use posecoach::recording::{
     self, FrameRecord, Header, Line, Reader, RecordedCommand, SessionVideo,
 };
 use posecoach::source::camera::{Camera, CameraRequest};
 use posecoach::source::{self, FrameSource};
 
-/// While paused or pacing, the thread checks for quit this often.
-const POLL: Duration = Duration::from_millis(10);
+/// How long to wait before asking a camera again after a failed frame.
+const CAMERA_RETRY: Duration = Duration::from_millis(10);
 
 #[derive(Debug, Clone)]
 pub enum SourceSpec {
@@ -122,7 +121,7 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
 /// here, before anything else starts.
 pub fn start(
     spec: SourceSpec,
-    queue: Arc<Queue<Captured>>,
+    queue: Producer<Captured>,
     control: Arc<Control>,
     pacing: Pacing,
 ) -> anyhow::Result<CaptureHandle> {
@@ -147,7 +146,8 @@ pub fn start(
                     read_recording(*reader, &queue, &control, &mut pacer);
                 }
             }
-            queue.close();
+            // Dropping the producer tells inference the input has ended.
+            drop(queue);
         })
         .context("cannot start the capture thread")?;
     match opened_rx.recv() {
@@ -165,11 +165,11 @@ pub fn start(
 
 fn read_frames(
     mut frames: Box<dyn FrameSource>,
-    queue: &Queue<Captured>,
+    queue: &Producer<Captured>,
     control: &Control,
     pacer: &mut Pacer,
 ) {
-    while !control.quit.load(Ordering::SeqCst) {
+    while !control.quitting() {
         if !pacer.wait_while_paused(control) {
             return;
         }
@@ -178,7 +178,9 @@ fn read_frames(
             Ok(None) => return,
             Err(e) if pacer.pacing == Pacing::Camera => {
                 tracing::warn!("{e}");
-                std::thread::sleep(POLL);
+                if !control.sleep_until(Instant::now() + CAMERA_RETRY) {
+                    return;
+                }
                 continue;
             }
             Err(e) => {
@@ -206,7 +208,7 @@ fn read_frames(
 
 fn read_recording(
     mut reader: Reader,
-    queue: &Queue<Captured>,
+    queue: &Producer<Captured>,
     control: &Control,
     pacer: &mut Pacer,
 ) {
@@ -222,7 +224,7 @@ fn read_recording(
                 break;
             }
         };
-        if control.quit.load(Ordering::SeqCst)
+        if control.quitting()
             || !pacer.wait_while_paused(control)
             || !pacer.wait_for(frame.t_ms, control)
         {
@@ -269,36 +271,22 @@ impl Pacer {
     /// asked to quit meanwhile.
     fn wait_while_paused(&mut self, control: &Control) -> bool {
         if self.pacing == Pacing::Camera {
-            return true;
+            return !control.quitting();
         }
         let start = Instant::now();
-        while control.paused.load(Ordering::SeqCst) {
-            if control.quit.load(Ordering::SeqCst) {
-                return false;
-            }
-            std::thread::sleep(POLL);
-        }
+        let going_on = control.wait_while_paused();
         self.paused_total += start.elapsed();
-        true
+        going_on
     }
 
     /// Waits until the frame at `t_ms` is due. False if asked to quit.
     pub(crate) fn wait_for(&mut self, t_ms: f64, control: &Control) -> bool {
         let Pacing::RealTime { speed } = self.pacing else {
-            return true;
+            return !control.quitting();
         };
         let (wall0, media0) = *self.origin.get_or_insert((Instant::now(), t_ms));
         let offset_s = ((t_ms - media0) / 1000.0 / speed).max(0.0);
         let due = wall0 + Duration::from_secs_f64(offset_s) + self.paused_total;
-        loop {
-            if control.quit.load(Ordering::SeqCst) {
-                return false;
-            }
-            let now = Instant::now();
-            if now >= due {
-                return true;
-            }
-            std::thread::sleep((due - now).min(POLL));
-        }
+        control.sleep_until(due)
     }
 }

@@ -5,8 +5,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Sender;
+
+use crossbeam_channel::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -14,7 +15,7 @@ use image::RgbImage;
 use serde::Serialize;
 
 use super::capture::{Captured, SourceInfo};
-use super::queue::{Mailbox, Popped, Queue};
+use super::queue::{Dropped, Mailbox};
 use super::{Command, Control, RunArgs};
 use posecoach::audio::{Renderer, Sound, Speakers, Timeline};
 use posecoach::exercise::catalog::Catalog;
@@ -25,10 +26,6 @@ use posecoach::overlay::{PAIN_ADVICE, Status};
 use posecoach::pose::{BlazePose, BlazePoseConfig, TrackingMode};
 use posecoach::runner::{Finished, Input, RecordTo, Seen, SessionRunner};
 use posecoach::session::{PAIN_STOP_REASON, SessionCommand, SessionEvent, SessionFeedback};
-
-/// How long the inference thread waits for a frame before looking at the
-/// keys again.
-const FRAME_WAIT: Duration = Duration::from_millis(20);
 
 /// What the window draws: the latest frame and what the coach makes of it.
 #[derive(Debug, Clone)]
@@ -230,47 +227,52 @@ impl Coach {
     /// Runs until the input ends, the session ends, or the person quits.
     pub fn run(
         mut self,
-        frames: &Queue<Captured>,
+        frames: &Receiver<Captured>,
         commands: &Receiver<Command>,
+        dropped: &Dropped,
     ) -> anyhow::Result<Outcome> {
-        let result = self.run_loop(frames, commands);
+        let result = self.run_loop(frames, commands, dropped);
         // Whatever happened, what was recorded is kept and the window told.
         let finished = self.finish();
         result.and(finished)
     }
 
+    /// Blocks until a frame, a key or the quit signal comes: nothing is
+    /// polled.
     fn run_loop(
         &mut self,
-        frames: &Queue<Captured>,
+        frames: &Receiver<Captured>,
         commands: &Receiver<Command>,
+        dropped: &Dropped,
     ) -> anyhow::Result<()> {
+        let quit = self.control.clone();
+        let mut commands = commands.clone();
+        let no_frames = crossbeam_channel::never();
         loop {
-            while let Ok(command) = commands.try_recv() {
-                self.command(command)?;
-            }
-            if self.control.quit.load(Ordering::SeqCst)
-                || self.runner.as_ref().is_none_or(SessionRunner::finished)
-            {
+            if quit.quitting() || self.runner.as_ref().is_none_or(SessionRunner::finished) {
                 return Ok(());
             }
-            if self.paused && !self.live {
-                // The file waits too; only the keys matter.
-                match commands.recv_timeout(FRAME_WAIT) {
+            // Paused on a file: the file waits too, only the keys matter.
+            let frames = if self.paused && !self.live {
+                &no_frames
+            } else {
+                frames
+            };
+            crossbeam_channel::select! {
+                recv(commands) -> command => match command {
                     Ok(command) => self.command(command)?,
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                        std::thread::sleep(FRAME_WAIT);
+                    // No window: no keys will come.
+                    Err(_) => commands = crossbeam_channel::never(),
+                },
+                recv(frames) -> captured => match captured {
+                    Ok(captured) => {
+                        self.dropped = dropped.get();
+                        self.frame(&captured)?;
                     }
-                }
-                continue;
-            }
-            match frames.pop(FRAME_WAIT) {
-                Popped::Item(captured) => {
-                    self.dropped = frames.dropped();
-                    self.frame(&captured)?;
-                }
-                Popped::Empty => {}
-                Popped::Closed => return Ok(()),
+                    // The input has ended.
+                    Err(_) => return Ok(()),
+                },
+                recv(quit.quit_signal()) -> _ => return Ok(()),
             }
         }
     }
@@ -428,7 +430,7 @@ impl Coach {
         match command {
             Command::TogglePause => {
                 self.paused = !self.paused;
-                self.control.paused.store(self.paused, Ordering::SeqCst);
+                self.control.set_paused(self.paused);
                 if self.paused {
                     self.app_event(&AppEvent::Paused { t_ms })?;
                     self.show_status(Status::Paused);
@@ -458,7 +460,9 @@ impl Coach {
                     reason: PAIN_STOP_REASON.into(),
                 },
             )?,
-            Command::Quit => self.control.quit.store(true, Ordering::SeqCst),
+            Command::Quit => {
+                self.control.quit();
+            }
         }
         Ok(())
     }

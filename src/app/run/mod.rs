@@ -19,17 +19,18 @@ pub mod queue;
 mod window;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
+use crossbeam_channel::{Receiver, Sender};
 
 use capture::SourceSpec;
 pub(crate) use capture::{Pacer, Pacing};
 use posecoach::pose::ModelVariant;
 use posecoach::source::camera::CameraRequest;
-use queue::{Mailbox, Queue, WhenFull};
+use queue::{Mailbox, WhenFull};
 
 pub use window::WindowStats;
 
@@ -79,12 +80,85 @@ pub enum Command {
     Quit,
 }
 
-/// Shared between the threads: set once to end everything.
-#[derive(Debug, Default)]
+/// Shared between the threads: quit (once, for everything) and pause.
+/// Threads block on its signals instead of polling the flags.
+#[derive(Debug)]
 pub struct Control {
-    pub quit: AtomicBool,
+    quit: AtomicBool,
+    /// Dropped on quit, which wakes everyone waiting on `quit_signal`.
+    quit_sender: Mutex<Option<Sender<()>>>,
+    quit_signal: Receiver<()>,
     /// Files stop being read while paused.
-    pub paused: AtomicBool,
+    paused: AtomicBool,
+    /// A token sent on resume, to wake a paused reader.
+    resume_sender: Sender<()>,
+    resumed: Receiver<()>,
+}
+
+impl Default for Control {
+    fn default() -> Control {
+        let (quit_sender, quit_signal) = crossbeam_channel::bounded(0);
+        let (resume_sender, resumed) = crossbeam_channel::bounded(1);
+        Control {
+            quit: AtomicBool::new(false),
+            quit_sender: Mutex::new(Some(quit_sender)),
+            quit_signal,
+            paused: AtomicBool::new(false),
+            resume_sender,
+            resumed,
+        }
+    }
+}
+
+impl Control {
+    /// Asks every thread to end; true if that had already been asked.
+    pub fn quit(&self) -> bool {
+        let already = self.quit.swap(true, Ordering::SeqCst);
+        self.quit_sender
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        already
+    }
+
+    pub fn quitting(&self) -> bool {
+        self.quit.load(Ordering::SeqCst)
+    }
+
+    /// Ready (disconnected) once `quit` was called: for `select!`.
+    pub fn quit_signal(&self) -> &Receiver<()> {
+        &self.quit_signal
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::SeqCst);
+        if !paused {
+            let _full_already = self.resume_sender.try_send(());
+        }
+    }
+
+    pub fn paused(&self) -> bool {
+        self.paused.load(Ordering::SeqCst)
+    }
+
+    /// Blocks while paused; false if asked to quit meanwhile.
+    pub fn wait_while_paused(&self) -> bool {
+        while self.paused() {
+            crossbeam_channel::select! {
+                recv(self.resumed) -> _ => {}
+                recv(self.quit_signal) -> _ => return false,
+            }
+        }
+        !self.quitting()
+    }
+
+    /// Sleeps until `deadline`; false if asked to quit meanwhile.
+    pub fn sleep_until(&self, deadline: std::time::Instant) -> bool {
+        matches!(
+            self.quit_signal.recv_deadline(deadline),
+            Err(crossbeam_channel::RecvTimeoutError::Timeout)
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -130,7 +204,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
         let control = control.clone();
         // A second Ctrl-C gets the default behaviour back: nothing waits on it.
         let _ignored = ctrlc::set_handler(move || {
-            if control.quit.swap(true, Ordering::SeqCst) {
+            if control.quit() {
                 std::process::exit(130);
             }
         });
@@ -142,10 +216,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     } else {
         WhenFull::Wait
     };
-    let frames = Arc::new(Queue::new(
-        if live { 1 } else { FRAME_QUEUE_LEN },
-        when_full,
-    ));
+    let (frames, frames_rx, dropped) =
+        queue::queue(if live { 1 } else { FRAME_QUEUE_LEN }, when_full);
     let pacing = match (&args.source, args.speed) {
         (SourceArg::Camera(_), _) => Pacing::Camera,
         (_, Some(0.0)) => Pacing::AsFastAsPossible,
@@ -159,21 +231,21 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
         SourceArg::Camera(request) => SourceSpec::Camera(*request),
         SourceArg::Path(path) => SourceSpec::Path(path.clone()),
     };
-    let capture = capture::start(spec, frames.clone(), control.clone(), pacing)?;
+    let capture = capture::start(spec, frames, control.clone(), pacing)?;
     let info = capture.info.clone();
     if args.window && !window {
         eprintln!("note: no display (DISPLAY is not set): coaching without a window");
     }
 
     let display = Arc::new(Mailbox::default());
-    let (commands_tx, commands_rx) = std::sync::mpsc::channel();
+    let (commands_tx, commands_rx) = crossbeam_channel::unbounded();
     let coach = coach::Coach::new(args, &info, live, display.clone(), control.clone())
         .context("cannot start coaching")?;
     let inference = std::thread::Builder::new()
         .name("inference".into())
         .spawn({
-            let frames = frames.clone();
-            move || coach.run(&frames, &commands_rx)
+            let dropped = dropped.clone();
+            move || coach.run(&frames_rx, &commands_rx, &dropped)
         })
         .context("cannot start the inference thread")?;
 
@@ -193,8 +265,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
         match stats {
             Ok(stats) => Some(stats),
             Err(e) => {
-                control.quit.store(true, Ordering::SeqCst);
-                frames.close();
+                control.quit();
                 let _ignored = inference.join();
                 return Err(e);
             }
@@ -206,12 +277,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     let outcome = inference
         .join()
         .map_err(|_| anyhow::anyhow!("the inference thread failed"))?;
-    control.quit.store(true, Ordering::SeqCst);
-    frames.close();
+    control.quit();
     capture.join();
     let outcome = outcome?;
     if args.stats {
-        print_stats(&outcome, window_stats.as_ref(), frames.dropped());
+        print_stats(&outcome, window_stats.as_ref(), dropped.get());
     }
     // A stop (for pain, or a safety limit) is the session working as it
     // should: the exit status is for errors.
@@ -249,6 +319,6 @@ pub fn quantile(values: &mut [f64], p: f64) -> f64 {
     values[i.min(values.len() - 1)]
 }
 
-/// How long the window waits for something new before redrawing anyway
-/// (40 times a second: above the 30 promised, without wasting a core).
+/// How long the window waits for something new before taking its events
+/// (keys, resizing, closing) again: 40 times a second.
 pub const REDRAW_INTERVAL: Duration = Duration::from_millis(25);

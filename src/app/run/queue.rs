@@ -1,11 +1,13 @@
-//! The hand-offs between the app's threads: a bounded queue that either
+//! The hand-offs between the app's threads: a bounded channel that either
 //! waits for room (files: every frame, in order) or drops the oldest (live:
 //! the newest frame wins, drops counted), and a mailbox holding only the
 //! latest value (what the window draws).
 
-use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender, TrySendError};
 
 /// What a full queue does with a new item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,109 +18,60 @@ pub enum WhenFull {
     DropOldest,
 }
 
+/// The producer's end of a bounded channel (crossbeam's: the consumer
+/// blocks in `select!` until an item, a key or the quit signal comes).
 #[derive(Debug)]
-struct State<T> {
-    items: VecDeque<T>,
-    closed: bool,
-    dropped: u64,
+pub struct Producer<T> {
+    sender: Sender<T>,
+    /// With `DropOldest`, the consumer's end too, to take the oldest out.
+    oldest: Option<Receiver<T>>,
+    dropped: Arc<AtomicU64>,
 }
 
-/// A bounded multi-producer queue.
-#[derive(Debug)]
-pub struct Queue<T> {
-    state: Mutex<State<T>>,
-    changed: Condvar,
-    capacity: usize,
-    when_full: WhenFull,
+/// A bounded queue of `capacity`: the producer, the consumer, and the
+/// count of items dropped.
+pub fn queue<T>(capacity: usize, when_full: WhenFull) -> (Producer<T>, Receiver<T>, Dropped) {
+    let (sender, receiver) = crossbeam_channel::bounded(capacity.max(1));
+    let dropped = Arc::new(AtomicU64::new(0));
+    let producer = Producer {
+        sender,
+        oldest: (when_full == WhenFull::DropOldest).then(|| receiver.clone()),
+        dropped: dropped.clone(),
+    };
+    (producer, receiver, Dropped(dropped))
 }
 
-/// What a pop found.
-#[derive(Debug, PartialEq)]
-pub enum Popped<T> {
-    Item(T),
-    /// Nothing yet; try again.
-    Empty,
-    /// Closed and drained: nothing more will come.
-    Closed,
-}
+/// How many items a `DropOldest` queue dropped because the consumer was
+/// behind.
+#[derive(Debug, Clone, Default)]
+pub struct Dropped(Arc<AtomicU64>);
 
-impl<T> Queue<T> {
-    pub fn new(capacity: usize, when_full: WhenFull) -> Queue<T> {
-        Queue {
-            state: Mutex::new(State {
-                items: VecDeque::new(),
-                closed: false,
-                dropped: 0,
-            }),
-            changed: Condvar::new(),
-            capacity: capacity.max(1),
-            when_full,
-        }
+impl Dropped {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
     }
+}
 
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
-        // A panicking thread poisons the lock; the queue's data stays valid.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Adds `item`; false once the queue is closed (the consumer is gone).
+impl<T> Producer<T> {
+    /// Adds `item` (waiting for room, or dropping the oldest); false once
+    /// the consumer is gone.
     pub fn push(&self, item: T) -> bool {
-        let mut state = self.lock();
+        let Some(oldest) = &self.oldest else {
+            return self.sender.send(item).is_ok();
+        };
+        let mut item = item;
         loop {
-            if state.closed {
-                return false;
-            }
-            if state.items.len() < self.capacity {
-                break;
-            }
-            match self.when_full {
-                WhenFull::DropOldest => {
-                    state.items.pop_front();
-                    state.dropped += 1;
-                }
-                WhenFull::Wait => {
-                    state = self
-                        .changed
-                        .wait_timeout(state, Duration::from_millis(50))
-                        .map(|(s, _)| s)
-                        .unwrap_or_else(|e| e.into_inner().0);
+            match self.sender.try_send(item) {
+                Ok(()) => return true,
+                Err(TrySendError::Disconnected(_)) => return false,
+                Err(TrySendError::Full(back)) => {
+                    if oldest.try_recv().is_ok() {
+                        self.dropped.fetch_add(1, Ordering::Relaxed);
+                    }
+                    item = back;
                 }
             }
         }
-        state.items.push_back(item);
-        self.changed.notify_all();
-        true
-    }
-
-    /// Takes the oldest item, waiting up to `timeout` for one.
-    pub fn pop(&self, timeout: Duration) -> Popped<T> {
-        let mut state = self.lock();
-        if state.items.is_empty() && !state.closed {
-            state = self
-                .changed
-                .wait_timeout(state, timeout)
-                .map(|(s, _)| s)
-                .unwrap_or_else(|e| e.into_inner().0);
-        }
-        match state.items.pop_front() {
-            Some(item) => {
-                self.changed.notify_all();
-                Popped::Item(item)
-            }
-            None if state.closed => Popped::Closed,
-            None => Popped::Empty,
-        }
-    }
-
-    /// No more items will be pushed (or taken): wakes everyone.
-    pub fn close(&self) {
-        self.lock().closed = true;
-        self.changed.notify_all();
-    }
-
-    /// Items dropped because the consumer was behind.
-    pub fn dropped(&self) -> u64 {
-        self.lock().dropped
     }
 }
 
@@ -164,39 +117,35 @@ mod tests {
 
     #[test]
     fn a_live_queue_keeps_the_newest_and_counts_drops() {
-        let q = Queue::new(1, WhenFull::DropOldest);
+        let (producer, consumer, dropped) = queue(1, WhenFull::DropOldest);
         for i in 0..5 {
-            assert!(q.push(i));
+            assert!(producer.push(i));
         }
-        assert_eq!(q.dropped(), 4);
-        assert_eq!(q.pop(Duration::ZERO), Popped::Item(4));
-        q.close();
-        assert_eq!(q.pop(Duration::ZERO), Popped::Closed);
-        assert!(!q.push(9));
+        assert_eq!(dropped.get(), 4);
+        assert_eq!(consumer.try_recv().ok(), Some(4));
+        drop(producer);
+        assert!(consumer.recv().is_err(), "closed once the producer is gone");
     }
 
     #[test]
     fn a_file_queue_loses_nothing() {
-        let q = std::sync::Arc::new(Queue::new(2, WhenFull::Wait));
-        let producer = {
-            let q = q.clone();
-            std::thread::spawn(move || {
-                for i in 0..100 {
-                    q.push(i);
-                }
-                q.close();
-            })
-        };
-        let mut got = Vec::new();
-        loop {
-            match q.pop(Duration::from_millis(100)) {
-                Popped::Item(i) => got.push(i),
-                Popped::Empty => {}
-                Popped::Closed => break,
+        let (producer, consumer, dropped) = queue(2, WhenFull::Wait);
+        let thread = std::thread::spawn(move || {
+            for i in 0..100 {
+                producer.push(i);
             }
-        }
-        producer.join().unwrap();
+        });
+        let got: Vec<i32> = consumer.iter().collect();
+        thread.join().ok();
         assert_eq!(got, (0..100).collect::<Vec<_>>());
-        assert_eq!(q.dropped(), 0);
+        assert_eq!(dropped.get(), 0);
+    }
+
+    #[test]
+    fn a_producer_stops_when_the_consumer_is_gone() {
+        let (producer, consumer, _) = queue(1, WhenFull::Wait);
+        assert!(producer.push(1));
+        drop(consumer);
+        assert!(!producer.push(2));
     }
 }

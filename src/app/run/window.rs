@@ -1,10 +1,10 @@
-//! The window thread: shows the newest [`Display`] with the overlay, on its
-//! own clock (at least every [`REDRAW_INTERVAL`]), and turns keys into
-//! commands.
+//! The window thread: shows the newest [`Display`] with the overlay as it
+//! comes, takes the window's events at least every [`REDRAW_INTERVAL`], and
+//! turns keys into commands. A picture is sent to the X server only when
+//! something changed (and once a second, so an uncovered window is whole).
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::sync::mpsc::Sender;
+use crossbeam_channel::Sender;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -15,6 +15,8 @@ use super::queue::Mailbox;
 use super::{Command, Control, REDRAW_INTERVAL, quantile};
 use posecoach::overlay::{self, Canvas, Stats, Status, TextRenderer, View};
 
+/// With nothing new, the picture is sent again this often anyway.
+const IDLE_REDRAW: Duration = Duration::from_secs(1);
 /// After the session completes, its summary stays up this long (any key
 /// closes it sooner). A stop for pain stays until closed.
 const END_SCREEN: Duration = Duration::from_secs(4);
@@ -79,6 +81,7 @@ pub fn run(
     let mut per_second: Vec<u64> = Vec::new();
     let mut ended_at: Option<Instant> = None;
     let mut next_redraw = Instant::now();
+    let mut last_redraw = Instant::now();
     let mut quit_seen: Option<Instant> = None;
     loop {
         let wait = next_redraw.saturating_duration_since(Instant::now());
@@ -95,8 +98,8 @@ pub fn run(
             canvas = Canvas::new(w, h);
             dirty = true;
         }
-        let mut arrived = None;
-        if dirty {
+        dirty |= last_redraw.elapsed() >= IDLE_REDRAW;
+        let now = if dirty {
             let live_stats = show_stats.then(|| {
                 // The readout is about now: the last frames, not the session.
                 let mut recent =
@@ -111,25 +114,34 @@ pub fn run(
             let t0 = Instant::now();
             draw(&mut canvas, &mut text, current.as_ref(), live_stats);
             tracing::debug!("draw {:.2} ms", t0.elapsed().as_secs_f64() * 1000.0);
-            arrived = current.as_mut().and_then(|d| d.arrived.take());
+            let arrived = current.as_mut().and_then(|d| d.arrived.take());
             dirty = false;
-        }
-        let t0 = Instant::now();
-        window
-            .update_with_buffer(&canvas.pixels, canvas.width, canvas.height)
-            .context("cannot draw in the window")?;
-        tracing::debug!("present {:.2} ms", t0.elapsed().as_secs_f64() * 1000.0);
-        let now = Instant::now();
-        if let Some(arrived) = arrived {
-            latencies.push(now.duration_since(arrived).as_secs_f64() * 1000.0);
-            stats.frames_shown += 1;
-        }
-        stats.redraws += 1;
-        let second = now.duration_since(started).as_secs() as usize;
-        if per_second.len() <= second {
-            per_second.resize(second + 1, 0);
-        }
-        per_second[second] += 1;
+            let t0 = Instant::now();
+            window
+                .update_with_buffer(&canvas.pixels, canvas.width, canvas.height)
+                .context("cannot draw in the window")?;
+            tracing::debug!("present {:.2} ms", t0.elapsed().as_secs_f64() * 1000.0);
+            let now = Instant::now();
+            if let Some(arrived) = arrived {
+                latencies.push(now.duration_since(arrived).as_secs_f64() * 1000.0);
+                stats.frames_shown += 1;
+            }
+            last_redraw = now;
+            if ended_at.is_none() {
+                stats.redraws += 1;
+                let second = now.duration_since(started).as_secs() as usize;
+                if per_second.len() <= second {
+                    per_second.resize(second + 1, 0);
+                }
+                per_second[second] += 1;
+            }
+            now
+        } else {
+            // Nothing new to show: only the window's events (keys, resize,
+            // close) are taken, without sending the picture again.
+            window.update();
+            Instant::now()
+        };
         next_redraw = now + REDRAW_INTERVAL;
 
         let keys = window.get_keys_pressed(KeyRepeat::No);
@@ -137,7 +149,7 @@ pub fn run(
             let _ignored = commands.send(Command::Quit);
             break;
         }
-        let quitting = control.quit.load(Ordering::SeqCst);
+        let quitting = control.quitting();
         if let Some(ended) = ended_at {
             // The end screen has been drawn once; after a quit that is all.
             let pain = matches!(
@@ -160,7 +172,11 @@ pub fn run(
             break;
         }
     }
-    stats.elapsed_s = started.elapsed().as_secs_f64();
+    // The figures are about the session: the end screen is left out.
+    stats.elapsed_s = ended_at
+        .unwrap_or_else(Instant::now)
+        .duration_since(started)
+        .as_secs_f64();
     // Whole seconds only: the last one is cut short.
     let whole = per_second.len().saturating_sub(1);
     stats.min_redraws_in_a_second = per_second[..whole].iter().copied().min().unwrap_or(0);
