@@ -4,18 +4,21 @@
 
 use std::path::{Path, PathBuf};
 
-/// The data folder.
-pub fn data_dir(override_dir: Option<&Path>) -> PathBuf {
+/// The data folder: `--data-dir`, else the platform's (through the
+/// `directories` crate: `$XDG_DATA_HOME/posecoach`, else
+/// `~/.local/share/posecoach`, the home folder coming from the system's
+/// user database when HOME is unset). Never the current folder.
+pub fn data_dir(override_dir: Option<&Path>) -> anyhow::Result<PathBuf> {
     if let Some(dir) = override_dir {
-        return dir.to_path_buf();
+        return Ok(dir.to_path_buf());
     }
-    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(xdg).join("posecoach");
-    }
-    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
-        Some(home) => PathBuf::from(home).join(".local/share/posecoach"),
-        None => PathBuf::from("posecoach-data"),
-    }
+    directories::ProjectDirs::from("", "", "posecoach")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no home folder is known for this user (HOME is unset): give --data-dir DIR"
+            )
+        })
 }
 
 /// A new file name for a session about `label` (an exercise or routine id),

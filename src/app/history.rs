@@ -42,7 +42,7 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
         Some(path) => Some(ChartFormat::of(path, "chart")?),
         None => None,
     };
-    let dir = super::data::data_dir(args.data_dir.as_deref());
+    let dir = super::data::data_dir(args.data_dir.as_deref())?;
     let history = History::open_in(&dir)?;
     let catalog = catalog(args.user_exercises.as_ref());
     if let Some(id) = &args.exercise
@@ -95,7 +95,7 @@ pub fn add(
     files: &[PathBuf],
     user_exercises: Option<&PathBuf>,
 ) -> anyhow::Result<bool> {
-    let dir = super::data::data_dir(data_dir);
+    let dir = super::data::data_dir(data_dir)?;
     let mut history = History::open_in(&dir)?;
     let mut all_ok = true;
     for file in files {

@@ -159,7 +159,7 @@ impl Coach {
         let (plan, catalog) = super::super::replay::resolve(selection, info.header.as_ref())?;
         let exercises = super::super::replay::exercises_of(&plan, &catalog)?;
         let started_at = super::super::data::now();
-        let data_dir = super::super::data::data_dir(args.data_dir.as_deref());
+        let data_dir = super::super::data::data_dir(args.data_dir.as_deref())?;
         let record_path = match (&args.record, args.no_save || args.review) {
             (Some(path), _) => Some(path.clone()),
             (None, true) => None,
