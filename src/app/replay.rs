@@ -246,7 +246,8 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                     Ok(None) => break,
                     Err(e) => {
                         // One unreadable frame is skipped; the track is lost.
-                        tracing::warn!("{e}");
+                        output.progress.finish();
+                        eprintln!("warning: {e}");
                         runner.lose_track();
                         continue;
                     }

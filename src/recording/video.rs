@@ -19,10 +19,10 @@ impl SessionVideo {
     pub fn open(path: &Path) -> Result<SessionVideo, SourceError> {
         let reader = Reader::open(path).map_err(|e| SourceError::Recording(e.to_string()))?;
         if !reader.header.video {
-            return Err(SourceError::Decode {
-                path: path.to_path_buf(),
-                reason: "this session was recorded without its video (poses only)".into(),
-            });
+            return Err(SourceError::Recording(format!(
+                "{}: this session was recorded without its video (poses only)",
+                path.display()
+            )));
         }
         let file_len = std::fs::metadata(path).map_or(0, |m| m.len());
         Ok(SessionVideo {
@@ -68,7 +68,7 @@ impl FrameSource for SessionVideo {
                 }) => {
                     self.frames_read += 1;
                     let image =
-                        super::decode_video_frame(&jpeg).map_err(|reason| SourceError::Decode {
+                        super::decode_video_frame(&jpeg).map_err(|reason| SourceError::Video {
                             path: self.path.clone(),
                             reason: format!("line {}: {reason}", self.reader.line_number()),
                         })?;

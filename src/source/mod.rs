@@ -23,6 +23,9 @@ pub enum SourceError {
     Io { path: PathBuf, reason: String },
     #[error("{path}: not a readable image: {reason}")]
     Decode { path: PathBuf, reason: String },
+    /// A video that cannot be decoded, or breaks off.
+    #[error("{path}: {reason}")]
+    Video { path: PathBuf, reason: String },
     #[error("{path}: no images (.jpg, .jpeg, .png) in this folder")]
     EmptyFolder { path: PathBuf },
     #[error("{0}")]

@@ -184,8 +184,9 @@ fn read_frames(
                 continue;
             }
             Err(e) => {
-                // One unreadable frame is skipped.
-                tracing::warn!("{e}");
+                // One unreadable frame is skipped (a video that broke off
+                // says so, then ends).
+                eprintln!("warning: {e}");
                 continue;
             }
         };

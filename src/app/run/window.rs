@@ -3,8 +3,8 @@
 //! turns keys into commands. A picture is sent to the X server only when
 //! something changed (and once a second, so an uncovered window is whole).
 
-use std::sync::Arc;
 use crossbeam_channel::Sender;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
