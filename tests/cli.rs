@@ -433,6 +433,67 @@ fn a_misspelt_or_non_finite_param_is_refused() {
 }
 
 #[test]
+fn report_gives_a_restarted_exercise_its_own_chart_and_samples() {
+    let dir = temp_dir("report-restart");
+    let fixture =
+        std::fs::read_to_string(root().join("fixtures/sessions/model-wall-slide.posecoach"))
+            .unwrap();
+    // R pressed after the frame at 10 s.
+    let mut lines = Vec::new();
+    let mut pressed = false;
+    for line in fixture.lines() {
+        lines.push(line.to_string());
+        let t_ms = serde_json::from_str::<serde_json::Value>(line)
+            .ok()
+            .and_then(|v| v["t_ms"].as_f64());
+        if !pressed && line.contains("\"pose\"") && t_ms.is_some_and(|t| t >= 10_000.0) {
+            lines.push(format!(
+                r#"{{"command":"restart_exercise","t_ms":{}}}"#,
+                t_ms.unwrap_or_default()
+            ));
+            pressed = true;
+        }
+    }
+    let session = dir.join("restarted.posecoach");
+    std::fs::write(&session, lines.join("\n") + "\n").unwrap();
+    let svg_path = dir.join("restarted.svg");
+    let out = posecoach()
+        .arg("report")
+        .arg(&session)
+        .arg("-o")
+        .arg(&svg_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    // Two charts, each with the knee angle of its own part of the session.
+    let charts: Vec<&str> = svg.split("class=\"title\"").skip(1).collect();
+    assert_eq!(charts.len(), 2, "{svg}");
+    let points = |chart: &str| -> usize {
+        chart
+            .split("points=\"")
+            .skip(1)
+            .map(|p| p.split('"').next().unwrap_or("").split(' ').count())
+            .sum()
+    };
+    let times: Vec<f64> = fixture
+        .lines()
+        .filter(|l| l.contains("\"pose\""))
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()?["t_ms"].as_f64())
+        .collect();
+    let before = times.iter().filter(|t| **t <= 10_000.0).count();
+    let after = times.iter().filter(|t| **t >= 13_000.0).count();
+    let (first, second) = (points(charts[0]), points(charts[1]));
+    // The frames up to R; then those after its 3 s of getting ready.
+    assert_eq!(first, before, "{first} + {second} of {}", times.len());
+    assert!(
+        second.abs_diff(after) <= 1,
+        "{first} + {second} of {}",
+        times.len()
+    );
+}
+
+#[test]
 fn report_draws_a_recorded_session() {
     let dir = temp_dir("report");
     let session = root().join("fixtures/sessions/model-wall-slide.posecoach");
