@@ -570,3 +570,25 @@ fn progress_can_follow_the_longest_hold_or_how_close_a_value_came() {
         ])
     );
 }
+
+#[test]
+fn circle_messages_are_the_files_own_and_must_say_the_direction() {
+    let text = std::fs::read_to_string(shipped().join("shoulder-rolls.toml")).unwrap();
+    let from = "wrong_way = \"Roll your shoulders {direction} now\"";
+    assert!(text.contains(from));
+    let broken = text.replace(from, "wrong_way = \"Roll your shoulders now\"");
+    assert_eq!(
+        problems_of(&broken),
+        ["x.toml: reps.circles.wrong_way: must say {direction}"]
+    );
+    let mine = text.replace(
+        from,
+        "wrong_way = \"Circle {direction}, {180 - 90} degrees\"",
+    );
+    let exercise = exercise_from_str(Path::new("x.toml"), &mine, &BTreeMap::new()).unwrap();
+    let posecoach::exercise::model::Counting::Circles { wrong_way, .. } = &exercise.reps.counting
+    else {
+        panic!("circles");
+    };
+    assert_eq!(wrong_way, "Circle {direction}, 90 degrees");
+}

@@ -121,6 +121,7 @@ pub fn describe(e: &Exercise) -> Vec<String> {
             measurement: m,
             per_direction,
             directions,
+            ..
         } => {
             let ways: Vec<&str> = directions.iter().map(|d| d.name()).collect();
             lines.push(format!(

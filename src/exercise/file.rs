@@ -193,7 +193,25 @@ struct CirclesFile {
     measurement: String,
     per_direction: u32,
     directions: Vec<String>,
+    /// Said when a circle goes the wrong way; `{direction}` is the way to go.
+    #[serde(default = "default_wrong_way")]
+    wrong_way: String,
+    /// Added to the count when a direction is done; `{direction}` is the
+    /// next one.
+    #[serde(default = "default_next_direction")]
+    next_direction: String,
 }
+
+fn default_wrong_way() -> String {
+    "Circle {direction} now".into()
+}
+
+fn default_next_direction() -> String {
+    "Now {direction}".into()
+}
+
+/// The slot in circle messages filled in as the person goes.
+pub const DIRECTION_SLOT: &str = "{direction}";
 
 #[derive(Debug, Deserialize)]
 struct HoldFile {
@@ -1032,10 +1050,23 @@ pub fn exercise_from_str(
                     if directions.is_empty() {
                         c.problem("reps.circles.directions", "name at least one direction");
                     }
+                    let mut message = |key: &str, text: &str| {
+                        let place = format!("reps.circles.{key}");
+                        if !text.contains(DIRECTION_SLOT) {
+                            c.problem(&place, format!("must say {DIRECTION_SLOT}"));
+                        }
+                        // The slot stays for the engine; the rest is filled now.
+                        c.text(&place, &text.replace(DIRECTION_SLOT, "\u{1}"))
+                            .replace('\u{1}', DIRECTION_SLOT)
+                    };
+                    let wrong_way = message("wrong_way", &circles.wrong_way);
+                    let next_direction = message("next_direction", &circles.next_direction);
                     Counting::Circles {
                         measurement,
                         per_direction: circles.per_direction,
                         directions,
+                        wrong_way,
+                        next_direction,
                     }
                 }
                 _ => {

@@ -285,6 +285,12 @@ pub enum Counting {
         measurement: usize,
         per_direction: u32,
         directions: Vec<Direction>,
+        /// Said when a circle goes the wrong way, with `{direction}` for
+        /// the way to go ("Roll your shoulders {direction} now").
+        wrong_way: String,
+        /// Added to the count when a direction is done, with `{direction}`
+        /// for the next ("Now roll {direction}").
+        next_direction: String,
     },
     /// No repetitions: each hold that reaches its time counts, and
     /// `per_set` of them make a set (a plank, a wall sit, a stretch).

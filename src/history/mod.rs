@@ -106,6 +106,8 @@ pub struct ExerciseResult {
     pub range_of_motion: Option<RangeOfMotion>,
     pub pain_stops: u32,
     pub safety_stops: u32,
+    /// What each stop said: the `pain_stops` pain stops first, then the
+    /// safety stops (so a stop's cause is known without its wording).
     pub stop_reasons: Vec<String>,
 }
 
@@ -184,7 +186,13 @@ impl SessionRecord {
                     range_of_motion,
                     pain_stops,
                     safety_stops: s.stops.len() as u32 - pain_stops,
-                    stop_reasons: s.stops.iter().map(|st| st.reason.clone()).collect(),
+                    stop_reasons: s
+                        .stops
+                        .iter()
+                        .filter(|st| st.cause == StopCause::Pain)
+                        .chain(s.stops.iter().filter(|st| st.cause != StopCause::Pain))
+                        .map(|st| st.reason.clone())
+                        .collect(),
                 }
             })
             .collect();

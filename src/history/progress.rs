@@ -178,12 +178,16 @@ pub fn summarise(
                 .iter()
                 .filter(|e| only.is_none_or(|id| id == e.exercise_id))
                 .flat_map(move |e| {
-                    e.stop_reasons.iter().map(move |reason| StopEntry {
-                        local_date: s.local_date.clone(),
-                        exercise_id: e.exercise_id.clone(),
-                        reason: reason.clone(),
-                        pain: reason == crate::session::PAIN_STOP_REASON,
-                    })
+                    // The pain stops' reasons come first.
+                    e.stop_reasons
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, reason)| StopEntry {
+                            local_date: s.local_date.clone(),
+                            exercise_id: e.exercise_id.clone(),
+                            reason: reason.clone(),
+                            pain: i < e.pain_stops as usize,
+                        })
                 })
         })
         .collect();

@@ -771,11 +771,17 @@ impl Engine {
         let Counting::Circles {
             measurement,
             per_direction,
+            ref wrong_way,
+            ref next_direction,
             ..
         } = self.exercise.reps.counting
         else {
             return;
         };
+        let say = |template: &str, direction: Direction| {
+            template.replace(super::file::DIRECTION_SLOT, direction.name())
+        };
+        let (wrong_way, next_direction) = (wrong_way.clone(), next_direction.clone());
         let (Some(turns_forward), Some(counter)) = (
             self.body.values()[measurement],
             self.circle_counter.as_mut(),
@@ -784,10 +790,9 @@ impl Engine {
         };
         match counter.update(t_ms, turns_forward) {
             None => {}
-            Some(CircleEvent::WrongWay(direction)) => self.event_cue(
-                "wrong-way",
-                format!("Roll your shoulders {} now", direction.name()),
-            ),
+            Some(CircleEvent::WrongWay(direction)) => {
+                self.event_cue("wrong-way", say(&wrong_way, direction));
+            }
             Some(CircleEvent::TooFast) => self.event_cue(
                 "too-fast",
                 "Slower circles: that one was too quick to count".into(),
@@ -806,7 +811,7 @@ impl Engine {
                 });
                 let mut text = format!("{of_direction} of {per_direction} {}", direction.name());
                 if let Some(next) = next {
-                    text = format!("{text}. Now roll {}", next.name());
+                    text = format!("{text}. {}", say(&next_direction, next));
                 }
                 match self.tally.count(None) {
                     Ok(counted) => self.counted(t_ms, text, counted.set_done, events),
