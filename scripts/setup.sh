@@ -17,11 +17,12 @@ ORT_WHEEL_SHA256=5752bd508126ae7c49894d3b9d2e83f0c3d487319246d04c444b393308d7ad7
 ORT_DIR=.ort
 ORT_LIB=$ORT_DIR/lib/libonnxruntime.so.$ORT_VERSION
 
-# Build: libclang for nokhwa's v4l bindings. Run: ffmpeg to decode video
-# files (the main job replays a bundled clip); espeak-ng to speak the cues
-# and aplay (alsa-utils) to play sounds; X11 is loaded at run time.
-# Tests: Xvfb and xauth for a real window without a screen.
-packages=(libclang-dev pkg-config python3-pip ffmpeg espeak-ng alsa-utils)
+# Build: libclang for nokhwa's v4l bindings, the ALSA headers for the
+# sound output (rodio over cpal). Run: ffmpeg to decode video files (the
+# main job replays a bundled clip); espeak-ng to speak the cues; X11 is
+# loaded at run time. Tests: Xvfb and xauth for a real window without a
+# screen.
+packages=(libclang-dev libasound2-dev pkg-config python3-pip ffmpeg espeak-ng)
 if [ "${1:-}" = "--test" ]; then
   packages+=(xvfb xauth)
 fi

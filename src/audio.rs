@@ -2,13 +2,13 @@
 //! people lying on the floor away from the screen.
 //!
 //! Everything is rendered to 16-bit mono samples first (tones synthesised
-//! here, speech from the `espeak-ng` program when it is installed); the
-//! samples then go either to the speakers (through `aplay`) or into a WAV
-//! file laid out on the session's clock (`--audio-out`), which is how the
-//! tests hear what would have been played.
+//! here, speech from the `espeak-ng` program when it is installed, cached
+//! per text); the samples then go either to the speakers (mixed into one
+//! output stream) or into a WAV file laid out on the session's clock
+//! (`--audio-out`), which is how the tests hear what would have been
+//! played.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -306,68 +306,125 @@ impl Timeline {
     }
 }
 
-/// Plays samples on the speakers through `aplay`, one process per sound so
-/// playing never blocks the caller. Gives up (with one warning) when it
-/// cannot play.
-#[derive(Debug)]
+/// Plays samples on the speakers: one output stream for the whole
+/// session, opened once, with every sound mixed into it in-process (rodio
+/// over cpal and ALSA), so a tone and a cue at the same moment both play.
+/// Without a sound device it says so once and stays silent.
 pub struct Speakers {
-    aplay: Option<PathBuf>,
-    failed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    sink: Option<rodio::stream::MixerDeviceSink>,
+    /// When the last sound mixed in ends.
+    playing_until: std::cell::Cell<std::time::Instant>,
 }
+
+impl std::fmt::Debug for Speakers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Speakers")
+            .field("open", &self.sink.is_some())
+            .finish()
+    }
+}
+
+/// The samples as rodio takes them.
+fn to_f32(samples: &[i16]) -> Vec<f32> {
+    samples
+        .iter()
+        .map(|&s| f32::from(s) / f32::from(i16::MAX))
+        .collect()
+}
+
+/// Where the system lists its sound cards.
+const SOUND_CARDS: &str = "/proc/asound/cards";
+
+/// Whether there is anything to play on: a sound card, or a sound server
+/// (PulseAudio, PipeWire) that ALSA's default device may lead to. Asking
+/// ALSA with neither makes it print its own errors on the terminal.
+fn sound_output_present() -> bool {
+    let cards = std::fs::read_to_string(SOUND_CARDS).unwrap_or_default();
+    let has_card = cards.lines().any(|l| {
+        l.split_whitespace()
+            .next()
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+    });
+    let server = std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| {
+        let dir = PathBuf::from(dir);
+        dir.join("pulse/native").exists() || dir.join("pipewire-0").exists()
+    });
+    // ALSA_CONFIG_PATH: the person configured ALSA themselves.
+    has_card
+        || server
+        || std::env::var_os("PULSE_SERVER").is_some()
+        || std::env::var_os("ALSA_CONFIG_PATH").is_some()
+}
+
+/// The longest wait at the end of a session for its last sounds to play.
+const MAX_DRAIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Speakers {
     pub fn new() -> Speakers {
-        let aplay = find_program("aplay");
-        if aplay.is_none() {
-            tracing::warn!("aplay (alsa-utils) is not installed: no sound");
+        if !sound_output_present() {
+            tracing::warn!("no sound card or sound server found: sound is off");
+            return Speakers::silent();
         }
-        Speakers {
-            aplay,
-            failed: Default::default(),
+        match rodio::DeviceSinkBuilder::open_default_sink() {
+            Ok(mut sink) => {
+                sink.log_on_drop(false);
+                Speakers {
+                    sink: Some(sink),
+                    ..Speakers::silent()
+                }
+            }
+            Err(e) => {
+                tracing::warn!("cannot play sound ({e}); sound is off");
+                Speakers::silent()
+            }
         }
     }
 
-    pub fn play(&self, samples: Vec<i16>) {
-        use std::sync::atomic::Ordering;
-        let Some(aplay) = self.aplay.clone() else {
+    fn silent() -> Speakers {
+        Speakers {
+            sink: None,
+            playing_until: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    /// Waits (at most a few seconds) for the sounds mixed in to end, so the
+    /// session's last words are heard.
+    pub fn drain(&self) {
+        let now = std::time::Instant::now();
+        let until = self.playing_until.get().min(now + MAX_DRAIN);
+        if self.sink.is_some() && until > now {
+            std::thread::sleep(until - now);
+        }
+    }
+
+    /// Whether a sound device is open.
+    pub fn is_open(&self) -> bool {
+        self.sink.is_some()
+    }
+
+    /// Mixes `samples` in now; returns at once.
+    pub fn play(&self, samples: &[i16]) {
+        let (Some(sink), Some(channels), Some(rate)) = (
+            &self.sink,
+            std::num::NonZero::new(1u16),
+            std::num::NonZero::new(SAMPLE_RATE_HZ),
+        ) else {
             return;
         };
-        if samples.is_empty() || self.failed.load(Ordering::Relaxed) {
+        if samples.is_empty() {
             return;
         }
-        let failed = self.failed.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sound".into())
-            .spawn(move || {
-                let child = Command::new(aplay)
-                    .args(["-q", "-t", "wav", "-"])
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .spawn();
-                let Ok(mut child) = child else {
-                    return;
-                };
-                let mut bytes = wav_header(samples.len());
-                for s in &samples {
-                    bytes.extend_from_slice(&s.to_le_bytes());
-                }
-                if let Some(mut stdin) = child.stdin.take() {
-                    let _ignored = stdin.write_all(&bytes);
-                }
-                let mut err = String::new();
-                if let Some(mut stderr) = child.stderr.take() {
-                    let _ignored = stderr.read_to_string(&mut err);
-                }
-                let ok = child.wait().is_ok_and(|s| s.success());
-                if !ok && !failed.swap(true, Ordering::Relaxed) {
-                    let why = err.lines().next().unwrap_or("no sound device").to_string();
-                    tracing::warn!("cannot play sound ({why}); sound is off");
-                }
-            });
-        if spawned.is_err() {
-            tracing::warn!("cannot start a thread to play sound");
-        }
+        let length =
+            std::time::Duration::from_secs_f64(samples.len() as f64 / f64::from(SAMPLE_RATE_HZ));
+        let now = std::time::Instant::now();
+        // Sounds are mixed, not queued: the last to end counts.
+        self.playing_until
+            .set(self.playing_until.get().max(now + length.min(MAX_DRAIN)));
+        sink.mixer().add(rodio::buffer::SamplesBuffer::new(
+            channels,
+            rate,
+            to_f32(samples),
+        ));
     }
 }
 
@@ -377,9 +434,35 @@ impl Default for Speakers {
     }
 }
 
+/// A cue that would be spoken later than this after it was asked for is
+/// dropped: the moment it was about has passed.
+pub const STALE_CUE: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Whether a sound asked for at `asked` is still worth playing now: tones
+/// always (they are short and mean "now"), speech within [`STALE_CUE`].
+pub fn still_timely(sound: &Sound, asked: std::time::Instant, now: std::time::Instant) -> bool {
+    !matches!(sound, Sound::Speech(_)) || now.saturating_duration_since(asked) <= STALE_CUE
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_late_cue_is_dropped_and_a_tone_never() {
+        let asked = std::time::Instant::now();
+        let late = asked + STALE_CUE + std::time::Duration::from_millis(1);
+        let speech = Sound::Speech("Hold it".into());
+        assert!(still_timely(&speech, asked, asked + STALE_CUE));
+        assert!(!still_timely(&speech, asked, late));
+        assert!(still_timely(&Sound::Rep, asked, late));
+    }
+
+    #[test]
+    fn samples_reach_the_mixer_at_full_scale() {
+        let f = to_f32(&[i16::MAX, 0, -i16::MAX]);
+        assert_eq!(f, [1.0, 0.0, -1.0]);
+    }
 
     #[test]
     fn a_tone_has_its_length_and_a_written_file_reads_back() {

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::capture::{Captured, SourceInfo};
 use super::queue::{Dropped, Mailbox};
 use super::{Command, Control, RunArgs};
-use posecoach::audio::{Renderer, Sound, Speakers, Timeline};
+use posecoach::audio::{Renderer, Sound, Speakers, Timeline, still_timely};
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::engine::PoseFrame;
 use posecoach::exercise::model::View as ExerciseView;
@@ -68,13 +68,14 @@ pub struct Outcome {
 /// Sounds on their own thread: speech synthesis takes a while.
 #[derive(Debug)]
 struct AudioThread {
-    sender: Sender<(f64, Sound)>,
+    /// A sound, its time in the session, and when it was asked for.
+    sender: Sender<(f64, Sound, Instant)>,
     thread: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 impl AudioThread {
     fn start(audio_out: Option<PathBuf>) -> anyhow::Result<AudioThread> {
-        let (sender, receiver) = std::sync::mpsc::channel::<(f64, Sound)>();
+        let (sender, receiver) = std::sync::mpsc::channel::<(f64, Sound, Instant)>();
         let thread = std::thread::Builder::new()
             .name("audio".into())
             .spawn(move || {
@@ -86,18 +87,29 @@ impl AudioThread {
                     None
                 };
                 let mut last_t_ms = 0.0_f64;
-                for (t_ms, sound) in receiver {
-                    let samples = renderer.render(&sound);
+                for (t_ms, sound, asked) in receiver {
                     last_t_ms = last_t_ms.max(t_ms);
                     match (&mut timeline, &speakers) {
-                        (Some(timeline), _) => timeline.add(t_ms, &samples),
-                        (None, Some(speakers)) => speakers.play(samples),
-                        (None, None) => {}
+                        // The file is laid out on the session's clock: all of it.
+                        (Some(timeline), _) => timeline.add(t_ms, &renderer.render(&sound)),
+                        (None, Some(speakers)) if speakers.is_open() => {
+                            // A cue that can no longer be said in time is left out.
+                            if still_timely(&sound, asked, Instant::now()) {
+                                let samples = renderer.render(&sound);
+                                if still_timely(&sound, asked, Instant::now()) {
+                                    speakers.play(&samples);
+                                }
+                            }
+                        }
+                        (None, _) => {}
                     }
                 }
                 if let Some(mut timeline) = timeline {
                     timeline.extend_to(last_t_ms + 1000.0);
                     timeline.write()?;
+                }
+                if let Some(speakers) = speakers {
+                    speakers.drain();
                 }
                 Ok(())
             })
@@ -387,7 +399,7 @@ impl Coach {
     /// Plays (or writes) `sound` at session time `t_ms`, unless muted.
     fn sound(&self, t_ms: f64, sound: Sound) {
         if let (false, Some(audio)) = (self.muted, &self.audio) {
-            let _ignored = audio.sender.send((t_ms, sound));
+            let _ignored = audio.sender.send((t_ms, sound, Instant::now()));
         }
     }
 
