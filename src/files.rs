@@ -6,8 +6,7 @@
 //! created readable by the owner only.
 
 use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Owner-only permissions for files posecoach creates.
 #[cfg(unix)]
@@ -53,31 +52,6 @@ pub fn describe_create_error(error: &std::io::Error) -> String {
     }
 }
 
-/// Writes `bytes` to `path` whole or not at all (a temporary file beside
-/// it, synced, then renamed over it), readable by its owner only.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let temporary = temporary_beside(path);
-    let result = (|| {
-        let mut file = create_new_private(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ignored = std::fs::remove_file(&temporary);
-    }
-    result
-}
-
-/// A name beside `path` for writing it: `.NAME.PID.tmp`.
-fn temporary_beside(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
-}
-
 /// Whether `a` and `b` are the same file (through `..`, links or
 /// different spellings); false when either cannot be resolved.
 pub fn same_file(a: &Path, b: &Path) -> bool {
@@ -90,6 +64,7 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("posecoach-files-{}", std::process::id()));
@@ -115,24 +90,6 @@ mod tests {
                 "already exists: posecoach does not write over a file; choose another name or remove it"
             )
         );
-    }
-
-    #[test]
-    fn a_private_write_replaces_the_file_whole() {
-        let path = scratch("whole");
-        std::fs::write(&path, b"old").ok();
-        write_private(&path, b"new contents").ok();
-        assert_eq!(
-            std::fs::read(&path).ok().as_deref(),
-            Some(&b"new contents"[..])
-        );
-        assert!(!temporary_beside(&path).exists());
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
-            assert_eq!(mode.ok(), Some(0o600));
-        }
     }
 
     #[test]

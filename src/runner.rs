@@ -175,10 +175,6 @@ impl SessionRunner {
         Ok(self)
     }
 
-    pub fn plan(&self) -> &Plan {
-        &self.plan
-    }
-
     pub fn session(&self) -> &Session {
         &self.session
     }
@@ -191,10 +187,6 @@ impl SessionRunner {
     /// The last frame's time on the session clock.
     pub fn last_t_ms(&self) -> f64 {
         self.last_t_ms
-    }
-
-    pub fn frames(&self) -> u64 {
-        self.frames
     }
 
     /// Takes one frame: the pose (the model's, or the recorded one), the

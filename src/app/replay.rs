@@ -121,9 +121,21 @@ pub(crate) fn describe(event: &SessionEvent) -> String {
     }
 }
 
-fn print_summary(summary: &SessionSummary, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "\nSummary")?;
-    write!(out, "{}", posecoach::session::summary_text(summary))
+/// The summary at the end: one JSON object, or the table after a blank
+/// line and "Summary".
+pub(crate) fn print_summary(
+    summary: &SessionSummary,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, summary)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "\nSummary")?;
+        write!(out, "{}", posecoach::session::summary_text(summary))?;
+    }
+    Ok(())
 }
 
 /// Prints events as they happen (unless JSON) and shows the progress.
@@ -148,24 +160,13 @@ impl Output<'_> {
     fn finish(mut self, finished: &Finished) -> anyhow::Result<()> {
         self.events(&finished.events)?;
         self.progress.finish();
-        if finished.pictures_left_out > 0 {
-            eprintln!(
-                "warning: {} video frames were left out of the recording; their poses are there",
-                finished.pictures_left_out
-            );
-        }
-        if self.json {
-            serde_json::to_writer(&mut self.out, &finished.summary)?;
-            writeln!(self.out)?;
-        } else {
-            print_summary(&finished.summary, &mut self.out)?;
-        }
-        Ok(())
+        // Not live: the recorder waits for every picture, none is left out.
+        print_summary(&finished.summary, self.json, &mut self.out)
     }
 }
 
-/// Where `--record` writes, refused when it is the source itself or any
-/// existing file.
+/// Where `--record` writes, refused when it is the source itself (an
+/// existing file of any other name is refused by the runner).
 pub(crate) fn check_record_target(
     record: Option<&PathBuf>,
     source: Option<&Path>,
@@ -177,13 +178,6 @@ pub(crate) fn check_record_target(
         bail!(
             "--record {}: that is the file being replayed; record to another file",
             record.display()
-        );
-    }
-    if record.exists() {
-        bail!(
-            "--record {}: {}",
-            record.display(),
-            files::describe_create_error(&std::io::Error::from(std::io::ErrorKind::AlreadyExists))
         );
     }
     Ok(())

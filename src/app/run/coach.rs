@@ -555,16 +555,7 @@ impl Coach {
             result = result.and(Err(e));
         }
         let summary = &finished.summary;
-        {
-            let mut out = std::io::stdout().lock();
-            if self.json {
-                serde_json::to_writer(&mut out, summary)?;
-                writeln!(out)?;
-            } else {
-                writeln!(out, "\nSummary")?;
-                write!(out, "{}", posecoach::session::summary_text(summary))?;
-            }
-        }
+        super::super::replay::print_summary(summary, self.json, &mut std::io::stdout().lock())?;
         let status = match summary.stop() {
             Some(stop) => Status::Stopped(stop.reason.clone()),
             None => Status::Finished(summary.exercises.iter().map(|e| e.headline()).collect()),
