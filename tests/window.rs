@@ -484,18 +484,24 @@ fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_
             continue;
         }
         checked += 1;
-        // A measured bone is drawn in its reading's colour (on target or not).
-        let colours = [bone_colour(a, b), overlay::GOOD, overlay::WARN];
+        // A measured bone is drawn in its reading's colour (on target, off
+        // it, or white for a value without a target).
+        let colours = [
+            bone_colour(a, b),
+            overlay::GOOD,
+            overlay::WARN,
+            overlay::WHITE,
+        ];
         on_bone += usize::from(shot.near(mid, &colours, 3));
         shifted_on_bone += usize::from(shot.near((mid.0 + 60.0, mid.1), &colours, 3));
     }
     assert!(checked >= 4, "only {checked} bones to check at {t_ms} ms");
-    // The measured joints' arcs and value labels are drawn over the
-    // skeleton and can hide a third of its bones on some frames (16 of 24
-    // seen with the knee arc and two labels over a standing man), so at
-    // least 60% must show; the shifted count below keeps this honest.
+    // The values' labels are placed off the skeleton, so nearly every bone
+    // shows: only a joint drawn over a tiny bone (a side-on face's eyes) or
+    // a target wedge over one may hide it. The shifted count below keeps
+    // this honest.
     assert!(
-        on_bone * 10 >= checked * 6,
+        on_bone * 100 >= checked * 85,
         "{on_bone} of {checked} bones drawn where the landmarks are"
     );
     assert!(

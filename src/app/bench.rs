@@ -3,15 +3,24 @@
 //! Each variant runs twice over the same clip: once with the detector on
 //! every frame (detection mode, as for photos), once tracking (video mode).
 //! Figures are medians and 95th percentiles in milliseconds.
+//!
+//! The tracking pass also draws each frame as the window would (the camera
+//! image scaled to [`DRAW_SIZE`], the skeleton, the pixels packed for the
+//! window), timed apart from the model: in the app it runs on another thread.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use posecoach::exercise::engine::PoseFrame;
+use posecoach::overlay::{self, Canvas, Status, TextRenderer, View};
 use posecoach::pose::blazepose::StageTimings;
 use posecoach::pose::{BlazePose, BlazePoseConfig, ModelVariant, PoseEstimator, TrackingMode};
 use posecoach::source;
+
+/// The window size the drawing is timed at (the app's default window).
+const DRAW_SIZE: (usize, usize) = (1280, 720);
 
 #[derive(Debug, Clone)]
 pub struct BenchArgs {
@@ -61,6 +70,7 @@ struct Pass {
     landmarks: Vec<Duration>,
     other: Vec<Duration>,
     total: Vec<Duration>,
+    draw: Vec<Duration>,
     frames_with_person: usize,
     frames: usize,
     max_rss_mb: f64,
@@ -73,11 +83,34 @@ fn run_pass(args: &BenchArgs, variant: &ModelVariant, mode: TrackingMode) -> any
         BlazePose::new(&config).with_context(|| format!("cannot load the {variant} model"))?;
     let mut frames = source::open(&args.source)?;
     let mut pass = Pass::default();
+    let mut drawing = match mode {
+        TrackingMode::Video => Some((Canvas::new(DRAW_SIZE.0, DRAW_SIZE.1)?, TextRenderer::new()?)),
+        TrackingMode::StaticImages => None,
+    };
     while pass.frames < args.max_frames {
         let Some(frame) = frames.next_frame()? else {
             break;
         };
-        let found = estimator.estimate(&frame.image, frame.t_ms)?.is_some();
+        let pose = estimator.estimate(&frame.image, frame.t_ms)?;
+        let found = pose.is_some();
+        if let Some((canvas, text)) = drawing.as_mut() {
+            let (w, h) = frame.image.dimensions();
+            let pose = pose.as_ref().map(|p| PoseFrame::from_pose(p, w, h));
+            let view = View {
+                image: Some(&frame.image),
+                image_size: (w, h),
+                mirrored: false,
+                pose: pose.as_ref(),
+                session: None,
+                status: Status::Running,
+                muted: false,
+                stats: None,
+            };
+            let t0 = Instant::now();
+            overlay::draw(canvas, text, &view);
+            std::hint::black_box(canvas.window_pixels());
+            pass.draw.push(t0.elapsed());
+        }
         let StageTimings {
             detector_inference,
             landmark_inference,
@@ -117,7 +150,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         args.intra_threads
     );
     println!(
-        "{:<8} {:<9} {:>13} {:>13} {:>13} {:>13} {:>8} {:>9} {:>7}",
+        "{:<8} {:<9} {:>13} {:>13} {:>13} {:>13} {:>8} {:>9} {:>7} {:>13}",
         "model",
         "mode",
         "detector",
@@ -126,7 +159,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         "whole frame",
         "other %",
         "found",
-        "RSS MB"
+        "RSS MB",
+        format!("draw {}x{}", DRAW_SIZE.0, DRAW_SIZE.1)
     );
     for variant in &args.variants {
         for (mode, label) in [
@@ -144,7 +178,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 }
             };
             println!(
-                "{:<8} {:<9} {:>13} {:>13} {:>13} {:>13} {:>7.1}% {:>4}/{:<4} {:>7.0}",
+                "{:<8} {:<9} {:>13} {:>13} {:>13} {:>13} {:>7.1}% {:>4}/{:<4} {:>7.0} {:>13}",
                 variant.to_string(),
                 label,
                 cell(&pass.detector),
@@ -154,7 +188,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 other_share,
                 pass.frames_with_person,
                 pass.frames,
-                pass.max_rss_mb
+                pass.max_rss_mb,
+                cell(&pass.draw)
             );
         }
     }

@@ -10,6 +10,7 @@
 //! cue across the bottom in large text, and banners in the middle.
 
 pub mod canvas;
+mod labels;
 pub mod text;
 
 use image::RgbImage;
@@ -20,6 +21,7 @@ use crate::geometry::Point;
 use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
 use crate::session::SessionFeedback;
 pub use canvas::{Canvas, ImagePlacement, Rgb};
+use labels::{LabelBox, LabelPlacer};
 pub use text::TextRenderer;
 
 /// The cue's letters are this fraction of the window height (font size; the
@@ -107,15 +109,21 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     if let Some(image) = view.image {
         canvas.draw_image(image, &placement);
     }
+    let layout = Layout::new(w, h);
     if let Some(pose) = view.pose {
-        draw_skeleton(canvas, text, pose, &placement);
+        let picture = LabelBox {
+            x: 0.0,
+            y: layout.top_bar_px,
+            w: layout.panel_x,
+            h: layout.cue_band_y() - layout.top_bar_px,
+        };
+        let mut labels = draw_skeleton(canvas, text, pose, &placement, picture);
         if let Some(session) = view.session {
             for reading in &session.feedback.readings {
-                draw_reading(canvas, text, reading, &placement);
+                draw_reading(canvas, text, &mut labels, reading, &placement);
             }
         }
     }
-    let layout = Layout::new(w, h);
     if let Some(session) = view.session {
         draw_top_bar(canvas, text, &layout, session, view);
         draw_panel(canvas, text, &layout, session);
@@ -183,14 +191,24 @@ fn fade(visibility: f32) -> f32 {
     t.clamp(FAINTEST_ALPHA, 1.0)
 }
 
+/// Draws the skeleton and its L and R; returns where labels may then go
+/// without hiding any of it.
 fn draw_skeleton(
     canvas: &mut Canvas,
     text: &mut TextRenderer,
     pose: &PoseFrame,
     placement: &ImagePlacement,
-) {
+    picture: LabelBox,
+) -> LabelPlacer {
     let line_px = (canvas.height as f64 * 0.006).max(2.0);
     let at = |i: usize| placement.to_window(pose.points[i].x_px, pose.points[i].y_px);
+    let seen = |i: usize| pose.visibility[i] >= FADE_FROM_VISIBILITY;
+    let bones = SKELETON
+        .iter()
+        .filter(|(a, b)| seen(a.index()) && seen(b.index()))
+        .map(|(a, b)| (at(a.index()), at(b.index())))
+        .collect();
+    let mut labels = LabelPlacer::new(bones, line_px, picture);
     for (a, b) in SKELETON {
         let alpha = fade(pose.visibility[a.index()].min(pose.visibility[b.index()]));
         // A bone between two sides (shoulders, hips) is drawn as the midline.
@@ -234,18 +252,22 @@ fn draw_skeleton(
             x - line_px * 3.0 - width
         };
         let colour = side_colour(landmark);
-        canvas.fill_rect(
-            (
-                lx as i64 - 3,
-                (y - f64::from(label_px)) as i64,
-                width as i64 + 6,
-                i64::from(label_px) + 4,
-            ),
-            PANEL,
-            0.6,
+        let backing = (
+            lx as i64 - 3,
+            (y - f64::from(label_px)) as i64,
+            width as i64 + 6,
+            i64::from(label_px) + 4,
         );
+        canvas.fill_rect(backing, PANEL, 0.6);
         text.draw(canvas, (lx, y), label, label_px, colour);
+        labels.keep(LabelBox {
+            x: backing.0 as f64,
+            y: backing.1 as f64,
+            w: backing.2 as f64,
+            h: backing.3 as f64,
+        });
     }
+    labels
 }
 
 fn reading_colour(reading: &Reading) -> Rgb {
@@ -269,6 +291,7 @@ fn format_value(reading: &Reading) -> String {
 fn draw_reading(
     canvas: &mut Canvas,
     text: &mut TextRenderer,
+    labels: &mut LabelPlacer,
     reading: &Reading,
     placement: &ImagePlacement,
 ) {
@@ -348,21 +371,33 @@ fn draw_reading(
         _ => return,
     };
     let width = text.width(&label, value_px);
-    let (x, y) = (
-        anchor.0 - width / 2.0,
-        anchor.1 + f64::from(value_px) * 0.35,
-    );
+    let size_px = f64::from(value_px);
+    // The box around the text: 6 px each side, from a size above the
+    // baseline to 0.3 of a size below it.
+    let baseline_y = anchor.1 + size_px * 0.35;
+    let backing = labels.place(LabelBox {
+        x: (anchor.0 - width / 2.0).floor() - 6.0,
+        y: (baseline_y - size_px).floor(),
+        w: width.floor() + 12.0,
+        h: (size_px * 1.3).floor(),
+    });
     canvas.fill_rect(
         (
-            x as i64 - 6,
-            (y - f64::from(value_px)) as i64,
-            width as i64 + 12,
-            (f64::from(value_px) * 1.3) as i64,
+            backing.x as i64,
+            backing.y as i64,
+            backing.w as i64,
+            backing.h as i64,
         ),
         PANEL,
         0.65,
     );
-    text.draw(canvas, (x, y), &label, value_px, colour);
+    text.draw(
+        canvas,
+        (backing.x + 6.0, backing.y + size_px),
+        &label,
+        value_px,
+        colour,
+    );
 }
 
 fn score_colour(score: f64) -> Rgb {
@@ -853,7 +888,7 @@ mod tests {
     fn cue_text_is_at_least_five_percent_of_the_window_high() {
         let s = feedback(Some("HHHH"), true);
         let view = running_view(&s);
-        let mut canvas = Canvas::new(1280, 720);
+        let mut canvas = Canvas::new(1280, 720).unwrap();
         let mut text = TextRenderer::new().unwrap();
         draw(&mut canvas, &mut text, &view);
         // Rows of the cue band holding cue-coloured pixels: the letters' height.

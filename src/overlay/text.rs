@@ -118,11 +118,11 @@ mod tests {
     #[test]
     fn text_is_drawn_inside_its_box_and_wraps() {
         let mut text = TextRenderer::new().unwrap();
-        let mut canvas = Canvas::new(300, 60);
+        let mut canvas = Canvas::new(300, 60).unwrap();
         let white = Rgb(255, 255, 255);
         let end = text.draw(&mut canvas, (10.0, 40.0), "Hold it", 30, white);
         assert!(end > 80.0 && end < 200.0, "{end}");
-        let lit = canvas.pixels.iter().filter(|&&p| p != 0).count();
+        let lit = canvas.window_pixels().iter().filter(|&&p| p != 0).count();
         assert!(lit > 300, "{lit} pixels lit");
         // Nothing below the baseline except descenders (none here).
         assert!((0..300).all(|x| canvas.get(x, 45) == Some(Rgb(0, 0, 0))));

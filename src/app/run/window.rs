@@ -72,7 +72,7 @@ pub fn run(
     // We pace ourselves: redraw when a frame comes, or on the interval.
     window.set_target_fps(0);
     let mut text = TextRenderer::new()?;
-    let mut canvas = Canvas::new(width, height);
+    let mut canvas = Canvas::new(width, height)?;
     let mut current: Option<Display> = None;
     let mut dirty = true;
     let started = Instant::now();
@@ -95,7 +95,7 @@ pub fn run(
         }
         let (w, h) = window.get_size();
         if (w, h) != (canvas.width, canvas.height) && w > 0 && h > 0 {
-            canvas = Canvas::new(w, h);
+            canvas = Canvas::new(w, h)?;
             dirty = true;
         }
         dirty |= last_redraw.elapsed() >= IDLE_REDRAW;
@@ -117,8 +117,9 @@ pub fn run(
             let arrived = current.as_mut().and_then(|d| d.arrived.take());
             dirty = false;
             let t0 = Instant::now();
+            let (width, height) = (canvas.width, canvas.height);
             window
-                .update_with_buffer(&canvas.pixels, canvas.width, canvas.height)
+                .update_with_buffer(canvas.window_pixels(), width, height)
                 .context("cannot draw in the window")?;
             tracing::debug!("present {:.2} ms", t0.elapsed().as_secs_f64() * 1000.0);
             let now = Instant::now();
