@@ -13,12 +13,15 @@ convert that. Every output is then checked against the TFLite interpreter.
 
 import argparse
 import hashlib
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+import onnx
+import onnx.utils
 import onnxruntime as ort
 import tensorflow as tf
 from tensorflow.lite.python import schema_py_generated as schema
@@ -34,6 +37,11 @@ OPSET = 17
 # inputs, relative to the output's largest magnitude (at least 1). Measured:
 # at most 3e-4 of it (0.2 on segmentation logits that reach 620).
 MAX_REL_DIFF = 1e-3
+# What posecoach reads from a landmark model. The fifth output, Identity_2,
+# is a 256x256 segmentation mask that ONNX Runtime would compute on every
+# frame whether or not it is fetched (half of the model's time), so it is
+# cut out of the graph with everything only it needs.
+LANDMARK_OUTPUTS = ["Identity", "Identity_1", "Identity_3", "Identity_4"]
 
 
 def builtin_name(model, op):
@@ -142,6 +150,42 @@ def convert(tflite: Path, onnx: Path) -> None:
     )
 
 
+def keep_outputs(path: Path, outputs: list) -> None:
+    """Rewrite the model at `path` with only the subgraph `outputs` need."""
+    model = onnx.load(str(path))
+    inputs = [i.name for i in model.graph.input]
+    extracted = onnx.utils.Extractor(model).extract_model(inputs, outputs)
+    # The extractor keeps the opset and IR version but not the producer.
+    extracted.producer_name = model.producer_name
+    extracted.producer_version = model.producer_version
+    onnx.checker.check_model(extracted)
+    onnx.save(extracted, str(path))
+
+
+def same_outputs(full: Path, cut: Path, low: float, high: float) -> None:
+    """The cut model's outputs are those of the full one, bit for bit."""
+    whole = ort.InferenceSession(str(full), providers=["CPUExecutionProvider"])
+    part = ort.InferenceSession(str(cut), providers=["CPUExecutionProvider"])
+    names = [o.name for o in part.get_outputs()]
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        x = rng.uniform(low, high, size=whole.get_inputs()[0].shape).astype(np.float32)
+        feed = {whole.get_inputs()[0].name: x}
+        for name, a, b in zip(names, whole.run(names, feed), part.run(names, feed)):
+            if not np.array_equal(a, b):
+                raise SystemExit(f"{cut.name}: output {name} changed when cut")
+
+
+def cut_segmentation(path: Path) -> None:
+    """Cut the segmentation branch out of the landmark model at `path`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        whole = Path(tmp) / path.name
+        shutil.copy(path, whole)
+        keep_outputs(path, LANDMARK_OUTPUTS)
+        same_outputs(whole, path, 0.0, 1.0)
+    print(f"{path.name}: segmentation cut, the other outputs bit-identical")
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -167,17 +211,18 @@ def main() -> None:
         dense = tmp / "pose_detection_dense.tflite"
         count = densify_detector(detector, dense)
         print(f"densified {count} sparse weight tensors")
-        onnx = args.out / "pose_detection.onnx"
-        convert(dense, onnx)
-        worst = check_against_tflite(detector, onnx, -1.0, 1.0)
-        print(f"{onnx.name}: max |onnx - tflite| / scale = {worst:.1e}")
+        onnx_path = args.out / "pose_detection.onnx"
+        convert(dense, onnx_path)
+        worst = check_against_tflite(detector, onnx_path, -1.0, 1.0)
+        print(f"{onnx_path.name}: max |onnx - tflite| / scale = {worst:.1e}")
 
     for variant in args.variants.split(","):
         tflite = args.package / f"pose_landmark_{variant}.tflite"
-        onnx = args.out / f"pose_landmark_{variant}.onnx"
-        convert(tflite, onnx)
-        worst = check_against_tflite(tflite, onnx, 0.0, 1.0)
-        print(f"{onnx.name}: max |onnx - tflite| / scale = {worst:.1e}")
+        onnx_path = args.out / f"pose_landmark_{variant}.onnx"
+        convert(tflite, onnx_path)
+        worst = check_against_tflite(tflite, onnx_path, 0.0, 1.0)
+        print(f"{onnx_path.name}: max |onnx - tflite| / scale = {worst:.1e}")
+        cut_segmentation(onnx_path)
 
     for path in sorted(args.out.glob("*.onnx")):
         print(f"{sha256(path)}  {path.name}")

@@ -118,6 +118,21 @@ impl OnnxModel {
         for spec in outputs {
             check("output", session.outputs(), spec)?;
         }
+        // ONNX Runtime computes every output, read or not: an extra one
+        // (the landmark models' segmentation mask) costs time on every frame.
+        let unread: Vec<&str> = session
+            .outputs()
+            .iter()
+            .map(|o| o.name())
+            .filter(|name| outputs.iter().all(|spec| spec.name != *name))
+            .collect();
+        if !unread.is_empty() {
+            tracing::warn!(
+                "{}: computes outputs posecoach never reads ({}); models/convert.sh makes a faster model without them",
+                path.display(),
+                unread.join(", ")
+            );
+        }
         tracing::debug!(path = %path.display(), intra_threads, "model loaded");
         Ok(OnnxModel {
             session,
