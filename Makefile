@@ -26,8 +26,10 @@ test-real: setup-test
 	@test -d $(SHARED_REAL) || { echo "test-real: $(SHARED_REAL) is missing: these tests need the team's shared folder next to the checkout" >&2; exit 1; }
 	$(CARGO) test --release -- --ignored
 
+# MEDIAPIPE_PYTHON=/path/to/python (with mediapipe==0.10.21) adds the
+# side-by-side comparison with MediaPipe (see README, Performance).
 bench: setup-test
-	$(CARGO) run --release --quiet -- bench
+	$(CARGO) run --release --quiet -- bench $(if $(MEDIAPIPE_PYTHON),--mediapipe $(MEDIAPIPE_PYTHON))
 	@if [ -n "$$DISPLAY" ]; then $(LIVE_BENCH) >/dev/null && $(LIVE_BENCH) --live >/dev/null; \
 	else xvfb-run -a -s "-screen 0 1400x900x24" sh -c '$(LIVE_BENCH) >/dev/null && $(LIVE_BENCH) --live >/dev/null'; fi
 

@@ -170,6 +170,13 @@ enum Command {
         /// ONNX Runtime intra-op threads per model.
         #[arg(long, default_value_t = 1)]
         threads: usize,
+        /// Also time MediaPipe 0.10.21 on the same frames, interleaved:
+        /// the Python (of a venv) that has it.
+        #[arg(long, value_name = "PYTHON")]
+        mediapipe: Option<PathBuf>,
+        /// Rounds of the side-by-side comparison, per model.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=20))]
+        rounds: u32,
     },
     /// List the installed exercises and routines, or check exercise files.
     #[command(
@@ -449,11 +456,15 @@ fn main() -> ExitCode {
             models,
             frames,
             threads,
+            mediapipe,
+            rounds,
         } => app::bench::run(&app::bench::BenchArgs {
             source,
             variants: models,
             max_frames: frames,
             intra_threads: threads,
+            mediapipe,
+            rounds: rounds as usize,
         })
         .map(|()| true),
         Command::Exercises {

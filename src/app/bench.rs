@@ -28,6 +28,10 @@ pub struct BenchArgs {
     pub variants: Vec<ModelVariant>,
     pub max_frames: usize,
     pub intra_threads: usize,
+    /// A Python with mediapipe 0.10.21 to compare against, side by side.
+    pub mediapipe: Option<PathBuf>,
+    /// Rounds of the side-by-side comparison.
+    pub rounds: usize,
 }
 
 /// Median and 95th percentile of a set of durations, in milliseconds.
@@ -192,6 +196,13 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 cell(&pass.draw)
             );
         }
+    }
+    match &args.mediapipe {
+        Some(python) => super::side_by_side::run(args, python, args.rounds)?,
+        None => println!(
+            "\nside by side with MediaPipe: not run (--mediapipe PYTHON); to set one up: {}",
+            super::side_by_side::SET_UP
+        ),
     }
     Ok(())
 }

@@ -12,3 +12,4 @@ pub mod progress_bar;
 pub mod replay;
 pub mod report;
 pub mod run;
+pub mod side_by_side;

@@ -10,7 +10,7 @@ use serde::Serialize;
 use posecoach::pose::{
     BlazePose, BlazePoseConfig, Landmark, ModelVariant, Pose, PoseEstimator, TrackingMode,
 };
-use posecoach::source::load_image;
+use posecoach::source::{DEFAULT_FOLDER_FPS, FrameSource, ImageFolder, Prefetched};
 
 /// What to run the pose model on and how to print it.
 #[derive(Debug, Clone)]
@@ -71,7 +71,8 @@ pub fn run(args: &PoseArgs) -> anyhow::Result<bool> {
     };
 
     if let Some(dir) = &args.frames {
-        let mut folder = posecoach::source::open(dir)?;
+        // The next frame is decoded while the model runs on this one.
+        let mut folder = Prefetched::new(posecoach::source::open(dir)?);
         loop {
             match folder.next_frame() {
                 Ok(Some(frame)) => {
@@ -92,18 +93,23 @@ pub fn run(args: &PoseArgs) -> anyhow::Result<bool> {
             }
         }
     }
-    for path in &args.images {
-        let image = match load_image(path) {
-            Ok(image) => image,
+    let mut photos = Prefetched::new(Box::new(ImageFolder::from_files(
+        args.images.clone(),
+        DEFAULT_FOLDER_FPS,
+    )));
+    loop {
+        let photo = match photos.next_frame() {
+            Ok(Some(photo)) => photo,
+            Ok(None) => break,
             Err(e) => {
                 all_read = false;
                 eprintln!("error: {e}");
                 continue;
             }
         };
-        let pose = estimator.estimate(&image, 0.0)?;
+        let pose = estimator.estimate(&photo.image, 0.0)?;
         emit(
-            PoseRecord::new(posecoach::source::file_name(path), &image, pose.as_ref()),
+            PoseRecord::new(photo.name, &photo.image, pose.as_ref()),
             &mut out,
         )?;
     }

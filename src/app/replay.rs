@@ -18,7 +18,7 @@ use posecoach::pose::{BlazePose, BlazePoseConfig, ModelVariant, TrackingMode};
 use posecoach::recording::{self, Header, SessionVideo};
 use posecoach::runner::{self, Finished, Input, RecordTo, Seen, SessionRunner};
 use posecoach::session::{Plan, SessionEvent, SessionFeedback, SessionSummary};
-use posecoach::source::{self, FrameSource};
+use posecoach::source::{self, FrameSource, Prefetched};
 
 /// Which exercises to coach, and from where.
 #[derive(Debug, Clone, Default)]
@@ -222,10 +222,11 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             warn_cut_off(&args.source, cut);
         }
         _ => {
-            let mut frames: Box<dyn FrameSource> = match &header {
+            // The next frame is decoded while the model runs on this one.
+            let mut frames = Prefetched::new(match &header {
                 Some(_) => Box::new(SessionVideo::open(&args.source)?),
                 None => source::open(&args.source)?,
-            };
+            });
             if header.is_some() {
                 // What the person asked during the recorded session, again.
                 runner = runner.with_commands(recording::read_commands(&args.source)?);

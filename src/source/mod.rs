@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use image::RgbImage;
 
 pub mod camera;
+pub mod prefetch;
 pub mod video;
+
+pub use prefetch::Prefetched;
 
 /// Frame rate assumed for a folder of images.
 pub const DEFAULT_FOLDER_FPS: f64 = 30.0;
@@ -34,6 +37,8 @@ pub enum SourceError {
     /// the file and line).
     #[error("{0}")]
     Recording(String),
+    #[error("the thread reading frames stopped before the end")]
+    ReaderStopped,
 }
 
 /// One frame, with where it came from.
@@ -87,7 +92,7 @@ pub fn load_image(path: &Path) -> Result<RgbImage, SourceError> {
 }
 
 /// Opens a video file or a folder of images, whichever `path` is.
-pub fn open(path: &Path) -> Result<Box<dyn FrameSource>, SourceError> {
+pub fn open(path: &Path) -> Result<Box<dyn FrameSource + Send>, SourceError> {
     if path.is_dir() {
         Ok(Box::new(ImageFolder::open(path, DEFAULT_FOLDER_FPS)?))
     } else {
@@ -128,6 +133,15 @@ impl ImageFolder {
             next: 0,
             fps,
         })
+    }
+
+    /// These image files, in this order (photos named on the command line).
+    pub fn from_files(files: Vec<PathBuf>, fps: f64) -> ImageFolder {
+        ImageFolder {
+            files,
+            next: 0,
+            fps,
+        }
     }
 
     /// How many frames the folder holds.

@@ -1,0 +1,156 @@
+//! A source read ahead on a thread of its own, so decoding the next frame
+//! overlaps with what the caller does with this one (on two cores: the
+//! pose model on one, the decoder on the other). Frames and errors come out
+//! in the order the source gave them.
+
+use crossbeam_channel::{Receiver, bounded};
+
+use super::{Frame, FrameSource, SourceError};
+
+/// Frames decoded ahead of the one being used: enough to ride over a slow
+/// frame, few enough to hold little memory (a 1080p frame is 6 MB).
+pub const PREFETCH_FRAMES: usize = 2;
+
+type Read = (Result<Option<Frame>, SourceError>, Option<f64>);
+
+/// `source`, read ahead by [`PREFETCH_FRAMES`].
+#[derive(Debug)]
+pub struct Prefetched {
+    frames: Receiver<Read>,
+    progress: Option<f64>,
+    ended: bool,
+}
+
+impl Prefetched {
+    pub fn new(mut source: Box<dyn FrameSource + Send>) -> Prefetched {
+        let (sender, frames) = bounded::<Read>(PREFETCH_FRAMES);
+        // The reader stops at the end of the source, or when the caller
+        // drops its end (a session that finished early).
+        std::thread::spawn(move || {
+            loop {
+                let next = source.next_frame();
+                let at_end = matches!(next, Ok(None));
+                if sender.send((next, source.progress())).is_err() || at_end {
+                    return;
+                }
+            }
+        });
+        Prefetched {
+            frames,
+            progress: None,
+            ended: false,
+        }
+    }
+}
+
+impl FrameSource for Prefetched {
+    fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+        if self.ended {
+            return Ok(None);
+        }
+        match self.frames.recv() {
+            Ok((next, progress)) => {
+                self.progress = progress;
+                self.ended = matches!(next, Ok(None));
+                next
+            }
+            Err(_) => {
+                self.ended = true;
+                Err(SourceError::ReaderStopped)
+            }
+        }
+    }
+
+    fn progress(&self) -> Option<f64> {
+        self.progress
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::RgbImage;
+    use std::path::PathBuf;
+
+    /// Frames 0..n, with an error in place of `bad`, each marked in its
+    /// top-left pixel.
+    #[derive(Debug)]
+    struct Counting {
+        next: u8,
+        n: u8,
+        bad: u8,
+    }
+
+    impl FrameSource for Counting {
+        fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+            let i = self.next;
+            if i >= self.n {
+                return Ok(None);
+            }
+            self.next += 1;
+            if i == self.bad {
+                return Err(SourceError::Decode {
+                    path: PathBuf::from(format!("{i}.png")),
+                    reason: "broken".into(),
+                });
+            }
+            Ok(Some(Frame {
+                image: RgbImage::from_pixel(1, 1, image::Rgb([i, 0, 0])),
+                t_ms: f64::from(i) * 10.0,
+                name: i.to_string(),
+            }))
+        }
+
+        fn progress(&self) -> Option<f64> {
+            Some(f64::from(self.next) / f64::from(self.n))
+        }
+    }
+
+    #[test]
+    fn frames_and_errors_come_in_order_then_the_end() {
+        let mut frames = Prefetched::new(Box::new(Counting {
+            next: 0,
+            n: 10,
+            bad: 4,
+        }));
+        let mut seen = Vec::new();
+        loop {
+            match frames.next_frame() {
+                Ok(Some(frame)) => seen.push(frame.image.get_pixel(0, 0)[0].to_string()),
+                Ok(None) => break,
+                Err(e) => seen.push(e.to_string()),
+            }
+        }
+        assert_eq!(
+            seen,
+            [
+                "0",
+                "1",
+                "2",
+                "3",
+                "4.png: not a readable image: broken",
+                "5",
+                "6",
+                "7",
+                "8",
+                "9"
+            ]
+        );
+        assert_eq!(frames.progress(), Some(1.0));
+        assert!(
+            matches!(frames.next_frame(), Ok(None)),
+            "the end stays the end"
+        );
+    }
+
+    #[test]
+    fn dropping_it_early_stops_the_reader() {
+        let mut frames = Prefetched::new(Box::new(Counting {
+            next: 0,
+            n: 200,
+            bad: 255,
+        }));
+        assert!(matches!(frames.next_frame(), Ok(Some(_))));
+        drop(frames);
+    }
+}
