@@ -279,9 +279,14 @@ fn reading_colour(reading: &Reading) -> Rgb {
 }
 
 fn format_value(reading: &Reading) -> String {
+    // A value that rounds to zero is shown as 0, not "-0".
+    let shown = |v: f64, decimals: i32| {
+        let unit = 10f64.powi(decimals);
+        if (v * unit).round() == 0.0 { 0.0 } else { v }
+    };
     match reading.value {
-        Some(v) if reading.unit == "deg" => format!("{v:.0}°"),
-        Some(v) => format!("{v:.2} {}", reading.unit),
+        Some(v) if reading.unit == "deg" => format!("{:.0}°", shown(v, 0)),
+        Some(v) => format!("{:.2} {}", shown(v, 2), reading.unit),
         None => "–".into(),
     }
 }
@@ -882,6 +887,21 @@ mod tests {
         );
         view.status = Status::Paused;
         assert_eq!(banner_for(&view).map(|(_, t)| t).as_deref(), Some("Paused"));
+    }
+
+    #[test]
+    fn values_near_zero_read_0_not_minus_0() {
+        let reading = |value: f64, unit: &'static str| Reading {
+            name: "back bend".into(),
+            value: Some(value),
+            unit,
+            target: None,
+            points_px: vec![],
+        };
+        assert_eq!(format_value(&reading(-0.3, "deg")), "0°");
+        assert_eq!(format_value(&reading(-0.6, "deg")), "-1°");
+        assert_eq!(format_value(&reading(-0.004, "x")), "0.00 x");
+        assert_eq!(format_value(&reading(-0.23, "x")), "-0.23 x");
     }
 
     #[test]

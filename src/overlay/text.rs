@@ -1,9 +1,13 @@
-//! Text on the canvas: DejaVu Sans Bold (compiled in, licence beside it)
-//! rasterised by fontdue, glyphs cached per size.
+//! Text on the canvas: DejaVu Sans Bold (compiled in, licence beside it).
+//! ttf-parser reads each glyph's outline when it is first needed, tiny-skia
+//! fills it anti-aliased into a coverage mask, and the masks are cached per
+//! size. (fontdue, used before, decoded every glyph of the font up front:
+//! 15 MB resident for the few dozen a session shows.)
 
 use std::collections::HashMap;
 
-use fontdue::{Font, FontSettings, Metrics};
+use tiny_skia::{FillRule, Mask, PathBuilder, Transform};
+use ttf_parser::{Face, GlyphId, OutlineBuilder};
 
 use super::canvas::{Canvas, Rgb};
 
@@ -13,9 +17,22 @@ const FONT_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 #[error("the overlay font cannot be read: {0}")]
 pub struct FontError(String);
 
+/// A glyph at one size: where its coverage sits from the pen, in pixels
+/// (y up from the baseline, as fonts measure), and how far the pen moves.
+#[derive(Debug, Clone, Default)]
+struct Glyph {
+    advance_px: f32,
+    xmin: i32,
+    ymin: i32,
+    width: usize,
+    height: usize,
+    /// `width` x `height` coverage, 0-255, top row first.
+    coverage: Vec<u8>,
+}
+
 pub struct TextRenderer {
-    font: Font,
-    glyphs: HashMap<(char, u32), (Metrics, Vec<u8>)>,
+    face: Face<'static>,
+    glyphs: HashMap<(char, u32), Glyph>,
 }
 
 impl std::fmt::Debug for TextRenderer {
@@ -26,33 +43,93 @@ impl std::fmt::Debug for TextRenderer {
     }
 }
 
+/// Turns a glyph's outline (font units, y up) into a tiny-skia path.
+struct ToPath(PathBuilder);
+
+impl OutlineBuilder for ToPath {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.move_to(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.line_to(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.0.quad_to(x1, y1, x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.0.cubic_to(x1, y1, x2, y2, x, y);
+    }
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
+
+fn rasterize(face: &Face<'_>, c: char, size_px: u32) -> Glyph {
+    let id = face
+        .glyph_index(c)
+        .or_else(|| face.glyph_index('?'))
+        .unwrap_or(GlyphId(0));
+    let scale = size_px as f32 / f32::from(face.units_per_em().max(1));
+    let advance_px = f32::from(face.glyph_hor_advance(id).unwrap_or(0)) * scale;
+    let mut outline = ToPath(PathBuilder::new());
+    let Some(bounds) = face.outline_glyph(id, &mut outline) else {
+        // A space: it only moves the pen.
+        return Glyph {
+            advance_px,
+            ..Glyph::default()
+        };
+    };
+    let xmin = (f32::from(bounds.x_min) * scale).floor() as i32;
+    let ymin = (f32::from(bounds.y_min) * scale).floor() as i32;
+    let xmax = (f32::from(bounds.x_max) * scale).ceil() as i32;
+    let ymax = (f32::from(bounds.y_max) * scale).ceil() as i32;
+    let (width, height) = ((xmax - xmin).max(1) as u32, (ymax - ymin).max(1) as u32);
+    let (Some(path), Some(mut mask)) = (outline.0.finish(), Mask::new(width, height)) else {
+        return Glyph {
+            advance_px,
+            ..Glyph::default()
+        };
+    };
+    // Font units to the mask's pixels: scaled, y flipped, the box's corner
+    // at the origin.
+    let to_mask = Transform::from_row(scale, 0.0, 0.0, -scale, -(xmin as f32), ymax as f32);
+    mask.fill_path(&path, FillRule::Winding, true, to_mask);
+    Glyph {
+        advance_px,
+        xmin,
+        ymin,
+        width: width as usize,
+        height: height as usize,
+        coverage: mask.take(),
+    }
+}
+
 impl TextRenderer {
     pub fn new() -> Result<TextRenderer, FontError> {
-        let font = Font::from_bytes(FONT_TTF, FontSettings::default())
-            .map_err(|e| FontError(e.to_string()))?;
+        let face = Face::parse(FONT_TTF, 0).map_err(|e| FontError(e.to_string()))?;
         Ok(TextRenderer {
-            font,
+            face,
             glyphs: HashMap::new(),
         })
     }
 
-    fn glyph(&mut self, c: char, size_px: u32) -> &(Metrics, Vec<u8>) {
-        let font = &self.font;
+    fn glyph(&mut self, c: char, size_px: u32) -> &Glyph {
+        let face = &self.face;
         self.glyphs
             .entry((c, size_px))
-            .or_insert_with(|| font.rasterize(c, size_px as f32))
+            .or_insert_with(|| rasterize(face, c, size_px))
     }
 
     /// Width in pixels of `text` at `size_px`.
     pub fn width(&mut self, text: &str, size_px: u32) -> f64 {
         text.chars()
-            .map(|c| f64::from(self.glyph(c, size_px).0.advance_width))
+            .map(|c| f64::from(self.glyph(c, size_px).advance_px))
             .sum()
     }
 
     /// Height of capital letters at `size_px` (for centring).
     pub fn cap_height(&mut self, size_px: u32) -> f64 {
-        f64::from(self.glyph('H', size_px).0.height as u32)
+        self.glyph('H', size_px).height as f64
     }
 
     /// Draws `text` with its baseline at `baseline_y` starting at `x`;
@@ -67,12 +144,12 @@ impl TextRenderer {
     ) -> f64 {
         let mut pen_x = x;
         for c in text.chars() {
-            let (metrics, coverage) = self.glyph(c, size_px);
-            let left = (pen_x + f64::from(metrics.xmin)).round() as i64;
-            let top = (baseline_y - f64::from(metrics.ymin) - metrics.height as f64).round() as i64;
-            for gy in 0..metrics.height {
-                for gx in 0..metrics.width {
-                    let a = coverage[gy * metrics.width + gx];
+            let glyph = self.glyph(c, size_px);
+            let left = (pen_x + f64::from(glyph.xmin)).round() as i64;
+            let top = (baseline_y - f64::from(glyph.ymin) - glyph.height as f64).round() as i64;
+            for gy in 0..glyph.height {
+                for gx in 0..glyph.width {
+                    let a = glyph.coverage[gy * glyph.width + gx];
                     if a > 0 {
                         canvas.blend_pixel(
                             left + gx as i64,
@@ -83,7 +160,7 @@ impl TextRenderer {
                     }
                 }
             }
-            pen_x += f64::from(metrics.advance_width);
+            pen_x += f64::from(glyph.advance_px);
         }
         pen_x
     }

@@ -34,9 +34,10 @@ use queue::{Mailbox, WhenFull};
 
 pub use window::WindowStats;
 
-/// Frames waiting between capture and inference: one in flight, one
-/// waiting. More would only add latency.
-const FRAME_QUEUE_LEN: usize = 2;
+/// Frames waiting between capture and inference (besides the one the model
+/// is on and the one capture is reading): one is enough to keep both busy,
+/// and each more is a frame of memory (5 MB at 1768x994) and of latency.
+const FRAME_QUEUE_LEN: usize = 1;
 
 /// Where frames come from.
 #[derive(Debug, Clone, PartialEq)]
