@@ -9,10 +9,13 @@
 //! played.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 use crate::exercise::engine::Event;
+use crate::files;
 
 pub const SAMPLE_RATE_HZ: u32 = 22_050;
 /// A tone fades in and out over this long, so it does not click.
@@ -108,7 +111,7 @@ pub enum AudioError {
 #[derive(Debug, Default)]
 pub struct Renderer {
     espeak: Option<PathBuf>,
-    speech: HashMap<String, Vec<i16>>,
+    speech: HashMap<String, Arc<[i16]>>,
     warned: bool,
 }
 
@@ -133,35 +136,35 @@ impl Renderer {
         self.espeak.is_some()
     }
 
-    pub fn render(&mut self, sound: &Sound) -> Vec<i16> {
+    pub fn render(&mut self, sound: &Sound) -> Arc<[i16]> {
         match sound {
             Sound::Speech(text) => self.speak(text),
-            tones => synthesise(&tones.tones()),
+            tones => synthesise(&tones.tones()).into(),
         }
     }
 
-    fn speak(&mut self, text: &str) -> Vec<i16> {
+    fn speak(&mut self, text: &str) -> Arc<[i16]> {
         if let Some(samples) = self.speech.get(text) {
-            return samples.clone();
+            return Arc::clone(samples);
         }
         let Some(espeak) = &self.espeak else {
             if !self.warned {
                 self.warned = true;
                 tracing::warn!("espeak-ng is not installed: cues are shown but not spoken");
             }
-            return Vec::new();
+            return Arc::from([]);
         };
-        let samples = match espeak_samples(espeak, text) {
-            Ok(samples) => samples,
+        let samples: Arc<[i16]> = match espeak_samples(espeak, text) {
+            Ok(samples) => samples.into(),
             Err(e) => {
                 if !self.warned {
                     self.warned = true;
                     tracing::warn!("espeak-ng failed ({e}): cues are shown but not spoken");
                 }
-                Vec::new()
+                Arc::from([])
             }
         };
-        self.speech.insert(text.to_string(), samples.clone());
+        self.speech.insert(text.to_string(), Arc::clone(&samples));
         samples
     }
 }
@@ -254,55 +257,85 @@ pub fn wav_header(n_samples: usize) -> Vec<u8> {
     h
 }
 
-/// Sounds laid out on the session's clock, written as one WAV file.
+/// Sounds laid out on the session's clock, written as one WAV file. Only
+/// the sounds are kept; the silence between them is written as the file
+/// is, so a long session costs no more memory than its cues.
 #[derive(Debug)]
 pub struct Timeline {
     path: PathBuf,
-    samples: Vec<i16>,
+    /// Each sound and the sample it starts at, in the order added.
+    sounds: Vec<(usize, Arc<[i16]>)>,
+    /// Samples in the file.
+    len: usize,
+}
+
+/// Samples mixed at a time when the file is written.
+const MIX_CHUNK_SAMPLES: usize = 1 << 16;
+
+fn sample_at(t_ms: f64) -> usize {
+    (t_ms.max(0.0) / 1000.0 * f64::from(SAMPLE_RATE_HZ)) as usize
 }
 
 impl Timeline {
     pub fn new(path: &Path) -> Timeline {
         Timeline {
             path: path.to_path_buf(),
-            samples: Vec::new(),
+            sounds: Vec::new(),
+            len: 0,
         }
     }
 
     /// Mixes `sound` in starting at `t_ms`.
-    pub fn add(&mut self, t_ms: f64, sound: &[i16]) {
-        let start = (t_ms.max(0.0) / 1000.0 * f64::from(SAMPLE_RATE_HZ)) as usize;
-        if self.samples.len() < start + sound.len() {
-            self.samples.resize(start + sound.len(), 0);
-        }
-        for (out, &s) in self.samples[start..].iter_mut().zip(sound) {
-            *out = out.saturating_add(s);
-        }
+    pub fn add(&mut self, t_ms: f64, sound: Arc<[i16]>) {
+        let start = sample_at(t_ms);
+        self.len = self.len.max(start + sound.len());
+        self.sounds.push((start, sound));
     }
 
     /// Pads with silence up to `t_ms` (the end of the session).
     pub fn extend_to(&mut self, t_ms: f64) {
-        let n = (t_ms.max(0.0) / 1000.0 * f64::from(SAMPLE_RATE_HZ)) as usize;
-        if self.samples.len() < n {
-            self.samples.resize(n, 0);
+        self.len = self.len.max(sample_at(t_ms));
+    }
+
+    /// The samples from `from`, `into.len()` of them, every sound mixed in.
+    fn mix(&self, from: usize, into: &mut [i16]) {
+        into.fill(0);
+        let to = from + into.len();
+        for (start, sound) in &self.sounds {
+            let end = start + sound.len();
+            if end <= from || *start >= to {
+                continue;
+            }
+            let (first, last) = ((*start).max(from), end.min(to));
+            for i in first..last {
+                let out = &mut into[i - from];
+                *out = out.saturating_add(sound[i - start]);
+            }
         }
     }
 
-    /// Writes the file (to a temporary name, then renamed: a crash never
-    /// leaves half a file).
-    pub fn write(&self) -> Result<(), AudioError> {
-        let err = |source| AudioError::Write {
+    /// Writes the file, owner-only and whole or not at all.
+    pub fn write(&mut self) -> Result<(), AudioError> {
+        self.sounds.sort_by_key(|(start, _)| *start);
+        let mut chunk = vec![0i16; MIX_CHUNK_SAMPLES];
+        let mut bytes = Vec::with_capacity(MIX_CHUNK_SAMPLES * 2);
+        files::replace_private(&self.path, |out| {
+            out.write_all(&wav_header(self.len))?;
+            let mut from = 0;
+            while from < self.len {
+                let n = MIX_CHUNK_SAMPLES.min(self.len - from);
+                self.mix(from, &mut chunk[..n]);
+                bytes.clear();
+                bytes.extend(chunk[..n].iter().flat_map(|s| s.to_le_bytes()));
+                out.write_all(&bytes)?;
+                from += n;
+            }
+            Ok(())
+        })
+        .map_err(|source| AudioError::Write {
             path: self.path.clone(),
             source,
-        };
-        let tmp = self.path.with_extension("wav.partial");
-        let mut bytes = wav_header(self.samples.len());
-        bytes.reserve(self.samples.len() * 2);
-        for s in &self.samples {
-            bytes.extend_from_slice(&s.to_le_bytes());
-        }
-        std::fs::write(&tmp, &bytes).map_err(err)?;
-        std::fs::rename(&tmp, &self.path).map_err(err)
+        })
     }
 }
 
@@ -469,15 +502,33 @@ mod tests {
         let tone = synthesise(&[(REP_TONE_HZ, REP_TONE_MS)]);
         assert_eq!(tone.len(), (REP_TONE_MS / 1000.0 * 22050.0) as usize);
         assert!(tone.iter().map(|s| s.unsigned_abs()).max().unwrap() > 10_000);
-        let mut timeline = Timeline::new(Path::new("unused.wav"));
-        timeline.add(1000.0, &tone);
-        let mut bytes = wav_header(timeline.samples.len());
-        for s in &timeline.samples {
-            bytes.extend_from_slice(&s.to_le_bytes());
-        }
-        let (rate, samples) = parse_wav(&bytes).unwrap();
+        let dir = std::env::temp_dir().join(format!("posecoach-timeline-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("session.wav");
+        let mut timeline = Timeline::new(&path);
+        timeline.add(1000.0, tone.clone().into());
+        // Two sounds at once are mixed; the file ends where it was extended.
+        timeline.add(1000.0, tone.clone().into());
+        timeline.extend_to(4000.0);
+        timeline.write().unwrap();
+        let (rate, samples) = parse_wav(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(rate, SAMPLE_RATE_HZ);
-        assert_eq!(samples.len(), 22050 + tone.len());
+        assert_eq!(samples.len(), 4 * 22050);
         assert!(samples[..22050].iter().all(|&s| s == 0));
+        let loud = |s: i16| i32::from(s).unsigned_abs();
+        let peak = samples[22050..22050 + tone.len()]
+            .iter()
+            .map(|&s| loud(s))
+            .max();
+        let one = tone.iter().map(|&s| loud(s)).max();
+        assert!(peak > one, "mixed: {peak:?} > {one:?}");
+        assert!(samples[22050 + tone.len()..].iter().all(|&s| s == 0));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "owner-only");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

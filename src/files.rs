@@ -41,6 +41,34 @@ pub fn create_new_private(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
+/// Writes `path` whole or not at all, readable by its owner only: `write`
+/// fills a temporary file beside it, which is synced and then renamed over
+/// `path` (a report or sound track asked for again replaces the old one; a
+/// crash leaves the old one, or none, never half a file).
+pub fn replace_private(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".partial-{}", std::process::id()));
+    let partial = std::path::PathBuf::from(partial);
+    // A leftover from a process of the same id that was killed.
+    let _ = std::fs::remove_file(&partial);
+    let result = create_new_private(&partial).and_then(|file| {
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        let file = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
 /// Why a file could not be created, as a person reads it.
 pub fn describe_create_error(error: &std::io::Error) -> String {
     match error.kind() {

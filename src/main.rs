@@ -135,8 +135,8 @@ enum Command {
         /// Only this exercise.
         #[arg(long)]
         exercise: Option<String>,
-        /// How many weeks back, this one included.
-        #[arg(long, default_value_t = app::history::DEFAULT_WEEKS)]
+        /// How many weeks back, this one included (1 to 520).
+        #[arg(long, default_value_t = app::history::DEFAULT_WEEKS, value_parser = clap::value_parser!(u32).range(1..=app::history::MAX_WEEKS))]
         weeks: u32,
         /// The last day shown, YYYY-MM-DD (default today).
         #[arg(long, value_parser = app::history::parse_date)]
@@ -326,12 +326,19 @@ fn run_args(o: RunOptions) -> app::run::RunArgs {
     }
 }
 
+/// The slowest and fastest `--speed` (0, as fast as possible, aside): a
+/// hundredth of real time makes a second last 100 s, a hundred times
+/// plays an hour in 36 s.
+const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.01..=100.0;
+
 /// Parses `--speed`: a multiple of real time, 0 for as fast as possible.
 fn parse_speed(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(speed) if speed >= 0.0 && speed.is_finite() => Ok(speed),
+        Ok(speed) if speed == 0.0 || SPEED_RANGE.contains(&speed) => Ok(speed),
         _ => Err(format!(
-            "'{text}': give a positive number (0: as fast as possible)"
+            "'{text}': give a multiple of real time from {} to {} (0: as fast as possible)",
+            SPEED_RANGE.start(),
+            SPEED_RANGE.end()
         )),
     }
 }

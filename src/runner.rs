@@ -28,9 +28,9 @@ use crate::session::{
 /// Why a session could not be run.
 #[derive(Debug, thiserror::Error)]
 pub enum RunnerError {
-    #[error("{0}")]
+    #[error(transparent)]
     Pose(#[from] ModelError),
-    #[error("{0}")]
+    #[error(transparent)]
     Recording(#[from] RecordingError),
     /// The plan and the exercises given do not match.
     #[error("{0}")]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use chrono::Datelike;
 use chrono::NaiveDate;
 
 use super::report::{ChartFormat, write_chart};
@@ -12,6 +13,10 @@ use posecoach::history::{Added, History, SessionInfo, SessionRecord};
 
 /// Weeks shown when none are asked for.
 pub const DEFAULT_WEEKS: u32 = 8;
+/// The most weeks a chart goes back: ten years.
+pub const MAX_WEEKS: i64 = 520;
+/// The years `--until` may name (the history's dates are all in these).
+const UNTIL_YEARS: std::ops::RangeInclusive<i32> = 2000..=2200;
 
 #[derive(Debug, Clone)]
 pub struct HistoryArgs {
@@ -161,6 +166,14 @@ fn record_of(file: &Path, user_exercises: Option<&PathBuf>) -> anyhow::Result<Se
 
 /// Parses `YYYY-MM-DD` for `--until`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date: use YYYY-MM-DD"))
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date: use YYYY-MM-DD"))?;
+    if !UNTIL_YEARS.contains(&date.year()) {
+        return Err(format!(
+            "'{text}': give a date from {} to {}",
+            UNTIL_YEARS.start(),
+            UNTIL_YEARS.end()
+        ));
+    }
+    Ok(date)
 }

@@ -1,6 +1,7 @@
 //! `posecoach report`: a recorded session as a chart people can look at.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -57,7 +58,8 @@ pub(crate) fn write_chart(
         ChartFormat::Svg => svg().into_bytes(),
         ChartFormat::Html => html().into_bytes(),
     };
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    posecoach::files::replace_private(path, |out| out.write_all(&bytes))
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {

@@ -270,14 +270,17 @@ impl History {
                 "the history database is damaged ({check}); it was left as it is: move it aside to start a new one"
             )));
         }
+        // Whose file it is, read-only, before anything is written to it.
+        let schema_error = |e| match e {
+            schema::SchemaError::Sql(e) => fail(explain(&e)),
+            other => fail(other.to_string()),
+        };
+        schema::check_identity(&mut conn).map_err(schema_error)?;
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
             .map_err(sql)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(sql)?;
-        schema::migrate(&mut conn).map_err(|e| match e {
-            schema::SchemaError::Sql(e) => fail(explain(&e)),
-            other => fail(other.to_string()),
-        })?;
+        schema::migrate(&mut conn).map_err(schema_error)?;
         Ok(History {
             conn,
             path: path.to_path_buf(),

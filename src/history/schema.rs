@@ -83,9 +83,15 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
     migrate_with(conn, MIGRATIONS)
 }
 
-/// Applies the `migrations` not applied yet, each in its own transaction.
-fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), SchemaError> {
-    let known = migrations.len() as u32;
+/// Whether the file is a posecoach history (or an empty file) that this
+/// program can read, without changing anything in it: checked before
+/// anything is written, the journal mode included.
+pub fn check_identity(conn: &mut Connection) -> Result<(), SchemaError> {
+    check_with(conn, MIGRATIONS.len() as u32).map(|_| ())
+}
+
+/// The file's schema version, if it is ours and not newer than `known`.
+fn check_with(conn: &mut Connection, known: u32) -> Result<u32, SchemaError> {
     // One snapshot for the three reads: another program may be migrating
     // this very file (its id and version change in one commit).
     let snapshot = conn.transaction()?;
@@ -106,6 +112,12 @@ fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), Schema
             supported: known,
         });
     }
+    Ok(version)
+}
+
+/// Applies the `migrations` not applied yet, each in its own transaction.
+fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), SchemaError> {
+    let version = check_with(conn, migrations.len() as u32)?;
     for (i, sql) in migrations.iter().enumerate() {
         let to = i as u32 + 1;
         if version >= to {

@@ -273,13 +273,17 @@ impl BlazePose {
             &mut self.detector_input,
         );
         let t = Instant::now();
-        self.detector.run(
+        let ran = self.detector.run(
             &self.detector_input,
             &mut [
                 (DETECTOR_BOXES.name, &mut self.boxes),
                 (DETECTOR_SCORES.name, &mut self.scores),
             ],
-        )?;
+        );
+        if no_pose_on(&ran) {
+            return Ok(None);
+        }
+        ran?;
         self.timings.detector_inference = t.elapsed();
         let candidates = detector::decode(&self.boxes, &self.scores, &self.anchors);
         let Some(best) = detector::best_weighted(candidates) else {
@@ -305,7 +309,7 @@ impl BlazePose {
     ) -> Result<Option<(Pose, RotatedRect)>, ModelError> {
         warp_to_tensor(frame, roi, &LANDMARK_LAYOUT, &mut self.landmark_input);
         let t = Instant::now();
-        self.landmarker.run(
+        let ran = self.landmarker.run(
             &self.landmark_input,
             &mut [
                 (LANDMARKS_OUT.name, &mut self.raw_landmarks),
@@ -313,7 +317,11 @@ impl BlazePose {
                 (HEATMAP_OUT.name, &mut self.heatmap),
                 (WORLD_OUT.name, &mut self.world),
             ],
-        )?;
+        );
+        if no_pose_on(&ran) {
+            return Ok(None);
+        }
+        ran?;
         self.timings.landmark_inference = t.elapsed();
         let presence_score = self.presence.first().copied().unwrap_or(0.0);
         if presence_score < MIN_PRESENCE_SCORE {
@@ -350,6 +358,16 @@ impl BlazePose {
         };
         Ok(Some((pose, next_roi)))
     }
+}
+
+/// A model that computed NaN or infinity found no pose on this frame (said
+/// once per model at debug level; nothing non-finite goes further).
+fn no_pose_on(ran: &Result<(), ModelError>) -> bool {
+    if let Err(e @ ModelError::NotFinite { .. }) = ran {
+        tracing::debug!("{e}: no pose on this frame");
+        return true;
+    }
+    false
 }
 
 impl PoseEstimator for BlazePose {

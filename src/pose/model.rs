@@ -27,6 +27,9 @@ pub enum ModelError {
     },
     #[error("model file {path}: inference failed: {reason}")]
     Inference { path: PathBuf, reason: String },
+    /// The model computed NaN or infinity: this frame has no pose.
+    #[error("model file {path}: output {output} is not a finite number")]
+    NotFinite { path: PathBuf, output: String },
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
 }
@@ -44,6 +47,7 @@ pub struct OnnxModel {
     session: Session,
     path: PathBuf,
     input: TensorSpec,
+    outputs: Vec<TensorSpec>,
 }
 
 fn shape_text(shape: &[i64]) -> String {
@@ -144,6 +148,7 @@ impl OnnxModel {
             session,
             path: path.to_path_buf(),
             input,
+            outputs: outputs.to_vec(),
         })
     }
 
@@ -180,6 +185,30 @@ impl OnnxModel {
                         path: self.path.clone(),
                         reason: e.to_string(),
                     })?;
+            // A model whose dimensions are left open passes the load-time
+            // check; what it gives must still be the size the pipeline reads,
+            // and finite (a non-finite output is no pose, never a recording).
+            let expected = self
+                .outputs
+                .iter()
+                .find(|spec| spec.name == *name)
+                .map(|spec| spec.shape.iter().product::<i64>());
+            if expected.is_some_and(|n| n != data.len() as i64) {
+                return Err(ModelError::Inference {
+                    path: self.path.clone(),
+                    reason: format!(
+                        "output {name} has {} values, expected {}",
+                        data.len(),
+                        expected.unwrap_or_default()
+                    ),
+                });
+            }
+            if data.iter().any(|v| !v.is_finite()) {
+                return Err(ModelError::NotFinite {
+                    path: self.path.clone(),
+                    output: (*name).to_string(),
+                });
+            }
             out.clear();
             out.extend_from_slice(data);
         }

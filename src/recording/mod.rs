@@ -43,7 +43,7 @@
 //! says so.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -74,6 +74,20 @@ const VIDEO_JPEG_QUALITY: u8 = 75;
 /// and of visibility and presence.
 const COORD_DECIMALS: i32 = 4;
 const SCORE_DECIMALS: i32 = 3;
+/// The latest time a line may carry: a day. Nobody exercises longer, and a
+/// crafted `1e300` would otherwise have a report or a sound track sized by
+/// it.
+pub const MAX_SESSION_MS: f64 = 24.0 * 3600.0 * 1000.0;
+/// A recorded pose's values are normalised (about 0-1; z about -1-1): far
+/// outside this is not a pose, whatever wrote it.
+const MAX_POSE_VALUE: f64 = 1000.0;
+/// The largest picture a header may claim (each side, in pixels).
+const MAX_SIDE_PX: u32 = 16384;
+/// The longest "get ready" pause a header may ask for, in seconds.
+const MAX_GET_READY_S: f64 = 600.0;
+/// The longest line read (a video frame's JPEG is well under 1 MB): a
+/// file with no line breaks is refused before it fills the memory.
+const MAX_LINE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Why a recording could not be written or read.
 #[derive(Debug, thiserror::Error)]
@@ -425,8 +439,7 @@ impl Lines {
     /// The next line and whether it ended with a newline; None at the end.
     fn next(&mut self) -> Result<Option<(String, bool)>, RecordingError> {
         let mut bytes = Vec::new();
-        let n = self
-            .lines
+        let n = Read::take(&mut self.lines, MAX_LINE_BYTES + 1)
             .read_until(b'\n', &mut bytes)
             .map_err(|e| RecordingError::Io {
                 path: self.path.clone(),
@@ -436,6 +449,15 @@ impl Lines {
             return Ok(None);
         }
         self.line += 1;
+        if n as u64 > MAX_LINE_BYTES {
+            return Err(self.invalid(
+                self.line,
+                format!(
+                    "a line longer than {} MB: not a recorded session",
+                    MAX_LINE_BYTES >> 20
+                ),
+            ));
+        }
         self.bytes_read += n as u64;
         let whole = bytes.last() == Some(&b'\n');
         let text = String::from_utf8_lossy(&bytes).trim_end().to_string();
@@ -466,7 +488,59 @@ impl Lines {
                 ),
             ));
         }
-        serde_json::from_value(value).map_err(|e| self.invalid(1, format!("bad header: {e}")))
+        let header: Header = serde_json::from_value(value)
+            .map_err(|e| self.invalid(1, format!("bad header: {e}")))?;
+        header
+            .check()
+            .map_err(|reason| self.invalid(1, format!("bad header: {reason}")))?;
+        Ok(header)
+    }
+}
+
+impl Header {
+    /// What a header must hold to be replayed as it says.
+    fn check(&self) -> Result<(), String> {
+        if !(1..=MAX_SIDE_PX).contains(&self.width) || !(1..=MAX_SIDE_PX).contains(&self.height) {
+            return Err(format!(
+                "a {}x{} picture (each side must be 1 to {MAX_SIDE_PX})",
+                self.width, self.height
+            ));
+        }
+        let pause = self.plan.get_ready_s;
+        if !(0.0..=MAX_GET_READY_S).contains(&pause) {
+            return Err(format!(
+                "get_ready_s {pause} (must be 0 to {MAX_GET_READY_S})"
+            ));
+        }
+        if let Some((name, value)) = self.plan.params.iter().find(|(_, v)| !v.is_finite()) {
+            return Err(format!("parameter {name} is {value}"));
+        }
+        if self.plan.exercises.is_empty() {
+            return Err("no exercises".into());
+        }
+        if let Some(started_at) = &self.started_at
+            && chrono::DateTime::parse_from_rfc3339(started_at).is_err()
+        {
+            return Err(format!("started_at {started_at:?} is not an RFC 3339 time"));
+        }
+        Ok(())
+    }
+}
+
+/// A line's time, if it is one a session can have.
+fn check_t_ms(t_ms: f64) -> Result<f64, String> {
+    if (0.0..=MAX_SESSION_MS).contains(&t_ms) {
+        Ok(t_ms)
+    } else {
+        // 1e300 as written, not as 301 digits.
+        let shown = if t_ms.abs() >= 1e9 {
+            format!("{t_ms:e}")
+        } else {
+            format!("{t_ms}")
+        };
+        Err(format!(
+            "t_ms {shown} is not a time in a session (0 to {MAX_SESSION_MS} ms)"
+        ))
     }
 }
 
@@ -567,13 +641,27 @@ impl Reader {
                 let t_ms = raw.t_ms.ok_or_else(|| {
                     self.invalid(number, "not a command: missing field `t_ms`".into())
                 })?;
+                let t_ms = check_t_ms(t_ms).map_err(|e| self.invalid(number, e))?;
                 return Ok(Some(Line::Command { t_ms, command }));
             }
             let t_ms = raw.t_ms.ok_or_else(|| {
                 self.invalid(number, "not a frame record: missing field `t_ms`".into())
             })?;
+            let t_ms = check_t_ms(t_ms).map_err(|e| self.invalid(number, e))?;
             if raw.pose.as_ref().is_some_and(|p| p.len() != NUM_LANDMARKS) {
                 return Err(self.invalid(number, format!("a pose needs {NUM_LANDMARKS} landmarks")));
+            }
+            if raw
+                .pose
+                .iter()
+                .flatten()
+                .flatten()
+                .any(|v| v.abs() > MAX_POSE_VALUE)
+            {
+                return Err(self.invalid(
+                    number,
+                    format!("a pose value beyond ±{MAX_POSE_VALUE}: not normalised landmarks"),
+                ));
             }
             if self.last_t_ms.is_some_and(|last| last > t_ms) {
                 return Err(self.invalid(number, format!("time goes backwards ({t_ms} ms)")));

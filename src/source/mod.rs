@@ -16,6 +16,11 @@ pub use prefetch::Prefetched;
 
 /// Frame rate assumed for a folder of images.
 pub const DEFAULT_FOLDER_FPS: f64 = 30.0;
+/// The longest side of an image read (a 100-megapixel camera makes 12000).
+pub const MAX_IMAGE_SIDE_PX: u32 = 16384;
+/// The most memory decoding one image may take (a 16384 x 16384 RGBA image
+/// is 1 GiB; a 12000 x 8000 photo decodes in 288 MB).
+const MAX_IMAGE_DECODE_BYTES: u64 = 1 << 30;
 /// Image file endings read from a folder.
 const IMAGE_EXTENSIONS: [&str; 3] = ["jpg", "jpeg", "png"];
 
@@ -81,9 +86,14 @@ pub fn load_image(path: &Path) -> Result<RgbImage, SourceError> {
         reason: e.to_string(),
     })?;
     let mut reader = reader;
-    // Large photos are legitimate input; the default limits refuse 10000 x
-    // 10000 images, which decode in about 300 MB.
-    reader.no_limits();
+    // Large photos are legitimate input (image's default limits refuse some
+    // a camera makes), but a header may claim anything: a 74-byte PNG can
+    // say 100000 x 100000.
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE_PX);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE_PX);
+    limits.max_alloc = Some(MAX_IMAGE_DECODE_BYTES);
+    reader.limits(limits);
     let image = reader.decode().map_err(|e| SourceError::Decode {
         path: path.to_path_buf(),
         reason: e.to_string(),

@@ -91,7 +91,7 @@ impl AudioThread {
                     last_t_ms = last_t_ms.max(t_ms);
                     match (&mut timeline, &speakers) {
                         // The file is laid out on the session's clock: all of it.
-                        (Some(timeline), _) => timeline.add(t_ms, &renderer.render(&sound)),
+                        (Some(timeline), _) => timeline.add(t_ms, renderer.render(&sound)),
                         (None, Some(speakers)) if speakers.is_open() => {
                             // A cue that can no longer be said in time is left out.
                             if still_timely(&sound, asked, Instant::now()) {

@@ -1,0 +1,403 @@
+//! Crafted input, as a probe of the released binary found it (issue 15):
+//! every case ends with its exit code and one line naming the file and the
+//! place, quickly, and leaves nothing changed or half-written.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// Long enough for a slow machine, far shorter than a hang.
+const QUICK: Duration = Duration::from_secs(30);
+
+fn posecoach() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_posecoach"));
+    cmd.env_remove("RUST_LOG");
+    cmd.env_remove("DISPLAY");
+    cmd.env(
+        "XDG_DATA_HOME",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/hostile-data"),
+    );
+    cmd
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("posecoach-hostile-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `args`, which must end within [`QUICK`].
+fn run(args: &[&str]) -> Output {
+    let started = Instant::now();
+    let out = posecoach().args(args).output().unwrap();
+    assert!(
+        started.elapsed() < QUICK,
+        "{args:?} took {:?}",
+        started.elapsed()
+    );
+    out
+}
+
+/// The one line on stderr (ANSI-free), which must mention each of `words`.
+fn one_error_line(out: &Output, code: i32, words: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).trim_end().to_string();
+    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    for word in words {
+        assert!(stderr.contains(word), "{word:?} in {stderr}");
+    }
+    stderr
+}
+
+const HEADER: &str = r#"{"posecoach_session":1,"exercises":["wall-slide"],"routine":null,"params":{},"source":"crafted","width":640,"height":480}"#;
+
+fn pose_line(t_ms: &str) -> String {
+    let landmark = "[0.5,0.5,0.0,0.9,0.9]";
+    let pose = vec![landmark; 33].join(",");
+    format!(r#"{{"t_ms":{t_ms},"pose":[{pose}]}}"#)
+}
+
+fn session(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+#[test]
+fn a_time_of_1e300_is_refused_by_every_reader_at_its_line() {
+    let dir = temp_dir("t-ms");
+    let path = session(
+        &dir,
+        "far.posecoach",
+        &[HEADER.into(), pose_line("0.0"), pose_line("1e300")],
+    );
+    let p = path.to_str().unwrap();
+    let svg = dir.join("far.svg");
+    for args in [
+        vec!["report", p, "-o", svg.to_str().unwrap()],
+        vec!["replay", p, "--no-window"],
+        vec![
+            "run",
+            "--source",
+            p,
+            "--no-window",
+            "--no-save",
+            "--audio-out",
+            dir.join("far.wav").to_str().unwrap(),
+        ],
+        vec!["history", "--data-dir", dir.to_str().unwrap(), "add", p],
+    ] {
+        one_error_line(&run(&args), 1, &["far.posecoach", "line 3", "t_ms 1e300"]);
+    }
+    assert!(!svg.exists(), "no half report");
+    assert!(!dir.join("far.wav").exists(), "no sound track");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn header_values_out_of_range_are_named() {
+    let dir = temp_dir("header");
+    for (name, header, words) in [
+        (
+            "zero.posecoach",
+            HEADER.replace(r#""width":640"#, r#""width":0"#),
+            vec!["line 1", "0x480"],
+        ),
+        (
+            "pause.posecoach",
+            HEADER.replace(r#""params":{}"#, r#""params":{},"get_ready_s":1e9"#),
+            vec!["line 1", "get_ready_s"],
+        ),
+        (
+            "date.posecoach",
+            HEADER.replace(r#""source""#, r#""started_at":"yesterday","source""#),
+            vec!["line 1", "started_at"],
+        ),
+    ] {
+        let path = session(&dir, name, &[header, pose_line("0.0")]);
+        let out = run(&["replay", path.to_str().unwrap(), "--no-window"]);
+        let mut words = words;
+        words.push(name);
+        one_error_line(&out, 1, &words);
+    }
+    // A pose value no normalised landmark has.
+    let huge = pose_line("0.0").replacen("0.5", "1e200", 1);
+    let path = session(&dir, "huge.posecoach", &[HEADER.into(), huge]);
+    one_error_line(
+        &run(&["replay", path.to_str().unwrap(), "--no-window"]),
+        1,
+        &["huge.posecoach", "line 2", "pose value"],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_without_line_breaks_is_refused_before_it_fills_the_memory() {
+    let dir = temp_dir("long-line");
+    let path = dir.join("endless.posecoach");
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.push(b'\n');
+    bytes.extend(std::iter::repeat_n(b' ', 65 * 1024 * 1024));
+    std::fs::write(&path, &bytes).unwrap();
+    let out = run(&["replay", path.to_str().unwrap(), "--no-window"]);
+    one_error_line(
+        &out,
+        1,
+        &["endless.posecoach", "line 2", "longer than 64 MB"],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn speeds_weeks_and_dates_out_of_range_are_usage_errors() {
+    let sample = root().join("fixtures/sessions/model-wall-slide.posecoach");
+    let s = sample.to_str().unwrap();
+    for args in [
+        vec!["replay", s, "--no-window", "--speed", "1e-300"],
+        vec![
+            "run",
+            "--source",
+            s,
+            "--no-window",
+            "--no-save",
+            "--speed",
+            "1e-300",
+        ],
+        vec!["replay", s, "--no-window", "--speed", "1e9"],
+        vec!["history", "--weeks", "4294967295"],
+        vec!["history", "--weeks", "0"],
+        vec!["history", "--until", "9999-12-31"],
+        vec!["history", "--until", "-262143-01-01"],
+    ] {
+        let out = run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error:"), "{args:?}: {stderr}");
+    }
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32(&body).to_be_bytes());
+    out
+}
+
+/// A tiny PNG whose header claims `side` x `side` RGB pixels.
+fn png_claiming(side: u32) -> Vec<u8> {
+    let mut ihdr = side.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    // An empty zlib stream: no pixels at all.
+    png.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    ));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[test]
+fn a_png_claiming_100000_squared_pixels_is_one_bad_photo_in_a_batch() {
+    let dir = temp_dir("bomb");
+    let bomb = dir.join("bomb.png");
+    std::fs::write(&bomb, png_claiming(100_000)).unwrap();
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 100);
+    let good = root().join("fixtures/photos/astronaut.png");
+    let out = run(&[
+        "pose",
+        bomb.to_str().unwrap(),
+        good.to_str().unwrap(),
+        "--json",
+    ]);
+    // The batch goes on: the real photo's pose is printed.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("astronaut.png"), "{stdout}");
+    one_error_line(&out, 1, &["bomb.png", "limit"]);
+
+    // And as a folder played as video: the frame is skipped, the rest coached.
+    let folder = dir.join("frames");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(&bomb, folder.join("0001.png")).unwrap();
+    std::fs::copy(&good, folder.join("0002.png")).unwrap();
+    let out = run(&[
+        "run",
+        "--source",
+        folder.to_str().unwrap(),
+        "--exercise",
+        "wall-slide",
+        "--no-window",
+        "--no-save",
+        "--json",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("0001.png"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"exercises\""));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn reports_and_sound_tracks_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("private");
+    let sample = root().join("fixtures/sessions/model-wall-slide.posecoach");
+    let report = dir.join("report.svg");
+    // Written over an existing world-readable file: the new one is private.
+    std::fs::write(&report, "old").unwrap();
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(&[
+        "report",
+        sample.to_str().unwrap(),
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wav = dir.join("session.wav");
+    let out = run(&[
+        "run",
+        "--source",
+        sample.to_str().unwrap(),
+        "--no-window",
+        "--no-save",
+        "--audio-out",
+        wav.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let chart = dir.join("chart.svg");
+    let data = dir.join("data");
+    let out = run(&[
+        "history",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "add",
+        sample.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "history",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--until",
+        "2026-12-02",
+        "-o",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in [&report, &wav, &chart] {
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .starts_with("<svg")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// An SQLite file in rollback-journal mode holding `sql`.
+fn foreign_database(path: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(sql).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+}
+
+#[test]
+fn another_programs_database_and_a_newer_history_are_left_byte_for_byte() {
+    let sample = root().join("fixtures/sessions/model-wall-slide.posecoach");
+    for (tag, sql, words) in [
+        (
+            "foreign",
+            "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');",
+            vec!["history.sqlite", "not a posecoach history"],
+        ),
+        (
+            "newer",
+            // posecoach's application id ("PCH1"), a version from the future.
+            "PRAGMA application_id = 1346586673; PRAGMA user_version = 99; CREATE TABLE sessions (id INTEGER);",
+            vec!["history.sqlite", "newer"],
+        ),
+    ] {
+        let dir = temp_dir(tag);
+        let db = dir.join("history.sqlite");
+        foreign_database(&db, sql);
+        let before = std::fs::read(&db).unwrap();
+        for args in [
+            vec!["history", "--data-dir", dir.to_str().unwrap()],
+            vec![
+                "history",
+                "--data-dir",
+                dir.to_str().unwrap(),
+                "add",
+                sample.to_str().unwrap(),
+            ],
+        ] {
+            let out = run(&args);
+            one_error_line(&out, 1, &words);
+        }
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            before,
+            "{tag}: the file is unchanged"
+        );
+        assert!(
+            !dir.join("history.sqlite-wal").exists(),
+            "{tag}: not switched to WAL"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
