@@ -21,10 +21,10 @@ ORT_LIB=$ORT_DIR/lib/libonnxruntime.so.$ORT_VERSION
 # sound output (rodio over cpal). Run: ffmpeg to decode video files (the
 # main job replays a bundled clip); espeak-ng to speak the cues; X11 is
 # loaded at run time. Tests: Xvfb and xauth for a real window without a
-# screen.
+# screen; strace to check that nothing opens a network socket.
 packages=(libclang-dev libasound2-dev pkg-config python3-pip ffmpeg espeak-ng)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(xvfb xauth)
+  packages+=(xvfb xauth strace)
 fi
 
 missing=()

@@ -401,3 +401,128 @@ fn another_programs_database_and_a_newer_history_are_left_byte_for_byte() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn one_recording_added_by_four_paths_is_one_session() {
+    let dir = temp_dir("same-recording");
+    let data = dir.join("data");
+    let original = dir.join("a").join("session.posecoach");
+    std::fs::create_dir_all(original.parent().unwrap()).unwrap();
+    std::fs::copy(
+        root().join("fixtures/sessions/model-wall-slide.posecoach"),
+        &original,
+    )
+    .unwrap();
+    let dotted = dir.join("a").join("..").join("a").join("session.posecoach");
+    let link = dir.join("link.posecoach");
+    std::os::unix::fs::symlink(&original, &link).unwrap();
+    let copy = dir.join("copy.posecoach");
+    std::fs::copy(&original, &copy).unwrap();
+    for path in [&original, &dotted, &link, &copy] {
+        let out = run(&[
+            "history",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "add",
+            path.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = run(&[
+        "history",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--json",
+        "--weeks",
+        "520",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["sessions"], 1, "{json}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every socket `args` opens (strace's lines), run under strace.
+fn sockets_opened(args: &[&str], log: &Path, cwd: &Path) -> Vec<String> {
+    let status = Command::new("strace")
+        .current_dir(cwd)
+        .args(["-f", "-qq", "-e", "trace=socket,connect", "-o"])
+        .arg(log)
+        .arg(env!("CARGO_BIN_EXE_posecoach"))
+        .args(args)
+        .env_remove("DISPLAY")
+        .env("XDG_DATA_HOME", log.with_extension("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("strace (scripts/setup.sh --test installs it)");
+    assert!(status.code().is_some(), "{args:?} under strace: {status}");
+    std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn no_command_opens_a_network_socket_whatever_the_file_names() {
+    let dir = temp_dir("strace");
+    // A local folder that reads as a URL: `http:` / `127.0.0.1:9` / `x.mp4`.
+    let url_like = dir.join("http:").join("127.0.0.1:9");
+    std::fs::create_dir_all(&url_like).unwrap();
+    let clip = url_like.join("x.mp4");
+    std::fs::copy(root().join("fixtures/videos/sports2d/demo.mp4"), &clip).unwrap();
+    let url_arg = "http://127.0.0.1:9/x.mp4";
+    let session = root().join("fixtures/sessions/model-wall-slide.posecoach");
+    let s = session.to_str().unwrap();
+    let data = dir.join("data");
+    let report = dir.join("report.svg");
+    let recorded = dir.join("recorded.posecoach");
+    let runs: Vec<Vec<&str>> = vec![
+        vec![
+            "run",
+            "--source",
+            url_arg,
+            "--exercise",
+            "standing-back-bend",
+            "--no-window",
+            "--speed",
+            "0",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--record",
+            recorded.to_str().unwrap(),
+        ],
+        vec![
+            "replay",
+            url_arg,
+            "--exercise",
+            "standing-back-bend",
+            "--no-window",
+        ],
+        vec!["replay", s, "--no-window"],
+        vec!["report", s, "-o", report.to_str().unwrap()],
+        vec!["history", "--data-dir", data.to_str().unwrap(), "add", s],
+        vec!["history", "--data-dir", data.to_str().unwrap()],
+        vec!["pose", url_arg],
+    ];
+    for (i, args) in runs.iter().enumerate() {
+        // The URL-like path is relative to the folder holding `http:`.
+        let lines = sockets_opened(args, &dir.join(format!("strace-{i}.log")), &dir);
+        let network: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.contains("AF_INET") || l.contains("AF_INET6"))
+            .collect();
+        assert!(network.is_empty(), "{args:?} opened {network:?}");
+    }
+    // The run really read the clip through that path.
+    assert!(
+        recorded.exists(),
+        "the URL-like clip was coached and recorded"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -155,6 +155,10 @@ fn record_of(file: &Path, user_exercises: Option<&PathBuf>) -> anyhow::Result<Se
         routine: header.plan.routine.clone(),
         source: header.source.clone(),
         recording: Some(file.to_path_buf()),
+        recording_sha256: Some(
+            posecoach::history::content_id(file)
+                .with_context(|| format!("{}: cannot read it", file.display()))?,
+        ),
     };
     Ok(SessionRecord::new(
         &info,

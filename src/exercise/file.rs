@@ -1463,8 +1463,13 @@ pub fn load_exercise(
 pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| FileError::single(path, "file", e.to_string()))?;
-    check_version(path, &text)?;
-    let mut t = Sections::new(parse_table(path, &text)?);
+    routine_from_str(path, &text)
+}
+
+/// Parses and validates one routine file's text.
+pub fn routine_from_str(path: &Path, text: &str) -> Result<Routine, FileError> {
+    check_version(path, text)?;
+    let mut t = Sections::new(parse_table(path, text)?);
     t.table.remove("format");
     let id: String = t.required("id").unwrap_or_default();
     let name: String = t.required("name").unwrap_or_default();

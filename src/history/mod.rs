@@ -129,6 +129,9 @@ pub struct SessionRecord {
     pub routine: Option<String>,
     pub source: String,
     pub recording: Option<String>,
+    /// The recording's SHA-256, hex: the same recording reached by another
+    /// path (a symlink, `..`, a copy) is the same session.
+    pub recording_sha256: Option<String>,
     pub exercises: Vec<ExerciseResult>,
 }
 
@@ -140,6 +143,21 @@ pub struct SessionInfo {
     pub routine: Option<String>,
     pub source: String,
     pub recording: Option<PathBuf>,
+    /// `content_id` of the recording.
+    pub recording_sha256: Option<String>,
+}
+
+/// What identifies a recording whatever its path: the SHA-256 of its bytes.
+pub fn content_id(path: &Path) -> std::io::Result<String> {
+    use sha2::Digest as _;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 impl SessionRecord {
@@ -205,8 +223,9 @@ impl SessionRecord {
             recording: info
                 .recording
                 .as_ref()
-                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
                 .map(|p| p.display().to_string()),
+            recording_sha256: info.recording_sha256.clone(),
             exercises,
         }
     }
@@ -310,11 +329,11 @@ impl History {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(fail)?;
-        if let Some(recording) = &record.recording {
+        if record.recording.is_some() || record.recording_sha256.is_some() {
             let existing: Option<i64> = tx
                 .query_row(
-                    "SELECT id FROM sessions WHERE recording = ?1",
-                    [recording],
+                    "SELECT id FROM sessions WHERE recording = ?1 OR recording_sha256 = ?2",
+                    params![record.recording, record.recording_sha256],
                     |r| r.get(0),
                 )
                 .optional()
@@ -324,15 +343,16 @@ impl History {
             }
         }
         tx.execute(
-            "INSERT INTO sessions (started_at_ms, local_date, duration_s, routine, source, recording)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO sessions (started_at_ms, local_date, duration_s, routine, source, recording, recording_sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 record.started_at_ms,
                 record.local_date,
                 record.duration_s,
                 record.routine,
                 record.source,
-                record.recording
+                record.recording,
+                record.recording_sha256
             ],
         )
         .map_err(fail)?;
@@ -382,7 +402,8 @@ impl History {
         let mut sessions = self
             .conn
             .prepare(
-                "SELECT id, started_at_ms, local_date, duration_s, routine, source, recording
+                "SELECT id, started_at_ms, local_date, duration_s, routine, source, recording,
+                        recording_sha256
                  FROM sessions WHERE local_date >= ?1 ORDER BY started_at_ms, id",
             )
             .and_then(|mut stmt| {
@@ -396,6 +417,7 @@ impl History {
                             routine: r.get(4)?,
                             source: r.get(5)?,
                             recording: r.get(6)?,
+                            recording_sha256: r.get(7)?,
                             exercises: Vec::new(),
                         },
                     ))

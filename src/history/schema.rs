@@ -52,6 +52,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (session_id, position)
     );
     CREATE INDEX results_by_exercise ON exercise_results (exercise_id);",
+    // 2: a recording is known by its content too, whatever path it is added by.
+    "ALTER TABLE sessions ADD COLUMN recording_sha256 TEXT;
+    CREATE UNIQUE INDEX sessions_by_content ON sessions (recording_sha256)
+        WHERE recording_sha256 IS NOT NULL;",
 ];
 
 /// The schema version this program writes.

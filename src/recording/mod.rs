@@ -418,13 +418,21 @@ pub fn decode_video_frame(jpeg_base64: &str) -> Result<image::RgbImage, String> 
 }
 
 /// A file's lines, counted, for error messages and progress.
-#[derive(Debug)]
 struct Lines {
     path: PathBuf,
-    lines: BufReader<File>,
+    lines: Box<dyn BufRead + Send>,
     /// The number of the last line read.
     line: usize,
     bytes_read: u64,
+}
+
+impl std::fmt::Debug for Lines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lines")
+            .field("path", &self.path)
+            .field("line", &self.line)
+            .finish()
+    }
 }
 
 impl Lines {
@@ -562,9 +570,18 @@ impl Reader {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
+        Reader::from_reader(path, Box::new(BufReader::new(file)))
+    }
+
+    /// Reads a recording from `input`, named `path` in messages (the fuzz
+    /// tests feed it bytes).
+    pub fn from_reader(
+        path: &Path,
+        input: Box<dyn BufRead + Send>,
+    ) -> Result<Reader, RecordingError> {
         let mut input = Lines {
             path: path.to_path_buf(),
-            lines: BufReader::new(file),
+            lines: input,
             line: 0,
             bytes_read: 0,
         };

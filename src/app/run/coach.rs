@@ -517,6 +517,11 @@ impl Coach {
             routine: finished.plan.routine.clone(),
             source: self.source_name.clone(),
             recording: finished.saved.clone(),
+            recording_sha256: finished
+                .saved
+                .as_deref()
+                .map(posecoach::history::content_id)
+                .transpose()?,
         };
         let record = SessionRecord::new(&info, &finished.summary, &finished.ranges, &self.catalog);
         History::open_in(dir)?.add(&record)?;
