@@ -354,11 +354,15 @@ fn parse_size(text: &str) -> Result<(usize, usize), String> {
     Ok((w, h))
 }
 
+/// Warnings, but not ONNX Runtime's own about a model's insides: a wrong
+/// model gets posecoach's one-line error instead.
+const DEFAULT_LOG_FILTER: &str = "warn,ort=error";
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER)),
         )
         .with_writer(std::io::stderr)
         // Colours only for a person at a terminal, never escape codes in a

@@ -526,3 +526,87 @@ fn no_command_opens_a_network_socket_whatever_the_file_names() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A models folder with the real detector and `landmarks` as the lite
+/// landmark model.
+fn models_with(dir: &Path, landmarks: &str) -> PathBuf {
+    let models = dir.join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    std::fs::copy(
+        root().join("models/pose_detection.onnx"),
+        models.join("pose_detection.onnx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/models").join(landmarks),
+        models.join("pose_landmark_lite.onnx"),
+    )
+    .unwrap();
+    models
+}
+
+#[test]
+fn a_model_computing_nan_finds_nobody_and_writes_a_recording_that_replays() {
+    let dir = temp_dir("nan-model");
+    let models = models_with(&dir, "nan_landmarks.onnx");
+    let photo = root().join("fixtures/photos/astronaut.png");
+    let out = posecoach()
+        .env("POSECOACH_MODELS", &models)
+        .args(["pose", photo.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json[0]["landmarks"].is_null(), "{json}");
+
+    let clip = root().join("fixtures/videos/pose2sim/cam01.mp4");
+    let recorded = dir.join("nan.posecoach");
+    let out = posecoach()
+        .env("POSECOACH_MODELS", &models)
+        .args([
+            "replay",
+            clip.to_str().unwrap(),
+            "--exercise",
+            "wall-slide",
+            "--no-window",
+            "--record",
+            recorded.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "replay",
+        recorded.to_str().unwrap(),
+        "--no-window",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "the recording replays: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_model_giving_too_few_values_is_one_error_naming_it() {
+    let dir = temp_dir("short-model");
+    let models = models_with(&dir, "short_landmarks.onnx");
+    let photo = root().join("fixtures/photos/astronaut.png");
+    let out = posecoach()
+        .env("POSECOACH_MODELS", &models)
+        .args(["pose", photo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    one_error_line(&out, 1, &["pose_landmark_lite.onnx", "Identity", "[1,195]"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
