@@ -177,6 +177,10 @@ enum Command {
         /// Rounds of the side-by-side comparison, per model.
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=20))]
         rounds: u32,
+        /// Hours of a synthetic poses-only session to replay for memory and
+        /// time (0: skip; at most 24).
+        #[arg(long, value_name = "H", default_value_t = 4.0, value_parser = parse_hours)]
+        long_replay_hours: f64,
     },
     /// List the installed exercises and routines, or check exercise files.
     #[command(
@@ -343,6 +347,14 @@ fn parse_speed(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Parses `--long-replay-hours`: 0 to 24 (a recording holds at most a day).
+fn parse_hours(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(h) if (0.0..=24.0).contains(&h) => Ok(h),
+        _ => Err(format!("'{text}': give hours from 0 to 24")),
+    }
+}
+
 /// Parses `WIDTHxHEIGHT`.
 fn parse_size(text: &str) -> Result<(usize, usize), String> {
     let bad = || format!("'{text}' is not WIDTHxHEIGHT, e.g. 1280x720");
@@ -469,6 +481,7 @@ fn main() -> ExitCode {
             threads,
             mediapipe,
             rounds,
+            long_replay_hours,
         } => app::bench::run(&app::bench::BenchArgs {
             source,
             variants: models,
@@ -476,6 +489,7 @@ fn main() -> ExitCode {
             intra_threads: threads,
             mediapipe,
             rounds: rounds as usize,
+            long_replay_hours,
         })
         .map(|()| true),
         Command::Exercises {

@@ -639,3 +639,36 @@ fn run_without_a_window_prints_json_events_and_the_summary() {
     let replayed: serde_json::Value = serde_json::from_slice(&replay.stdout).unwrap();
     assert_eq!(&replayed, summary);
 }
+
+#[test]
+fn bench_prints_stage_times_draw_time_and_a_long_replay_in_bounded_memory() {
+    let out = posecoach()
+        .args([
+            "bench",
+            "--models",
+            "lite",
+            "--frames",
+            "10",
+            "--long-replay-hours",
+            "0.1",
+        ])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("lite     tracking"), "{stdout}");
+    assert!(stdout.contains("draw 1280x720"), "{stdout}");
+    // 0.1 h at 30 fps, coached to its end.
+    let long = stdout
+        .lines()
+        .find(|l| l.starts_with("long replay"))
+        .unwrap();
+    assert!(
+        long.contains("10800 frames") && long.contains("coached to 360 s"),
+        "{long}"
+    );
+    assert!(
+        stdout.contains("side by side with MediaPipe: not run"),
+        "{stdout}"
+    );
+}

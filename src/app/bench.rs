@@ -32,6 +32,80 @@ pub struct BenchArgs {
     pub mediapipe: Option<PathBuf>,
     /// Rounds of the side-by-side comparison.
     pub rounds: usize,
+    /// Hours of the synthetic poses-only session replayed for memory (0:
+    /// none).
+    pub long_replay_hours: f64,
+}
+
+/// The recorded session a long one is made of, looped: a person doing wall
+/// slides (the body model's), coached as a standing back bend, which that
+/// motion never completes, so the engine measures, judges and cues to the
+/// end (coached as a wall slide, the session would end after five).
+const LONG_REPLAY_SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/sessions/model-wall-slide.posecoach"
+);
+const LONG_REPLAY_EXERCISE: &str = "standing-back-bend";
+/// Its frame interval, as a camera at 30 fps.
+const LONG_REPLAY_FRAME_MS: f64 = 1000.0 / 30.0;
+/// The seed's poses are 100 ms apart: each is shown this many times at
+/// 30 fps, so the person moves at the seed's pace.
+const FRAMES_PER_SEED_POSE: usize = 3;
+/// Resident memory is read every this many frames during the replay.
+const RSS_EVERY_FRAMES: usize = 5000;
+
+/// Writes `hours` of the seed's poses, looped at 30 fps, to a new file, then
+/// replays it as `replay`, `report` and `history add` do, and prints the
+/// time and the resident memory (before, and the most during the replay).
+fn long_replay(hours: f64) -> anyhow::Result<()> {
+    use posecoach::recording::{self, Line, Recorder};
+    let seed_path = std::path::Path::new(LONG_REPLAY_SEED);
+    let mut seed = recording::Reader::open(seed_path)?;
+    let mut poses = Vec::new();
+    while let Some(line) = seed.next_line()? {
+        if let Line::Frame { record, .. } = line {
+            poses.push(record);
+        }
+    }
+    anyhow::ensure!(!poses.is_empty(), "{}: no frames", seed_path.display());
+    let path = std::env::temp_dir().join(format!(
+        "posecoach-bench-long-{}.posecoach",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    let frames = (hours * 3600.0 * 1000.0 / LONG_REPLAY_FRAME_MS).round() as usize;
+    let t0 = Instant::now();
+    let mut header = seed.header.clone();
+    header.plan = posecoach::session::Plan::of(vec![LONG_REPLAY_EXERCISE.to_string()]);
+    let mut recorder = Recorder::create(&path, &header)?;
+    for i in 0..frames {
+        let mut record = poses[(i / FRAMES_PER_SEED_POSE) % poses.len()].clone();
+        record.t_ms = i as f64 * LONG_REPLAY_FRAME_MS;
+        recorder.frame(&record)?;
+    }
+    recorder.finish()?;
+    let written_s = t0.elapsed().as_secs_f64();
+    let size_mb = std::fs::metadata(&path).map_or(0.0, |m| m.len() as f64 / 1e6);
+    let before_mb = resident_mb().unwrap_or(0.0);
+    let mut peak_mb = before_mb;
+    let mut seen = 0usize;
+    let t0 = Instant::now();
+    let replayed = super::replay::engine_replay(&path, None, |_, _, _| {
+        seen += 1;
+        if seen.is_multiple_of(RSS_EVERY_FRAMES) {
+            peak_mb = peak_mb.max(resident_mb().unwrap_or(0.0));
+        }
+    });
+    let replay_s = t0.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&path);
+    let replayed = replayed?;
+    peak_mb = peak_mb.max(resident_mb().unwrap_or(0.0));
+    let coached_s = replayed.finished.last_t_ms / 1000.0;
+    println!(
+        "\nlong replay: {hours} h poses-only session ({frames} frames, {size_mb:.0} MB, written in {written_s:.1} s) coached to {coached_s:.0} s in {replay_s:.1} s; resident memory {before_mb:.0} MB before, at most {peak_mb:.0} MB during (+{:.0} MB)",
+        peak_mb - before_mb
+    );
+    Ok(())
 }
 
 /// Median and 95th percentile of a set of durations, in milliseconds.
@@ -196,6 +270,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 cell(&pass.draw)
             );
         }
+    }
+    if args.long_replay_hours > 0.0 {
+        long_replay(args.long_replay_hours)?;
     }
     match &args.mediapipe {
         Some(python) => super::side_by_side::run(args, python, args.rounds)?,
