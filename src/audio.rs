@@ -263,7 +263,8 @@ pub fn wav_header(n_samples: usize) -> Vec<u8> {
 #[derive(Debug)]
 pub struct Timeline {
     path: PathBuf,
-    /// Each sound and the sample it starts at, in the order added.
+    /// Each sound and the sample it starts at, in the order added (each
+    /// chunk written looks at them all: a session has hundreds, not millions).
     sounds: Vec<(usize, Arc<[i16]>)>,
     /// Samples in the file.
     len: usize,
@@ -315,8 +316,7 @@ impl Timeline {
     }
 
     /// Writes the file, owner-only and whole or not at all.
-    pub fn write(&mut self) -> Result<(), AudioError> {
-        self.sounds.sort_by_key(|(start, _)| *start);
+    pub fn write(&self) -> Result<(), AudioError> {
         let mut chunk = vec![0i16; MIX_CHUNK_SAMPLES];
         let mut bytes = Vec::with_capacity(MIX_CHUNK_SAMPLES * 2);
         files::replace_private(&self.path, |out| {

@@ -347,11 +347,13 @@ fn parse_speed(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Parses `--long-replay-hours`: 0 to 24 (a recording holds at most a day).
+/// Parses `--long-replay-hours`: 0 up to the longest session a recording
+/// may hold (a day).
 fn parse_hours(text: &str) -> Result<f64, String> {
+    let max_h = posecoach::recording::MAX_SESSION_MS / 3_600_000.0;
     match text.parse::<f64>() {
-        Ok(h) if (0.0..=24.0).contains(&h) => Ok(h),
-        _ => Err(format!("'{text}': give hours from 0 to 24")),
+        Ok(h) if (0.0..=max_h).contains(&h) => Ok(h),
+        _ => Err(format!("'{text}': give hours from 0 to {max_h}")),
     }
 }
 

@@ -45,6 +45,15 @@ fn run(args: &[&str]) -> Output {
     out
 }
 
+/// `out` is of a run that succeeded (else its stderr is the failure).
+fn succeeded(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The one line on stderr (ANSI-free), which must mention each of `words`.
 fn one_error_line(out: &Output, code: i32, words: &[&str]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).trim_end().to_string();
@@ -280,11 +289,7 @@ fn reports_and_sound_tracks_are_readable_by_their_owner_only() {
         "-o",
         report.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let wav = dir.join("session.wav");
     let out = run(&[
         "run",
@@ -295,11 +300,7 @@ fn reports_and_sound_tracks_are_readable_by_their_owner_only() {
         "--audio-out",
         wav.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let chart = dir.join("chart.svg");
     let data = dir.join("data");
     let out = run(&[
@@ -309,11 +310,7 @@ fn reports_and_sound_tracks_are_readable_by_their_owner_only() {
         "add",
         sample.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let out = run(&[
         "history",
         "--data-dir",
@@ -323,11 +320,7 @@ fn reports_and_sound_tracks_are_readable_by_their_owner_only() {
         "-o",
         chart.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     for file in [&report, &wav, &chart] {
         let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{}", file.display());
@@ -427,11 +420,7 @@ fn one_recording_added_by_four_paths_is_one_session() {
             "add",
             path.to_str().unwrap(),
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
     }
     let out = run(&[
         "history",
@@ -555,11 +544,7 @@ fn a_model_computing_nan_finds_nobody_and_writes_a_recording_that_replays() {
         .args(["pose", photo.to_str().unwrap(), "--json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(json[0]["landmarks"].is_null(), "{json}");
 
@@ -578,11 +563,7 @@ fn a_model_computing_nan_finds_nobody_and_writes_a_recording_that_replays() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let out = run(&[
         "replay",
         recorded.to_str().unwrap(),

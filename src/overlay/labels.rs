@@ -12,6 +12,11 @@ pub struct LabelBox {
 }
 
 impl LabelBox {
+    /// The box as whole pixels (x, y, width, height), for filling.
+    pub fn pixels(&self) -> (i64, i64, i64, i64) {
+        (self.x as i64, self.y as i64, self.w as i64, self.h as i64)
+    }
+
     fn moved(self, dx: f64, dy: f64) -> LabelBox {
         LabelBox {
             x: self.x + dx,

@@ -252,20 +252,15 @@ fn draw_skeleton(
             x - line_px * 3.0 - width
         };
         let colour = side_colour(landmark);
-        let backing = (
-            lx as i64 - 3,
-            (y - f64::from(label_px)) as i64,
-            width as i64 + 6,
-            i64::from(label_px) + 4,
-        );
-        canvas.fill_rect(backing, PANEL, 0.6);
+        let backing = LabelBox {
+            x: (lx as i64 - 3) as f64,
+            y: ((y - f64::from(label_px)) as i64) as f64,
+            w: (width as i64 + 6) as f64,
+            h: f64::from(label_px) + 4.0,
+        };
+        canvas.fill_rect(backing.pixels(), PANEL, 0.6);
         text.draw(canvas, (lx, y), label, label_px, colour);
-        labels.keep(LabelBox {
-            x: backing.0 as f64,
-            y: backing.1 as f64,
-            w: backing.2 as f64,
-            h: backing.3 as f64,
-        });
+        labels.keep(backing);
     }
     labels
 }
@@ -386,16 +381,7 @@ fn draw_reading(
         w: width.floor() + 12.0,
         h: (size_px * 1.3).floor(),
     });
-    canvas.fill_rect(
-        (
-            backing.x as i64,
-            backing.y as i64,
-            backing.w as i64,
-            backing.h as i64,
-        ),
-        PANEL,
-        0.65,
-    );
+    canvas.fill_rect(backing.pixels(), PANEL, 0.65);
     text.draw(
         canvas,
         (backing.x + 6.0, backing.y + size_px),

@@ -361,7 +361,7 @@ impl BlazePose {
 }
 
 /// A model that computed NaN or infinity found no pose on this frame (said
-/// once per model at debug level; nothing non-finite goes further).
+/// at debug level each time; nothing non-finite goes further).
 fn no_pose_on(ran: &Result<(), ModelError>) -> bool {
     if let Err(e @ ModelError::NotFinite { .. }) = ran {
         tracing::debug!("{e}: no pose on this frame");

@@ -193,13 +193,12 @@ impl OnnxModel {
                 .iter()
                 .find(|spec| spec.name == *name)
                 .map(|spec| spec.shape.iter().product::<i64>());
-            if expected.is_some_and(|n| n != data.len() as i64) {
+            if let Some(expected) = expected.filter(|&n| n != data.len() as i64) {
                 return Err(ModelError::Inference {
                     path: self.path.clone(),
                     reason: format!(
-                        "output {name} has {} values, expected {}",
-                        data.len(),
-                        expected.unwrap_or_default()
+                        "output {name} has {} values, expected {expected}",
+                        data.len()
                     ),
                 });
             }

@@ -81,8 +81,9 @@ pub const MAX_SESSION_MS: f64 = 24.0 * 3600.0 * 1000.0;
 /// A recorded pose's values are normalised (about 0-1; z about -1-1): far
 /// outside this is not a pose, whatever wrote it.
 const MAX_POSE_VALUE: f64 = 1000.0;
-/// The largest picture a header may claim (each side, in pixels).
-const MAX_SIDE_PX: u32 = 16384;
+/// The largest picture a header may claim (each side, in pixels): the
+/// largest image posecoach reads.
+const MAX_SIDE_PX: u32 = crate::source::MAX_IMAGE_SIDE_PX;
 /// The longest "get ready" pause a header may ask for, in seconds.
 const MAX_GET_READY_S: f64 = 600.0;
 /// The longest line read (a video frame's JPEG is well under 1 MB): a

@@ -71,18 +71,33 @@ mod tests {
     use super::*;
     use image::RgbImage;
     use std::path::PathBuf;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Frames 0..n, with an error in place of `bad`, each marked in its
-    /// top-left pixel.
+    /// top-left pixel; `read` counts the frames asked for.
     #[derive(Debug)]
     struct Counting {
         next: u8,
         n: u8,
         bad: u8,
+        read: Arc<AtomicUsize>,
+    }
+
+    fn counting(n: u8, bad: u8) -> (Counting, Arc<AtomicUsize>) {
+        let read = Arc::new(AtomicUsize::new(0));
+        let source = Counting {
+            next: 0,
+            n,
+            bad,
+            read: Arc::clone(&read),
+        };
+        (source, read)
     }
 
     impl FrameSource for Counting {
         fn next_frame(&mut self) -> Result<Option<Frame>, SourceError> {
+            self.read.fetch_add(1, Ordering::SeqCst);
             let i = self.next;
             if i >= self.n {
                 return Ok(None);
@@ -108,11 +123,7 @@ mod tests {
 
     #[test]
     fn frames_and_errors_come_in_order_then_the_end() {
-        let mut frames = Prefetched::new(Box::new(Counting {
-            next: 0,
-            n: 10,
-            bad: 4,
-        }));
+        let mut frames = Prefetched::new(Box::new(counting(10, 4).0));
         let mut seen = Vec::new();
         loop {
             match frames.next_frame() {
@@ -145,12 +156,24 @@ mod tests {
 
     #[test]
     fn dropping_it_early_stops_the_reader() {
-        let mut frames = Prefetched::new(Box::new(Counting {
-            next: 0,
-            n: 200,
-            bad: 255,
-        }));
+        let (source, read) = counting(200, 255);
+        let mut frames = Prefetched::new(Box::new(source));
         assert!(matches!(frames.next_frame(), Ok(Some(_))));
         drop(frames);
+        // The reader finds nobody to hand its next frame to and stops:
+        // the count settles well short of the 200 frames there are.
+        let mut last = usize::MAX;
+        for _ in 0..100 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            let now = read.load(Ordering::SeqCst);
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+        assert!(
+            last <= 2 + PREFETCH_FRAMES,
+            "{last} frames read after the drop"
+        );
     }
 }
