@@ -5,10 +5,17 @@ CARGO ?= cargo
 
 .PHONY: run test test-real setup setup-test bench lint
 
-# Coaches a bundled real clip live, in the window (without a display: the
-# same session, printed).
+# With a camera: the prevention routine, coached live. Without one: the
+# routine's demonstrations (the body model doing each exercise, with one
+# mistake each) coached by the engine in the window; without a display, the
+# same session printed. Nothing is saved.
+DEMO_ROUTINE = prevention
 run: setup
-	$(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend --no-save
+	@if ls /dev/video* >/dev/null 2>&1; then \
+	  $(CARGO) run --release --quiet -- run --routine $(DEMO_ROUTINE); \
+	else \
+	  $(CARGO) run --release --quiet -- run --source demo --routine $(DEMO_ROUTINE) --no-save; \
+	fi
 
 # Pipeline stages per model, then the live app's latency and redraw rate on
 # the same clip paced at 30 fps in a window (under Xvfb when no display):

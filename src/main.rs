@@ -216,8 +216,9 @@ struct RunOptions {
     #[arg(long)]
     routine: Option<String>,
     /// Where frames come from: camera, camera:N, a video file, a folder
-    /// of images, or a recorded .posecoach session.
-    #[arg(long, default_value = "camera", value_name = "camera|FILE|DIR")]
+    /// of images, a recorded .posecoach session, or demo (the exercises'
+    /// own demonstrations, performed by the body model, mistakes included).
+    #[arg(long, default_value = "camera", value_name = "camera|demo|FILE|DIR")]
     source: app::run::SourceArg,
     /// Landmark model: lite, full, heavy, or a path to an .onnx file.
     #[arg(long, default_value = "lite")]
@@ -272,6 +273,16 @@ struct RunOptions {
     /// ONNX Runtime intra-op threads per model.
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    /// Your pain before the session, 0 (none) to 10 (the worst imaginable):
+    /// the window then does not ask.
+    #[arg(long, value_name = "0-10", value_parser = clap::value_parser!(u8).range(0..=10))]
+    pain_before: Option<u8>,
+    /// Your pain after the session, 0-10: the window then does not ask.
+    #[arg(long, value_name = "0-10", value_parser = clap::value_parser!(u8).range(0..=10))]
+    pain_after: Option<u8>,
+    /// Do not ask for pain before and after the session in the window.
+    #[arg(long)]
+    no_check_in: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -327,6 +338,11 @@ fn run_args(o: RunOptions) -> app::run::RunArgs {
         stats: o.stats,
         window_size: o.size,
         review: false,
+        pain: app::run::PainArgs {
+            before: o.pain_before,
+            after: o.pain_after,
+            ask: !o.no_check_in,
+        },
     }
 }
 
@@ -451,6 +467,7 @@ fn main() -> ExitCode {
                     stats: false,
                     window_size: size,
                     review: true,
+                    pain: app::run::PainArgs::default(),
                 })
             } else {
                 app::replay::run(&app::replay::ReplayArgs {

@@ -14,6 +14,14 @@ use crate::exercise::model::{Exercise, Side};
 
 /// The reason recorded when the person presses the stop key (pain).
 pub const PAIN_STOP_REASON: &str = "Stopped for pain (stop key)";
+/// The top of the pain scale the check-in asks on: 0 no pain, 10 the worst
+/// imaginable (the numeric rating scale).
+pub const MAX_PAIN: u8 = 10;
+/// A rise of this many points during a session stops it: two points is the
+/// smallest change on the 0-10 scale that people with back pain feel as a
+/// real difference (Ostelo et al., Spine 2008; Farrar et al., Pain 2001).
+/// A rise of one point is a cue to go gently.
+pub const PAIN_RISE_TO_STOP: u8 = 2;
 /// The "get ready" pause between exercises when no routine sets one (and
 /// in recordings made before the pause was written in their header).
 pub const DEFAULT_GET_READY_S: f64 = 3.0;
@@ -76,6 +84,51 @@ pub enum SessionCommand {
     Stop {
         reason: String,
     },
+    /// The person's pain, 0 to [`MAX_PAIN`], asked before or after the
+    /// session, or given during it (a rise stops it).
+    Pain {
+        score: u8,
+        moment: PainMoment,
+    },
+}
+
+/// When a pain score was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PainMoment {
+    Before,
+    During,
+    After,
+}
+
+/// A pain score given during the session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PainDuring {
+    pub t_s: f64,
+    pub score: u8,
+}
+
+/// The pain scores of a session (0-10), as the person gave them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PainSummary {
+    pub before: Option<u8>,
+    pub after: Option<u8>,
+    pub during: Vec<PainDuring>,
+}
+
+impl PainSummary {
+    pub fn is_empty(&self) -> bool {
+        self.before.is_none() && self.after.is_none() && self.during.is_empty()
+    }
+
+    /// The lowest score given so far before or during the session: a rise
+    /// is measured from it.
+    fn baseline(&self) -> Option<u8> {
+        self.before
+            .into_iter()
+            .chain(self.during.iter().map(|d| d.score))
+            .min()
+    }
 }
 
 /// What the session shows now.
@@ -149,6 +202,9 @@ pub struct ExerciseSummary {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SessionSummary {
     pub exercises: Vec<ExerciseSummary>,
+    /// Left out when no score was given.
+    #[serde(skip_serializing_if = "PainSummary::is_empty")]
+    pub pain: PainSummary,
 }
 
 impl SessionSummary {
@@ -284,6 +340,7 @@ impl Session {
         Some(Session {
             summary: SessionSummary {
                 exercises: vec![ExerciseSummary::new(&first.id)],
+                pain: PainSummary::default(),
             },
             engine: Engine::new(first),
             exercises,
@@ -411,7 +468,49 @@ impl Session {
             SessionCommand::PreviousExercise => self.previous_exercise(t_ms),
             SessionCommand::RestartExercise => self.restart_exercise(t_ms),
             SessionCommand::Stop { reason } => self.stop(t_ms, reason),
+            SessionCommand::Pain { score, moment } => self.pain(t_ms, *score, *moment),
         }
+    }
+
+    /// Takes a pain score. During the session, a rise of
+    /// [`PAIN_RISE_TO_STOP`] points over the lowest score given stops it
+    /// with the guide's advice; a rise of one is a cue to go gently.
+    pub fn pain(&mut self, t_ms: f64, score: u8, moment: PainMoment) -> Vec<SessionEvent> {
+        let score = score.min(MAX_PAIN);
+        let mut out = Vec::new();
+        match moment {
+            PainMoment::Before => self.summary.pain.before = Some(score),
+            PainMoment::After => self.summary.pain.after = Some(score),
+            PainMoment::During => {
+                let baseline = self.summary.pain.baseline();
+                self.summary.pain.during.push(PainDuring {
+                    t_s: seconds(t_ms),
+                    score,
+                });
+                let Some(baseline) = baseline.filter(|b| score > *b) else {
+                    return out;
+                };
+                if self.finished {
+                    return out;
+                }
+                if score - baseline >= PAIN_RISE_TO_STOP {
+                    let reason = format!("Your pain rose from {baseline} to {score}: stop here");
+                    let events = self.engine.stop(t_ms, &reason, StopCause::Pain);
+                    self.record(events, &mut out);
+                    self.finished = true;
+                } else {
+                    let event = Event::Cue {
+                        t_ms,
+                        id: "pain-rise".into(),
+                        text: format!(
+                            "Pain up from {baseline} to {score}: go gently, and stop if it rises again"
+                        ),
+                    };
+                    self.record(vec![event], &mut out);
+                }
+            }
+        }
+        out
     }
 
     /// Takes the frame seen at `t_ms` (None: nobody in view).
@@ -513,6 +612,26 @@ pub fn summary_text(summary: &SessionSummary) -> String {
         for s in &e.stops {
             let _ = writeln!(out, "  stop  {:7.2} s {}", s.t_s, s.reason);
         }
+    }
+    if !summary.pain.is_empty() {
+        let score = |s: Option<u8>| s.map_or("-".to_string(), |s| s.to_string());
+        let during: Vec<String> = summary
+            .pain
+            .during
+            .iter()
+            .map(|d| format!("{} at {:.1} s", d.score, d.t_s))
+            .collect();
+        let _ = writeln!(
+            out,
+            "pain (0-10): before {}, after {}{}",
+            score(summary.pain.before),
+            score(summary.pain.after),
+            if during.is_empty() {
+                String::new()
+            } else {
+                format!(", during {}", during.join(", "))
+            }
+        );
     }
     out
 }

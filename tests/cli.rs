@@ -288,6 +288,8 @@ fn exercises_check_reports_every_problem_and_fails() {
         "Hold: in 'bent' for 5 s, in form; a break under 1 s is forgiven",
         "Stops when knee_angle is below 95 for 1 s",
         "Parameters (change with --param NAME=VALUE): knee_angle_deg = 135.",
+        "Demonstration (59 s), coached: 5 repetitions, 5 holds (in form 6.2 s or more), 1 set, where a set is 5.",
+        "drew \"Slide lower: bend your knees to 45 degrees\"",
     ] {
         assert!(stdout.contains(said), "'{said}' not in:\n{stdout}");
     }
@@ -300,6 +302,28 @@ fn exercises_check_reports_every_problem_and_fails() {
     ] {
         assert!(stderr.contains(expected), "'{expected}' not in:\n{stderr}");
     }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn exercises_check_refuses_a_demonstration_that_counts_nothing() {
+    let dir = temp_dir("check-demo");
+    let wall = std::fs::read_to_string(root().join("exercises/wall-slide.toml")).unwrap();
+    // The figure never slides deep enough.
+    let shallow = dir.join("shallow.toml");
+    std::fs::write(&shallow, wall.replace("thigh_deg = 35", "thigh_deg = 15")).unwrap();
+    let out = posecoach()
+        .args(["exercises", "check"])
+        .arg(&shallow)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("shallow.toml: demo: the demonstration counts nothing"),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).contains("coached: 0 repetitions, 0 holds, 0 sets"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

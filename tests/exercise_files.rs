@@ -592,3 +592,180 @@ fn circle_messages_are_the_files_own_and_must_say_the_direction() {
     };
     assert_eq!(wrong_way, "Circle {direction}, 90 degrees");
 }
+
+// ---- demonstrations
+
+#[test]
+fn every_shipped_demonstration_counts_one_set_and_shows_a_caught_mistake() {
+    use posecoach::exercise::demo;
+    let catalog = Catalog::load(&[shipped()], &BTreeMap::new());
+    assert_eq!(catalog.exercises.len(), 12);
+    for e in &catalog.exercises {
+        let report = demo::check(e).unwrap_or_else(|| panic!("{} has no demonstration", e.id));
+        assert!(
+            report.problems.is_empty(),
+            "{}: {:?}",
+            e.id,
+            report.problems
+        );
+        let counted = if e.hold.is_some() && e.reps.per_set > 0 {
+            report.holds_s.len()
+        } else {
+            report.reps
+        };
+        assert_eq!(counted, demo::per_set(e), "{}", e.id);
+        assert_eq!(report.sets, 1, "{}", e.id);
+        if let Some(hold) = &e.hold {
+            assert!(
+                report.holds_s.iter().all(|&s| s >= hold.target_s),
+                "{}: {:?}",
+                e.id,
+                report.holds_s
+            );
+        }
+        // Every one shows a mistake, and the coach names it.
+        assert!(!report.mistakes.is_empty(), "{}", e.id);
+        for (span, said) in &report.mistakes {
+            let said = said
+                .as_ref()
+                .unwrap_or_else(|| panic!("{}: {span:?}", e.id));
+            assert!(said.to_lowercase().contains(&span.cue.to_lowercase()));
+        }
+        // Shown before the exercise, without its mistakes: shorter, and at
+        // the guide's pace (not a blur of frames).
+        let demo = e.demo.as_ref().unwrap();
+        assert!(demo.duration_s() < report.duration_s, "{}", e.id);
+        assert!(demo.duration_s() > 10.0, "{}", e.id);
+    }
+}
+
+/// The good example with a demonstration appended.
+fn with_demo(demo: &str) -> String {
+    format!("{GOOD}\n{demo}")
+}
+
+const GOOD_DEMO: &str = r#"
+[demo]
+start = "standing"
+
+[[demo.pose]]
+name = "down"
+from = "standing"
+# 60 degrees of knee bend: 120 between thigh and shin.
+thigh_deg = 45
+shin_deg = -15
+
+[[demo.part]]
+repeat = 5
+steps = [
+  { to = "down", move_s = 1.5, hold_s = 3.6 },
+  { to = "standing", move_s = 1.5, hold_s = 1 },
+]
+"#;
+
+#[test]
+fn a_demonstration_of_the_good_example_counts_its_set() {
+    let e =
+        exercise_from_str(Path::new("x.toml"), &with_demo(GOOD_DEMO), &BTreeMap::new()).unwrap();
+    let report = posecoach::exercise::demo::check(&e).unwrap();
+    assert_eq!(report.problems, Vec::<String>::new());
+    assert_eq!((report.reps, report.holds_s.len(), report.sets), (5, 5, 1));
+}
+
+#[test]
+fn a_demonstration_that_counts_nothing_or_too_much_is_a_problem() {
+    use posecoach::exercise::demo::check;
+    let load = |text: &str| {
+        exercise_from_str(Path::new("x.toml"), &with_demo(text), &BTreeMap::new()).unwrap()
+    };
+    // Never bending deep enough.
+    let shallow = load(&GOOD_DEMO.replace("thigh_deg = 45", "thigh_deg = 10"));
+    assert_eq!(
+        check(&shallow).unwrap().problems,
+        ["the demonstration counts nothing"]
+    );
+    // Three, where a set is five.
+    let short = load(&GOOD_DEMO.replace("repeat = 5", "repeat = 3"));
+    assert_eq!(
+        check(&short).unwrap().problems,
+        [
+            "the demonstration counts 3 where a set is 5",
+            "the demonstration does not complete a set"
+        ]
+    );
+    // Held too briefly: repetitions without their holds do not count.
+    let brief = load(&GOOD_DEMO.replace("hold_s = 3.6", "hold_s = 1"));
+    assert!(!check(&brief).unwrap().problems.is_empty());
+    // A "mistake" the coach does not catch.
+    let uncaught = load(&format!(
+        "{GOOD_DEMO}\n[[demo.part]]\nmistake = \"too deep\"\nsteps = [{{ to = \"down\", move_s = 1.5, hold_s = 3.6 }}, {{ to = \"standing\", move_s = 1.5 }}]\n"
+    ));
+    let problems = check(&uncaught).unwrap().problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("drew no cue saying 'too deep'")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn every_demonstration_mistake_is_refused_with_its_key() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "start = \"standing\"",
+            "start = \"sitting\"",
+            "x.toml: demo.start: unknown pose 'sitting'",
+        ),
+        (
+            "from = \"standing\"",
+            "from = \"kneeling\"",
+            "x.toml: demo.pose[0].from: unknown pose 'kneeling': use standing, prone, supine or a pose named before",
+        ),
+        (
+            "thigh_deg = 45",
+            "thigh_deg = 3500",
+            "x.toml: demo.pose[0].thigh_deg: 3500 is beyond +-360",
+        ),
+        (
+            "thigh_deg = 45",
+            "chin_up_px = 20",
+            "x.toml: demo.pose[0].chin_up_px: only for a front view",
+        ),
+        (
+            "thigh_deg = 45",
+            "thigh_deg = \"depth\"",
+            "x.toml: demo.pose[0].thigh_deg: unknown parameter 'depth' (declare it under [params])",
+        ),
+        (
+            "repeat = 5",
+            "repeat = 0",
+            "x.toml: demo.part[0].repeat: must be at least 1",
+        ),
+        (
+            "{ to = \"down\",",
+            "{ to = \"up\",",
+            "x.toml: demo.part[0].steps[0].to: unknown pose 'up'",
+        ),
+        (
+            "move_s = 1.5, hold_s = 3.6",
+            "move_s = -1, hold_s = 3.6",
+            "x.toml: demo.part[0].steps[0].move_s: -1 s is not within 0-600 s",
+        ),
+        (
+            "hold_s = 3.6",
+            "hold_s = 3.6, speed = 2",
+            "x.toml: demo.part.0.steps.0.speed: unknown key",
+        ),
+        (
+            "repeat = 5",
+            "repeat = 90",
+            "x.toml: demo: lasts 685 s: at most 600 s",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(GOOD_DEMO.contains(from), "{from}");
+        let problems = problems_of(&with_demo(&GOOD_DEMO.replacen(from, to, 1)));
+        assert_eq!(problems, [expected.to_string()], "{from} -> {to}");
+    }
+}

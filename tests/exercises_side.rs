@@ -300,7 +300,8 @@ fn ball_bridge_heels_below_hips_is_told() {
 #[test]
 fn hamstring_stretch_counts_each_side() {
     let ex = exercise("hamstring-stretch");
-    let motion = hamstring_side(S::R, 3, 10.6, 0.0).then(hamstring_side(S::L, 3, 10.6, 0.0));
+    let motion =
+        hamstring_side(Side::Right, 3, 10.6, 0.0).then(hamstring_side(Side::Left, 3, 10.6, 0.0));
     for conditions in [clean(), jittery()] {
         let out = run(&ex, &motion, &conditions);
         assert_eq!(
@@ -317,7 +318,7 @@ fn hamstring_stretch_counts_each_side() {
 #[test]
 fn hamstring_stretch_extra_rep_on_a_done_side_is_refused() {
     let ex = exercise("hamstring-stretch");
-    let out = run(&ex, &hamstring_side(S::R, 4, 10.6, 0.0), &clean());
+    let out = run(&ex, &hamstring_side(Side::Right, 4, 10.6, 0.0), &clean());
     assert_eq!(out.reps(), 3);
     assert!(out.said("switch to the left"), "{:?}", out.cues());
 }
@@ -325,7 +326,7 @@ fn hamstring_stretch_extra_rep_on_a_done_side_is_refused() {
 #[test]
 fn hamstring_stretch_bent_raised_knee_is_told() {
     let ex = exercise("hamstring-stretch");
-    let out = run(&ex, &hamstring_side(S::R, 2, 10.6, 45.0), &jittery());
+    let out = run(&ex, &hamstring_side(Side::Right, 2, 10.6, 45.0), &jittery());
     assert_eq!(out.reps(), 0);
     assert!(out.said("raised leg straight"), "{:?}", out.cues());
 }
@@ -348,7 +349,13 @@ fn prone_leg_raise_alternates_five_per_leg() {
 #[test]
 fn prone_leg_raise_same_leg_twice_is_refused() {
     let ex = exercise("prone-leg-raise");
-    let motion = alternating(SidePose::prone(), &[S::L, S::L, S::R], -20.0, 8.6, 0.0);
+    let motion = alternating(
+        SidePose::prone(),
+        &[Side::Left, Side::Left, Side::Right],
+        -20.0,
+        8.6,
+        0.0,
+    );
     let out = run(&ex, &motion, &jittery());
     assert_eq!(out.rep_sides(), ["left", "right"]);
     assert!(out.said("switch sides"), "{:?}", out.cues());
@@ -359,14 +366,26 @@ fn prone_leg_raise_bent_knee_and_short_hold_do_not_count() {
     let ex = exercise("prone-leg-raise");
     let out = run(
         &ex,
-        &alternating(SidePose::prone(), &[S::L, S::R], -20.0, 8.6, 50.0),
+        &alternating(
+            SidePose::prone(),
+            &[Side::Left, Side::Right],
+            -20.0,
+            8.6,
+            50.0,
+        ),
         &jittery(),
     );
     assert_eq!(out.reps(), 0);
     assert!(out.said("knee straight"), "{:?}", out.cues());
     let out = run(
         &ex,
-        &alternating(SidePose::prone(), &[S::L, S::R], -20.0, 4.0, 0.0),
+        &alternating(
+            SidePose::prone(),
+            &[Side::Left, Side::Right],
+            -20.0,
+            4.0,
+            0.0,
+        ),
         &jittery(),
     );
     assert_eq!(out.reps(), 0);
@@ -377,7 +396,7 @@ fn prone_leg_raise_bent_knee_and_short_hold_do_not_count() {
 fn prone_leg_raise_lifting_the_pelvis_is_told() {
     let ex = exercise("prone-leg-raise");
     let base = SidePose::prone();
-    let mut cheat = leg_up(base, S::L, -20.0, 0.0);
+    let mut cheat = leg_up(base, Side::Left, -20.0, 0.0);
     cheat.hip.1 -= 45.0;
     cheat.trunk = 80.0;
     cheat.thigh[1] = -78.0;
@@ -402,7 +421,7 @@ fn supine_leg_raise_alternates_and_checks_the_other_leg() {
         assert!(out.completed());
     }
     // The other leg comes up too.
-    let mut both = leg_up(SidePose::supine(), S::L, -40.0, 0.0);
+    let mut both = leg_up(SidePose::supine(), Side::Left, -40.0, 0.0);
     both.thigh[1] = -110.0;
     both.shin[1] = -110.0;
     let motion = Motion::start(SidePose::supine())
@@ -671,14 +690,29 @@ fn nothing_counts_for_any_side_view_exercise_with_hips_and_shoulders_out_of_the_
                 .hold(1.0)
                 .reps(bridge_up(-110.0), 2, 1.5, 5.6, 1.0),
         ),
-        ("hamstring-stretch", hamstring_side(S::R, 2, 10.6, 0.0)),
+        (
+            "hamstring-stretch",
+            hamstring_side(Side::Right, 2, 10.6, 0.0),
+        ),
         (
             "prone-leg-raise",
-            alternating(SidePose::prone(), &[S::L, S::R], -20.0, 8.6, 0.0),
+            alternating(
+                SidePose::prone(),
+                &[Side::Left, Side::Right],
+                -20.0,
+                8.6,
+                0.0,
+            ),
         ),
         (
             "supine-leg-raise",
-            alternating(SidePose::supine(), &[S::L, S::R], -40.0, 10.6, 0.0),
+            alternating(
+                SidePose::supine(),
+                &[Side::Left, Side::Right],
+                -40.0,
+                10.6,
+                0.0,
+            ),
         ),
         (
             "standing-back-bend",

@@ -106,19 +106,31 @@ fn regenerate_model_sessions() {
     record_motion(
         "model-hamstring-stretch",
         "hamstring-stretch",
-        &hamstring_side(S::R, 1, 10.6, 0.0).then(hamstring_side(S::L, 1, 10.6, 0.0)),
+        &hamstring_side(Side::Right, 1, 10.6, 0.0).then(hamstring_side(Side::Left, 1, 10.6, 0.0)),
         jitter,
     );
     record_motion(
         "model-prone-leg-raise",
         "prone-leg-raise",
-        &alternating(SidePose::prone(), &[S::L, S::R, S::R], -20.0, 8.6, 0.0),
+        &alternating(
+            SidePose::prone(),
+            &[Side::Left, Side::Right, Side::Right],
+            -20.0,
+            8.6,
+            0.0,
+        ),
         jitter,
     );
     record_motion(
         "model-supine-leg-raise",
         "supine-leg-raise",
-        &alternating(SidePose::supine(), &[S::L, S::R], -40.0, 10.6, 0.0),
+        &alternating(
+            SidePose::supine(),
+            &[Side::Left, Side::Right],
+            -40.0,
+            10.6,
+            0.0,
+        ),
         jitter,
     );
     record_motion(

@@ -110,7 +110,18 @@ impl App {
 
     /// `posecoach COMMAND ARGS` in the window, with `data_home` as
     /// $XDG_DATA_HOME (where sessions and the history go by default).
+    /// `run` does not ask for pain before and after: the tests of the
+    /// session start it at once (`asking` tests the check-in).
     fn spawn(xvfb: &Xvfb, command: &str, args: &[&str], data_home: &Path) -> App {
+        let quiet: &[&str] = if command == "run" {
+            &["--no-check-in"]
+        } else {
+            &[]
+        };
+        App::spawn_with(xvfb, command, &[args, quiet].concat(), data_home)
+    }
+
+    fn spawn_with(xvfb: &Xvfb, command: &str, args: &[&str], data_home: &Path) -> App {
         let mut child = Command::new(BIN)
             .arg(command)
             .args(args)

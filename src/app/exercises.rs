@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use posecoach::exercise::catalog::{Catalog, default_exercises_dir};
+use posecoach::exercise::demo;
 use posecoach::exercise::file::{load_exercise, load_routine};
 use posecoach::exercise::model::{Counting, Exercise, SideMode};
 
@@ -121,26 +122,36 @@ pub fn list(user_dir: Option<&PathBuf>, json: bool) -> anyhow::Result<bool> {
     Ok(catalog.problems.is_empty())
 }
 
-/// Validates files; returns false when any has a problem.
+/// Validates files, and coaches each exercise's demonstration through the
+/// engine; returns false when any has a problem.
 pub fn check(files: &[PathBuf]) -> bool {
     let mut all_ok = true;
     for path in files {
         let is_routine = path.parent().is_some_and(|p| p.ends_with("routines"));
         let result = if is_routine {
-            load_routine(path).map(|r| (format!("routine {}", r.id), Vec::new()))
+            load_routine(path).map(|r| (format!("routine {}", r.id), Vec::new(), Vec::new()))
         } else {
             load_exercise(path, &BTreeMap::new()).map(|e| {
-                (
-                    format!("exercise {}", e.id),
-                    posecoach::exercise::describe::describe(&e),
-                )
+                let (shown, problems) = demo_lines(&e);
+                let mut said = posecoach::exercise::describe::describe(&e);
+                said.extend(shown);
+                (format!("exercise {}", e.id), said, problems)
             })
         };
         match result {
-            Ok((what, said)) => {
+            Ok((what, said, problems)) if problems.is_empty() => {
                 println!("{}: ok ({what})", path.display());
                 for line in said {
                     println!("  {line}");
+                }
+            }
+            Ok((_, said, problems)) => {
+                all_ok = false;
+                for line in said {
+                    println!("  {line}");
+                }
+                for problem in problems {
+                    eprintln!("error: {}: demo: {problem}", path.display());
                 }
             }
             Err(e) => {
@@ -152,4 +163,57 @@ pub fn check(files: &[PathBuf]) -> bool {
         }
     }
     all_ok
+}
+
+/// What coaching the exercise's demonstration gave, in words, and what is
+/// wrong with it.
+fn demo_lines(e: &Exercise) -> (Vec<String>, Vec<String>) {
+    let Some(report) = demo::check(e) else {
+        return (
+            vec![
+                "No demonstration ([demo]): nothing shows how it is done or proves it counts."
+                    .into(),
+            ],
+            Vec::new(),
+        );
+    };
+    let mut lines = vec![format!(
+        "Demonstration ({:.0} s), coached: {}.",
+        report.duration_s,
+        counted_text(e, &report)
+    )];
+    for (span, said) in &report.mistakes {
+        lines.push(match said {
+            Some(cue) => format!(
+                "  The mistake at {:.1}-{:.1} s drew \"{cue}\".",
+                span.from_s, span.to_s
+            ),
+            None => format!(
+                "  The mistake at {:.1}-{:.1} s drew no cue.",
+                span.from_s, span.to_s
+            ),
+        });
+    }
+    (lines, report.problems)
+}
+
+fn counted_text(e: &Exercise, r: &demo::DemoReport) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if !matches!(e.reps.counting, Counting::Holds) {
+        parts.push(plural(r.reps, "repetition"));
+    }
+    if e.hold.is_some() {
+        let shortest = r.holds_s.iter().copied().fold(f64::INFINITY, f64::min);
+        parts.push(if r.holds_s.is_empty() {
+            plural(0, "hold")
+        } else {
+            format!(
+                "{} (in form {shortest:.1} s or more)",
+                plural(r.holds_s.len(), "hold")
+            )
+        });
+    }
+    parts.push(plural(r.sets as usize, "set"));
+    format!("{}, where a set is {}", parts.join(", "), r.per_set)
 }

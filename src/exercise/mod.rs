@@ -4,7 +4,9 @@
 //! `engine` runs one exercise over a stream of poses; `catalog` finds the
 //! installed exercises and routines.
 
+pub mod body;
 pub mod catalog;
+pub mod demo;
 pub mod describe;
 pub mod engine;
 pub mod file;

@@ -567,6 +567,8 @@ pub struct Exercise {
     pub safety: Vec<SafetyLimit>,
     /// Range of motion and advised frequency, for the history.
     pub progress: Option<Progress>,
+    /// How it is done, shown by the body model (`[demo]`).
+    pub demo: Option<super::demo::Demo>,
     /// Its parameters, with the values in force (the file's, or the
     /// person's own choice).
     pub params: std::collections::BTreeMap<String, f64>,

@@ -10,6 +10,7 @@
 //! cue across the bottom in large text, and banners in the middle.
 
 pub mod canvas;
+pub mod check_in;
 mod labels;
 pub mod text;
 
@@ -19,7 +20,7 @@ use crate::exercise::engine::{PoseFrame, Reading};
 use crate::exercise::model::Side;
 use crate::geometry::Point;
 use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
-use crate::session::SessionFeedback;
+use crate::session::{PainMoment, SessionFeedback};
 pub use canvas::{Canvas, ImagePlacement, Rgb};
 use labels::{LabelBox, LabelPlacer};
 pub use text::TextRenderer;
@@ -74,6 +75,11 @@ pub enum Status {
     Stopped(String),
     /// Every exercise done (or the input ended): summary lines.
     Finished(Vec<String>),
+    /// Asking the person's pain, 0-10, with the score chosen so far.
+    PainCheckIn {
+        moment: PainMoment,
+        selected: Option<u8>,
+    },
 }
 
 /// The optional readout of how fast the app runs.
@@ -730,6 +736,7 @@ pub enum Banner {
     NoPerson,
     StepIn,
     Turn,
+    PainCheckIn,
 }
 
 impl Banner {
@@ -740,6 +747,7 @@ impl Banner {
             Banner::Paused => Rgb(190, 190, 200),
             Banner::NoPerson => Rgb(90, 150, 255),
             Banner::StepIn | Banner::Turn => WARN,
+            Banner::PainCheckIn => check_in::CHECK_IN,
         }
     }
 }
@@ -751,6 +759,9 @@ pub fn banner_for(view: &View<'_>) -> Option<(Banner, String)> {
         Status::Stopped(_) => return Some((Banner::Stopped, "Stopped".into())),
         Status::Finished(_) => return Some((Banner::Finished, "Session complete".into())),
         Status::Paused => return Some((Banner::Paused, "Paused".into())),
+        Status::PainCheckIn { moment, .. } => {
+            return Some((Banner::PainCheckIn, check_in::title(*moment).into()));
+        }
         Status::Running => {}
     }
     let session = view.session?;
@@ -778,6 +789,10 @@ fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &
     let Some((kind, title)) = banner_for(view) else {
         return;
     };
+    if let Status::PainCheckIn { moment, selected } = view.status {
+        check_in::draw(canvas, text, l, moment, selected);
+        return;
+    }
     let lines: Vec<String> = match (&view.status, kind) {
         (Status::Stopped(reason), _) => {
             let mut lines = vec![reason.clone()];

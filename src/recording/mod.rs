@@ -49,9 +49,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::exercise::engine::PoseFrame;
 use crate::files;
 use crate::pose::{ImageLandmark, NUM_LANDMARKS, Pose};
-use crate::session::{Plan, SessionCommand, SessionEvent};
+use crate::session::{MAX_PAIN, Plan, SessionCommand, SessionEvent};
 
 mod background;
 mod video;
@@ -159,6 +160,29 @@ impl FrameRecord {
                     })
                     .collect()
             }),
+        }
+    }
+
+    /// A pose in pixels (the body model's, a demonstration's), normalised
+    /// to its picture as the pose stage's are; visibility doubles as
+    /// presence.
+    pub fn from_frame(t_ms: f64, frame: &PoseFrame) -> FrameRecord {
+        let (w, h) = frame.image_size_px;
+        let scale = 10f64.powi(COORD_DECIMALS);
+        let round = |v: f64| (v * scale).round() / scale;
+        FrameRecord {
+            t_ms: round_t_ms(t_ms),
+            pose: Some(
+                frame
+                    .points
+                    .iter()
+                    .zip(frame.visibility)
+                    .map(|(p, v)| {
+                        let v = round_to(v, SCORE_DECIMALS);
+                        [round(p.x_px / w), round(p.y_px / h), 0.0, v, v]
+                    })
+                    .collect(),
+            ),
         }
     }
 
@@ -660,6 +684,14 @@ impl Reader {
                     self.invalid(number, "not a command: missing field `t_ms`".into())
                 })?;
                 let t_ms = check_t_ms(t_ms).map_err(|e| self.invalid(number, e))?;
+                if let SessionCommand::Pain { score, .. } = command
+                    && score > MAX_PAIN
+                {
+                    return Err(self.invalid(
+                        number,
+                        format!("pain {score} is not on the 0-{MAX_PAIN} scale"),
+                    ));
+                }
                 return Ok(Some(Line::Command { t_ms, command }));
             }
             let t_ms = raw.t_ms.ok_or_else(|| {

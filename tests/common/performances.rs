@@ -72,8 +72,8 @@ pub fn bridge_up(legs: f64) -> SidePose {
     }
 }
 
-pub fn leg_on_chair(raised: S) -> SidePose {
-    let (up, down) = if raised == S::L { (0, 1) } else { (1, 0) };
+pub fn leg_on_chair(raised: Side) -> SidePose {
+    let (up, down) = if raised == Side::Left { (0, 1) } else { (1, 0) };
     let mut p = SidePose::standing();
     p.thigh[up] = 90.0;
     p.shin[up] = 90.0;
@@ -83,9 +83,9 @@ pub fn leg_on_chair(raised: S) -> SidePose {
     p
 }
 
-pub fn stretching(raised: S, raised_knee_bend: f64) -> SidePose {
+pub fn stretching(raised: Side, raised_knee_bend: f64) -> SidePose {
     let mut p = leg_on_chair(raised);
-    let (up, down) = if raised == S::L { (0, 1) } else { (1, 0) };
+    let (up, down) = if raised == Side::Left { (0, 1) } else { (1, 0) };
     p.thigh[down] = 20.0;
     p.shin[down] = -15.0;
     p.thigh[up] = 90.0 + raised_knee_bend / 2.0;
@@ -93,7 +93,7 @@ pub fn stretching(raised: S, raised_knee_bend: f64) -> SidePose {
     p
 }
 
-pub fn hamstring_side(raised: S, times: usize, hold_s: f64, knee_bend: f64) -> Motion<SidePose> {
+pub fn hamstring_side(raised: Side, times: usize, hold_s: f64, knee_bend: f64) -> Motion<SidePose> {
     Motion::start(SidePose::standing())
         .hold(1.0)
         .to(leg_on_chair(raised), 2.0)
@@ -103,9 +103,9 @@ pub fn hamstring_side(raised: S, times: usize, hold_s: f64, knee_bend: f64) -> M
         .hold(1.0)
 }
 
-pub fn leg_up(base: SidePose, side: S, lift: f64, knee_bend: f64) -> SidePose {
+pub fn leg_up(base: SidePose, side: Side, lift: f64, knee_bend: f64) -> SidePose {
     let mut p = base;
-    let i = if side == S::L { 0 } else { 1 };
+    let i = if side == Side::Left { 0 } else { 1 };
     p.thigh[i] = base.thigh[i] + lift + knee_bend / 2.0;
     p.shin[i] = base.shin[i] + lift - knee_bend / 2.0;
     p
@@ -113,7 +113,7 @@ pub fn leg_up(base: SidePose, side: S, lift: f64, knee_bend: f64) -> SidePose {
 
 pub fn alternating(
     base: SidePose,
-    sides: &[S],
+    sides: &[Side],
     lift: f64,
     hold_s: f64,
     knee_bend: f64,
@@ -129,7 +129,18 @@ pub fn alternating(
     m
 }
 
-pub const TEN_ALTERNATING: [S; 10] = [S::L, S::R, S::L, S::R, S::L, S::R, S::L, S::R, S::L, S::R];
+pub const TEN_ALTERNATING: [Side; 10] = [
+    Side::Left,
+    Side::Right,
+    Side::Left,
+    Side::Right,
+    Side::Left,
+    Side::Right,
+    Side::Left,
+    Side::Right,
+    Side::Left,
+    Side::Right,
+];
 
 pub fn hands_on_back(lean_back: f64) -> SidePose {
     SidePose {

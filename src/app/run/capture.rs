@@ -8,8 +8,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use image::RgbImage;
 
+use super::super::replay::{self, Selection};
 use super::Control;
 use super::queue::Producer;
+use posecoach::exercise::body::{Body, FPS, MODEL_IMAGE_PX};
+use posecoach::exercise::demo;
 use posecoach::recording::{
     self, FrameRecord, Header, Line, Reader, RecordedCommand, SessionVideo,
 };
@@ -23,6 +26,8 @@ const CAMERA_RETRY: Duration = Duration::from_millis(10);
 pub enum SourceSpec {
     Camera(CameraRequest),
     Path(PathBuf),
+    /// The demonstrations of the selected exercises.
+    Demo(Selection),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,7 +83,12 @@ enum Opened {
     Frames(Box<dyn FrameSource>),
     /// A poses-only recording, read line by line.
     Recording(Box<Reader>),
+    /// Poses made here, in a picture of this size.
+    Poses(Vec<FrameRecord>, (u32, u32)),
 }
+
+/// What a demonstration's session says it was coached from.
+const DEMO_SOURCE_NAME: &str = "demonstration (body model)";
 
 fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
     match spec {
@@ -104,6 +114,42 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
                 return Ok((Opened::Frames(Box::new(SessionVideo::open(path)?)), info));
             }
             Ok((Opened::Recording(Box::new(reader)), info))
+        }
+        SourceSpec::Demo(selection) => {
+            let (plan, catalog) = replay::resolve(selection, None)?;
+            let exercises = replay::exercises_of(&plan, &catalog)?;
+            let Some(motion) = demo::session_motion(&exercises, plan.get_ready_s) else {
+                anyhow::bail!(
+                    "{} has no demonstration ([demo] in its file)",
+                    plan.exercises.join(", ")
+                );
+            };
+            let (width, height) = MODEL_IMAGE_PX;
+            let header = Header {
+                posecoach_session: recording::SESSION_FORMAT_VERSION,
+                plan,
+                source: DEMO_SOURCE_NAME.into(),
+                width: width as u32,
+                height: height as u32,
+                started_at: None,
+                video: false,
+            };
+            let frames = motion
+                .frames
+                .iter()
+                .enumerate()
+                .map(|(i, figure)| {
+                    FrameRecord::from_frame(i as f64 * 1000.0 / FPS, &figure.landmarks())
+                })
+                .collect();
+            Ok((
+                Opened::Poses(frames, (header.width, header.height)),
+                SourceInfo {
+                    name: DEMO_SOURCE_NAME.into(),
+                    header: Some(header),
+                    commands: Vec::new(),
+                },
+            ))
         }
         SourceSpec::Path(path) => Ok((
             Opened::Frames(source::open(path)?),
@@ -144,6 +190,9 @@ pub fn start(
                 Opened::Frames(frames) => read_frames(frames, &queue, &control, &mut pacer),
                 Opened::Recording(reader) => {
                     read_recording(*reader, &queue, &control, &mut pacer);
+                }
+                Opened::Poses(frames, size) => {
+                    read_poses(frames, size, &queue, &control, &mut pacer);
                 }
             }
             // Dropping the producer tells inference the input has ended.
@@ -247,6 +296,33 @@ fn read_recording(
             "{}: line {line}: cut off (the recording was interrupted); using everything before it",
             reader.path().display()
         );
+    }
+}
+
+fn read_poses(
+    frames: Vec<FrameRecord>,
+    size: (u32, u32),
+    queue: &Producer<Captured>,
+    control: &Control,
+    pacer: &mut Pacer,
+) {
+    for frame in frames {
+        if control.quitting()
+            || !pacer.wait_while_paused(control)
+            || !pacer.wait_for(frame.t_ms, control)
+        {
+            return;
+        }
+        let captured = Captured {
+            image: None,
+            size,
+            t_ms: frame.t_ms,
+            recorded: Some(frame),
+            arrived: Instant::now(),
+        };
+        if !queue.push(captured) {
+            return;
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::capture::{Captured, SourceInfo};
 use super::queue::{Dropped, Mailbox};
-use super::{Command, Control, RunArgs};
+use super::{Command, Control, PainArgs, PainKey, RunArgs};
 use posecoach::audio::{Renderer, Sound, Speakers, Timeline, still_timely};
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::engine::PoseFrame;
@@ -25,7 +25,13 @@ use posecoach::history::{History, SessionInfo, SessionRecord};
 use posecoach::overlay::{PAIN_ADVICE, Status};
 use posecoach::pose::{BlazePose, BlazePoseConfig, TrackingMode};
 use posecoach::runner::{Finished, Input, RecordTo, Seen, SessionRunner};
-use posecoach::session::{PAIN_STOP_REASON, SessionCommand, SessionEvent, SessionFeedback};
+use posecoach::session::{
+    MAX_PAIN, PAIN_STOP_REASON, PainMoment, SessionCommand, SessionEvent, SessionFeedback,
+};
+
+fn pain(score: u8, moment: PainMoment) -> SessionCommand {
+    SessionCommand::Pain { score, moment }
+}
 
 /// What the window draws: the latest frame and what the coach makes of it.
 #[derive(Debug, Clone)]
@@ -48,13 +54,33 @@ pub struct Display {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum AppEvent {
-    Paused { t_ms: f64 },
-    Resumed { t_ms: f64 },
-    NextExercise { t_ms: f64 },
-    PreviousExercise { t_ms: f64 },
-    Restarted { t_ms: f64 },
-    Muted { t_ms: f64, muted: bool },
-    Saved { path: PathBuf },
+    Paused {
+        t_ms: f64,
+    },
+    Resumed {
+        t_ms: f64,
+    },
+    NextExercise {
+        t_ms: f64,
+    },
+    PreviousExercise {
+        t_ms: f64,
+    },
+    Restarted {
+        t_ms: f64,
+    },
+    Muted {
+        t_ms: f64,
+        muted: bool,
+    },
+    Pain {
+        t_ms: f64,
+        score: u8,
+        moment: PainMoment,
+    },
+    Saved {
+        path: PathBuf,
+    },
 }
 
 /// How the session went, for the caller.
@@ -149,6 +175,11 @@ pub struct Coach {
     inference_ms: Vec<f64>,
     recent: std::collections::VecDeque<Instant>,
     dropped: u64,
+    pain: PainArgs,
+    /// The window asks for pain before and after (a window, not a review).
+    ask_pain: bool,
+    /// The check-in under way: when, and the score chosen so far.
+    check_in: Option<(PainMoment, Option<u8>)>,
 }
 
 impl std::fmt::Debug for Coach {
@@ -183,7 +214,7 @@ impl Coach {
         };
         let source_path = match &args.source {
             super::SourceArg::Path(path) => Some(path.as_path()),
-            super::SourceArg::Camera(_) => None,
+            super::SourceArg::Camera(_) | super::SourceArg::Demo => None,
         };
         super::super::replay::check_record_target(args.record.as_ref(), source_path)?;
         let mut runner = SessionRunner::new(plan, exercises)?.with_commands(info.commands.clone());
@@ -223,6 +254,9 @@ impl Coach {
             inference_ms: Vec::new(),
             recent: Default::default(),
             dropped: 0,
+            pain: args.pain,
+            ask_pain: args.pain.ask && args.window && super::display_available() && !args.review,
+            check_in: None,
         })
     }
 
@@ -243,10 +277,108 @@ impl Coach {
         commands: &Receiver<Command>,
         dropped: &Dropped,
     ) -> anyhow::Result<Outcome> {
-        let result = self.run_loop(frames, commands, dropped);
+        let result = self
+            .before()
+            .and_then(|()| self.run_loop(frames, commands, dropped));
+        // Unless the person quit, their pain afterwards.
+        let result = result.and_then(|()| self.after(commands));
         // Whatever happened, what was recorded is kept and the window told.
         let finished = self.finish();
         result.and(finished)
+    }
+
+    /// The pain before: given on the command line, or asked in the window
+    /// (the input waits meanwhile: a file is paused, a camera's frames
+    /// are shown but not coached).
+    fn before(&mut self) -> anyhow::Result<()> {
+        if let Some(score) = self.pain.before {
+            return self.session_command(0.0, &pain(score, PainMoment::Before));
+        }
+        if self.ask_pain {
+            self.check_in = Some((PainMoment::Before, None));
+            self.paused = true;
+            self.control.set_paused(true);
+            self.show_status(self.status());
+        }
+        Ok(())
+    }
+
+    /// The pain after: given on the command line, or asked in the window
+    /// until answered or skipped (not after a quit).
+    fn after(&mut self, commands: &Receiver<Command>) -> anyhow::Result<()> {
+        let t_ms = self.last_t_ms();
+        if let Some(score) = self.pain.after {
+            return self.session_command(t_ms, &pain(score, PainMoment::After));
+        }
+        if !self.ask_pain || self.control.quitting() {
+            return Ok(());
+        }
+        self.check_in = Some((PainMoment::After, None));
+        self.show_status(self.status());
+        while self.check_in.is_some() {
+            crossbeam_channel::select! {
+                recv(commands) -> command => match command {
+                    Ok(command) => self.command(command)?,
+                    // The window closed.
+                    Err(_) => return Ok(()),
+                },
+                recv(self.control.quit_signal()) -> _ => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    /// What the window shows about the session now.
+    fn status(&self) -> Status {
+        match self.check_in {
+            Some((moment, selected)) => Status::PainCheckIn { moment, selected },
+            None if self.paused => Status::Paused,
+            None => Status::Running,
+        }
+    }
+
+    /// A key of the pain check-in; a digit during the session is the pain
+    /// now.
+    fn pain_key(&mut self, key: PainKey) -> anyhow::Result<()> {
+        let t_ms = self.last_t_ms();
+        let Some((moment, selected)) = self.check_in else {
+            if let PainKey::Digit(score) = key
+                && self.runner.as_ref().is_some_and(|r| !r.finished())
+            {
+                self.session_command(t_ms, &pain(score, PainMoment::During))?;
+            }
+            return Ok(());
+        };
+        let chosen = match key {
+            // 1 then 0 is 10.
+            PainKey::Digit(0) if selected == Some(1) => Some(MAX_PAIN),
+            PainKey::Digit(d) => Some(d.min(MAX_PAIN)),
+            PainKey::Up => Some(selected.map_or(0, |s| (s + 1).min(MAX_PAIN))),
+            PainKey::Down => Some(selected.map_or(0, |s| s.saturating_sub(1))),
+            PainKey::Confirm => {
+                if let Some(score) = selected {
+                    self.session_command(t_ms, &pain(score, moment))?;
+                    self.end_check_in(moment);
+                }
+                return Ok(());
+            }
+            PainKey::Skip => {
+                self.end_check_in(moment);
+                return Ok(());
+            }
+        };
+        self.check_in = Some((moment, chosen));
+        self.show_status(self.status());
+        Ok(())
+    }
+
+    fn end_check_in(&mut self, moment: PainMoment) {
+        self.check_in = None;
+        if moment == PainMoment::Before {
+            self.paused = false;
+            self.control.set_paused(false);
+        }
+        self.show_status(self.status());
     }
 
     /// Blocks until a frame, a key or the quit signal comes: nothing is
@@ -294,7 +426,7 @@ impl Coach {
             // Live and paused: the picture stays live, the session waits.
             self.paused_since_ms.get_or_insert(captured.t_ms);
             let mut display = self.display_for(captured, None, None);
-            display.status = Status::Paused;
+            display.status = self.status();
             self.show(display);
             return Ok(());
         }
@@ -417,6 +549,19 @@ impl Coach {
                 t_ms / 1000.0,
                 if *muted { "off" } else { "on" }
             ),
+            AppEvent::Pain {
+                t_ms,
+                score,
+                moment,
+            } => format!(
+                "{:7.1} s  pain {score} of {MAX_PAIN} ({})",
+                t_ms / 1000.0,
+                match moment {
+                    PainMoment::Before => "before",
+                    PainMoment::During => "during",
+                    PainMoment::After => "after",
+                }
+            ),
             AppEvent::Saved { path } => format!("Session saved to {}", path.display()),
         };
         self.print(event, &text)
@@ -472,6 +617,7 @@ impl Coach {
                     reason: PAIN_STOP_REASON.into(),
                 },
             )?,
+            Command::Pain(key) => self.pain_key(key)?,
             Command::Quit => {
                 self.control.quit();
             }
@@ -499,6 +645,11 @@ impl Coach {
                 self.sound(t_ms, Sound::Speech(PAIN_ADVICE.join(" ")));
                 Ok(())
             }
+            SessionCommand::Pain { score, moment } => self.app_event(&AppEvent::Pain {
+                t_ms,
+                score: *score,
+                moment: *moment,
+            }),
         }
     }
 

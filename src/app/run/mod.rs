@@ -45,13 +45,18 @@ pub enum SourceArg {
     Camera(CameraRequest),
     /// A video file, a folder of images or a recorded session.
     Path(PathBuf),
+    /// The exercises' own demonstrations, performed by the body model.
+    Demo,
 }
 
 impl std::str::FromStr for SourceArg {
     type Err = String;
 
-    /// `camera`, `camera:N` or a path.
+    /// `camera`, `camera:N`, `demo` or a path.
     fn from_str(text: &str) -> Result<SourceArg, String> {
+        if text == "demo" {
+            return Ok(SourceArg::Demo);
+        }
         if text == "camera" {
             return Ok(SourceArg::Camera(CameraRequest::default()));
         }
@@ -78,7 +83,30 @@ pub enum Command {
     ToggleMute,
     /// The pain key: stop at once.
     PainStop,
+    /// A key of the pain check-in, or a digit during the session (the
+    /// pain now: a rise stops the session).
+    Pain(PainKey),
     Quit,
+}
+
+/// The pain check-in's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PainKey {
+    /// 0-9 (1 then 0 is 10).
+    Digit(u8),
+    Up,
+    Down,
+    Confirm,
+    Skip,
+}
+
+/// Pain scores given on the command line, and whether the window asks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PainArgs {
+    pub before: Option<u8>,
+    pub after: Option<u8>,
+    /// Ask in the window before and after (not for a review).
+    pub ask: bool,
 }
 
 /// Shared between the threads: quit (once, for everything) and pause.
@@ -191,6 +219,7 @@ pub struct RunArgs {
     /// only to `record`, never added to the history, and with `json` only
     /// the summary is printed.
     pub review: bool,
+    pub pain: PainArgs,
 }
 
 /// Whether a window can be opened here (an X display is set).
@@ -231,6 +260,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     let spec = match &args.source {
         SourceArg::Camera(request) => SourceSpec::Camera(*request),
         SourceArg::Path(path) => SourceSpec::Path(path.clone()),
+        SourceArg::Demo => SourceSpec::Demo(args.selection.clone()),
     };
     let capture = capture::start(spec, frames, control.clone(), pacing)?;
     let info = capture.info.clone();

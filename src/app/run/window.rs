@@ -12,7 +12,7 @@ use minifb::{Key, KeyRepeat, Window, WindowOptions};
 
 use super::coach::Display;
 use super::queue::Mailbox;
-use super::{Command, Control, REDRAW_INTERVAL, quantile};
+use super::{Command, Control, PainKey, REDRAW_INTERVAL, quantile};
 use posecoach::overlay::{self, Canvas, Stats, Status, TextRenderer, View};
 
 /// With nothing new, the picture is sent again this often anyway.
@@ -39,7 +39,20 @@ pub struct WindowStats {
     pub latency_ms_max: f64,
 }
 
-fn command_for(key: Key) -> Option<Command> {
+fn command_for(key: Key, status: Option<&Status>) -> Option<Command> {
+    if let Some(Status::PainCheckIn { .. }) = status {
+        return Some(Command::Pain(match key {
+            Key::Enter | Key::NumPadEnter => PainKey::Confirm,
+            Key::Escape => PainKey::Skip,
+            Key::Up | Key::Right => PainKey::Up,
+            Key::Down | Key::Left => PainKey::Down,
+            Key::Q => return Some(Command::Quit),
+            other => PainKey::Digit(digit(other)?),
+        }));
+    }
+    if let Some(d) = digit(key) {
+        return Some(Command::Pain(PainKey::Digit(d)));
+    }
     Some(match key {
         Key::Space => Command::TogglePause,
         Key::N => Command::Next,
@@ -50,6 +63,38 @@ fn command_for(key: Key) -> Option<Command> {
         Key::Escape | Key::Q => Command::Quit,
         _ => return None,
     })
+}
+
+/// The digit a key types, on the main row or the keypad.
+fn digit(key: Key) -> Option<u8> {
+    const ROW: [Key; 10] = [
+        Key::Key0,
+        Key::Key1,
+        Key::Key2,
+        Key::Key3,
+        Key::Key4,
+        Key::Key5,
+        Key::Key6,
+        Key::Key7,
+        Key::Key8,
+        Key::Key9,
+    ];
+    const PAD: [Key; 10] = [
+        Key::NumPad0,
+        Key::NumPad1,
+        Key::NumPad2,
+        Key::NumPad3,
+        Key::NumPad4,
+        Key::NumPad5,
+        Key::NumPad6,
+        Key::NumPad7,
+        Key::NumPad8,
+        Key::NumPad9,
+    ];
+    ROW.iter()
+        .position(|k| *k == key)
+        .or_else(|| PAD.iter().position(|k| *k == key))
+        .map(|d| d as u8)
 }
 
 pub fn run(
@@ -163,7 +208,7 @@ pub fn run(
             continue;
         }
         for key in keys {
-            if let Some(command) = command_for(key) {
+            if let Some(command) = command_for(key, current.as_ref().map(|d| &d.status)) {
                 let _ignored = commands.send(command);
             }
         }

@@ -11,6 +11,8 @@ use super::model::*;
 use crate::geometry::{Axis, Reference};
 use crate::pose::Landmark;
 
+mod demo;
+
 /// The format version this program reads.
 pub const FORMAT_VERSION: u32 = 1;
 /// Defaults for fields a file may leave out.
@@ -96,6 +98,7 @@ struct ExerciseFile {
     cue: Vec<CueFile>,
     safety: Vec<SafetyFile>,
     progress: Option<ProgressFile>,
+    demo: Option<demo::DemoFile>,
 }
 
 impl ExerciseFile {
@@ -142,6 +145,7 @@ impl ExerciseFile {
             cue: t.each("cue"),
             safety: t.each("safety"),
             progress: t.optional("progress"),
+            demo: t.optional("demo"),
         };
         (file, t.finish())
     }
@@ -1420,6 +1424,10 @@ pub fn exercise_from_str(
         .enumerate()
         .map(|(i, t)| c.text(&format!("instructions[{i}]"), t))
         .collect();
+    let demo = file
+        .demo
+        .as_ref()
+        .and_then(|d| demo::check(&mut c, view, d));
 
     if !c.problems.is_empty() {
         return Err(FileError {
@@ -1444,6 +1452,7 @@ pub fn exercise_from_str(
         cues,
         safety,
         progress,
+        demo,
         params: params.clone(),
         source: path.to_path_buf(),
     })
