@@ -696,3 +696,33 @@ fn bench_prints_stage_times_draw_time_and_a_long_replay_in_bounded_memory() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_demonstration_of_a_routine_is_coached_headless_with_counts_and_corrections() {
+    // What `make run` does on a machine without a camera or a display.
+    let out = posecoach()
+        .args([
+            "run",
+            "--source",
+            "demo",
+            "--routine",
+            "prevention",
+            "--no-save",
+        ])
+        .args(["--pain-before", "3", "--pain-after", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for said in [
+        "prone-leg-raise: 10 repetitions",
+        "supine-leg-raise: 10 repetitions",
+        "standing-back-bend: 6 repetitions",
+        "wall-slide: 5 repetitions",
+        "\"Keep your knee straight: lift from the hip\"",
+        "\"Slide lower: bend your knees to 45 degrees\"",
+        "pain (0-10): before 3, after 2",
+    ] {
+        assert!(stdout.contains(said), "'{said}' not in:\n{stdout}");
+    }
+}
