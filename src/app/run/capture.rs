@@ -274,20 +274,7 @@ fn read_recording(
                 break;
             }
         };
-        if control.quitting()
-            || !pacer.wait_while_paused(control)
-            || !pacer.wait_for(frame.t_ms, control)
-        {
-            return;
-        }
-        let captured = Captured {
-            image: None,
-            size,
-            t_ms: frame.t_ms,
-            recorded: Some(frame),
-            arrived: Instant::now(),
-        };
-        if !queue.push(captured) {
+        if !send_pose(frame, size, queue, control, pacer) {
             return;
         }
     }
@@ -307,23 +294,34 @@ fn read_poses(
     pacer: &mut Pacer,
 ) {
     for frame in frames {
-        if control.quitting()
-            || !pacer.wait_while_paused(control)
-            || !pacer.wait_for(frame.t_ms, control)
-        {
-            return;
-        }
-        let captured = Captured {
-            image: None,
-            size,
-            t_ms: frame.t_ms,
-            recorded: Some(frame),
-            arrived: Instant::now(),
-        };
-        if !queue.push(captured) {
+        if !send_pose(frame, size, queue, control, pacer) {
             return;
         }
     }
+}
+
+/// Queues a recorded (or made) pose when it is due. False when asked to
+/// quit or nobody takes frames any more.
+fn send_pose(
+    frame: FrameRecord,
+    size: (u32, u32),
+    queue: &Producer<Captured>,
+    control: &Control,
+    pacer: &mut Pacer,
+) -> bool {
+    if control.quitting()
+        || !pacer.wait_while_paused(control)
+        || !pacer.wait_for(frame.t_ms, control)
+    {
+        return false;
+    }
+    queue.push(Captured {
+        image: None,
+        size,
+        t_ms: frame.t_ms,
+        recorded: Some(frame),
+        arrived: Instant::now(),
+    })
 }
 
 /// Keeps a file's frames to their timestamps, minus time spent paused.
