@@ -7,7 +7,7 @@
 
 mod common;
 
-use posecoach::session::Plan;
+use posecoach::session::{PainMoment, Plan, SessionCommand};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -32,6 +32,17 @@ fn assert_one_line_error(out: &Output, needles: &[&str]) {
 /// Writes a wall-slide session by the body model, started at `started_at`
 /// (RFC 3339), sliding to a knee angle of `knee_deg`, two repetitions.
 fn wall_slide_session(path: &Path, started_at: &str, knee_deg: f64) {
+    wall_slide_session_with_pain(path, started_at, knee_deg, &[]);
+}
+
+/// The same, with the pain scores the person gave (as the check-in
+/// records them): before after the first frame, the others after the last.
+fn wall_slide_session_with_pain(
+    path: &Path,
+    started_at: &str,
+    knee_deg: f64,
+    pain: &[(PainMoment, u8)],
+) {
     // The knee angle is 180 minus the thigh's and shin's tilts.
     let bend = 180.0 - knee_deg;
     let down = SidePose {
@@ -53,6 +64,7 @@ fn wall_slide_session(path: &Path, started_at: &str, knee_deg: f64) {
     };
     let mut recorder = Recorder::create(path, &header).unwrap();
     let (w, h) = (f64::from(IMAGE.0), f64::from(IMAGE.1));
+    let mut last_t_ms = 0.0;
     for (i, pose) in motion.frames.iter().enumerate().step_by(2) {
         let frame = pose.landmarks();
         let landmarks = frame
@@ -67,6 +79,19 @@ fn wall_slide_session(path: &Path, started_at: &str, knee_deg: f64) {
                 t_ms,
                 pose: Some(landmarks),
             })
+            .unwrap();
+        if i == 0 {
+            for &(moment, score) in pain.iter().filter(|p| p.0 == PainMoment::Before) {
+                recorder
+                    .command(t_ms, &SessionCommand::Pain { score, moment })
+                    .unwrap();
+            }
+        }
+        last_t_ms = t_ms;
+    }
+    for &(moment, score) in pain.iter().filter(|p| p.0 != PainMoment::Before) {
+        recorder
+            .command(last_t_ms, &SessionCommand::Pain { score, moment })
             .unwrap();
     }
     recorder.finish().unwrap();
@@ -270,6 +295,115 @@ fn weeks_show_adherence_against_the_advice_and_the_range_improving() {
     );
     assert!(count([0xd5, 0xea, 0xd8]) > 3000, "the advised band");
     assert!(count([0x22, 0x22, 0x22]) > 300, "the range line and dots");
+}
+
+#[test]
+fn pain_before_and_after_shows_week_by_week_beside_the_sessions() {
+    use PainMoment::{After, Before, During};
+    let dir = tmp_dir("history-pain");
+    let data = dir.join("data");
+    // Three weeks of wall slides with the check-in's scores: pain easing
+    // from about 6 to 3 before a session, lower after each; one session
+    // skips the check-in, one gives a score during the session (no rise).
+    let plan: [(&str, &[(PainMoment, u8)]); 7] = [
+        ("2026-11-11T08:00:00+01:00", &[(Before, 6), (After, 5)]),
+        ("2026-11-13T08:00:00+01:00", &[(Before, 6), (After, 4)]),
+        (
+            "2026-11-16T08:00:00+01:00",
+            &[(Before, 5), (During, 5), (After, 3)],
+        ),
+        ("2026-11-17T08:00:00+01:00", &[(Before, 4), (After, 3)]),
+        ("2026-11-19T08:00:00+01:00", &[(Before, 5), (After, 4)]),
+        ("2026-11-23T08:00:00+01:00", &[]),
+        ("2026-11-24T08:00:00+01:00", &[(Before, 3), (After, 2)]),
+    ];
+    let mut files = Vec::new();
+    for (i, (at, pain)) in plan.iter().enumerate() {
+        let path = dir.join(format!("s{i}.posecoach"));
+        wall_slide_session_with_pain(&path, at, 140.0, pain);
+        files.push(path);
+    }
+    let out = posecoach()
+        .args(["history", "add", "--data-dir"])
+        .arg(&data)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).matches(": added").count(), 7);
+
+    let history = history_json(&data, &["--until", "2026-11-24"]);
+    let weeks = history["pain"].as_array().unwrap();
+    let column =
+        |key: &str| -> Vec<serde_json::Value> { weeks.iter().map(|w| w[key].clone()).collect() };
+    assert_eq!(
+        column("week_start"),
+        ["2026-11-09", "2026-11-16", "2026-11-23"]
+    );
+    assert_eq!(column("sessions"), [2, 3, 2]);
+    assert_eq!(column("sessions_rated"), [2, 3, 1]);
+    assert_eq!(column("before_mean"), [6.0, 4.7, 3.0]);
+    assert_eq!(column("after_mean"), [4.5, 3.3, 2.0]);
+    assert_eq!(
+        column("during_max"),
+        [serde_json::Value::Null, 5.into(), serde_json::Value::Null]
+    );
+    // The wall slide still counted in every session (the scores change
+    // nothing else).
+    let wall = &history["exercises"][0]["weeks"];
+    assert_eq!(wall[1]["reps"], 6, "{wall}");
+
+    // The table, for people, says the pain is easing.
+    let out = posecoach()
+        .args(["history", "--until", "2026-11-24", "--data-dir"])
+        .arg(&data)
+        .arg("-o")
+        .arg(dir.join("history.png"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("Pain (0-10, mean of the sessions rated; lower is better)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("2026-11-16         3      3     4.7    3.3       5"),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "Pain before a session: 6.0 in the week of 2026-11-09, 3.0 in the week of 2026-11-23 (easing)."
+        ),
+        "{table}"
+    );
+    // The chart: a panel of pain before (red) and after (blue) above the
+    // exercise's own.
+    let png = image::open(dir.join("history.png")).unwrap().to_rgb8();
+    let count = |c: [u8; 3], rows: std::ops::Range<u32>| {
+        rows.flat_map(|y| (0..png.width()).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                png.get_pixel(x, y)
+                    .0
+                    .iter()
+                    .zip(c)
+                    .all(|(a, b)| a.abs_diff(b) <= 12)
+            })
+            .count()
+    };
+    // Rendered at twice the SVG's size: the pain panel is the first 250
+    // units under the 40-unit title.
+    let panel = 80..580;
+    assert!(
+        count([0xd0, 0x45, 0x2b], panel.clone()) > 300,
+        "pain before"
+    );
+    assert!(count([0x2b, 0x7b, 0xd0], panel.clone()) > 300, "pain after");
+    assert_eq!(
+        count([0xd0, 0x45, 0x2b], 580..png.height()),
+        0,
+        "no pain line in the exercise's panel"
+    );
 }
 
 #[test]

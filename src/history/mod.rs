@@ -132,6 +132,11 @@ pub struct SessionRecord {
     /// The recording's SHA-256, hex: the same recording reached by another
     /// path (a symlink, `..`, a copy) is the same session.
     pub recording_sha256: Option<String>,
+    /// Pain from 0 to 10 before and after, and the highest given during
+    /// the session; `None` when the person did not say.
+    pub pain_before: Option<u8>,
+    pub pain_after: Option<u8>,
+    pub pain_during_max: Option<u8>,
     pub exercises: Vec<ExerciseResult>,
 }
 
@@ -226,6 +231,9 @@ impl SessionRecord {
                 .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
                 .map(|p| p.display().to_string()),
             recording_sha256: info.recording_sha256.clone(),
+            pain_before: summary.pain.before,
+            pain_after: summary.pain.after,
+            pain_during_max: summary.pain.during.iter().map(|d| d.score).max(),
             exercises,
         }
     }
@@ -343,8 +351,9 @@ impl History {
             }
         }
         tx.execute(
-            "INSERT INTO sessions (started_at_ms, local_date, duration_s, routine, source, recording, recording_sha256)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO sessions (started_at_ms, local_date, duration_s, routine, source, recording,
+                 recording_sha256, pain_before, pain_after, pain_during_max)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 record.started_at_ms,
                 record.local_date,
@@ -352,7 +361,10 @@ impl History {
                 record.routine,
                 record.source,
                 record.recording,
-                record.recording_sha256
+                record.recording_sha256,
+                record.pain_before,
+                record.pain_after,
+                record.pain_during_max
             ],
         )
         .map_err(fail)?;
@@ -403,7 +415,7 @@ impl History {
             .conn
             .prepare(
                 "SELECT id, started_at_ms, local_date, duration_s, routine, source, recording,
-                        recording_sha256
+                        recording_sha256, pain_before, pain_after, pain_during_max
                  FROM sessions WHERE local_date >= ?1 ORDER BY started_at_ms, id",
             )
             .and_then(|mut stmt| {
@@ -418,6 +430,9 @@ impl History {
                             source: r.get(5)?,
                             recording: r.get(6)?,
                             recording_sha256: r.get(7)?,
+                            pain_before: r.get(8)?,
+                            pain_after: r.get(9)?,
+                            pain_during_max: r.get(10)?,
                             exercises: Vec::new(),
                         },
                     ))

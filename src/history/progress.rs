@@ -82,6 +82,22 @@ pub struct StopEntry {
     pub pain: bool,
 }
 
+/// Pain and sessions in one week, over every session of the week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PainWeek {
+    /// The Monday the week starts on, YYYY-MM-DD.
+    pub week_start: String,
+    pub sessions: u32,
+    /// Sessions with a pain score before or after.
+    pub sessions_rated: u32,
+    /// Mean pain (0-10, one decimal) of the scores given before and after
+    /// the week's sessions; `None` when none was given.
+    pub before_mean: Option<f64>,
+    pub after_mean: Option<f64>,
+    /// The highest score given during a session that week.
+    pub during_max: Option<u8>,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProgressReport {
@@ -89,8 +105,17 @@ pub struct ProgressReport {
     pub from: String,
     pub to: String,
     pub sessions: u32,
+    /// Every week of the period: sessions done and pain before and after.
+    pub pain: Vec<PainWeek>,
     pub exercises: Vec<ExerciseProgress>,
     pub stops: Vec<StopEntry>,
+}
+
+impl ProgressReport {
+    /// Whether any session of the period was rated for pain.
+    pub fn has_pain(&self) -> bool {
+        self.pain.iter().any(|w| w.sessions_rated > 0)
+    }
 }
 
 /// The Monday on or before `date`.
@@ -191,12 +216,42 @@ pub fn summarise(
                 })
         })
         .collect();
+    let pain = weeks
+        .iter()
+        .map(|&monday| pain_week(&in_period, monday))
+        .collect();
     ProgressReport {
         from: period.from.to_string(),
         to: period.to.to_string(),
         sessions: in_period.len() as u32,
+        pain,
         exercises,
         stops,
+    }
+}
+
+fn pain_week(sessions: &[(&SessionRecord, NaiveDate)], monday: NaiveDate) -> PainWeek {
+    let week: Vec<&SessionRecord> = sessions
+        .iter()
+        .filter(|(_, date)| *date >= monday && *date < monday + Days::new(7))
+        .map(|(s, _)| *s)
+        .collect();
+    let mean = |scores: Vec<u8>| {
+        (!scores.is_empty()).then(|| {
+            let sum: f64 = scores.iter().map(|&p| f64::from(p)).sum();
+            (sum / scores.len() as f64 * 10.0).round() / 10.0
+        })
+    };
+    PainWeek {
+        week_start: monday.to_string(),
+        sessions: week.len() as u32,
+        sessions_rated: week
+            .iter()
+            .filter(|s| s.pain_before.is_some() || s.pain_after.is_some())
+            .count() as u32,
+        before_mean: mean(week.iter().filter_map(|s| s.pain_before).collect()),
+        after_mean: mean(week.iter().filter_map(|s| s.pain_after).collect()),
+        during_max: week.iter().filter_map(|s| s.pain_during_max).max(),
     }
 }
 
@@ -311,6 +366,9 @@ pub fn text(report: &ProgressReport) -> String {
         report.sessions,
         if report.sessions == 1 { "" } else { "s" }
     );
+    if report.has_pain() {
+        pain_text(report, &mut out);
+    }
     for ex in &report.exercises {
         let _ = writeln!(out, "\n{} ({})", ex.name, ex.id);
         let (done, advised) = ex.adherence();
@@ -445,11 +503,73 @@ pub fn text(report: &ProgressReport) -> String {
     out
 }
 
+/// Pain before and after, week by week, beside the sessions done: a table
+/// and a bar per score (longer is more pain).
+fn pain_text(report: &ProgressReport, out: &mut String) {
+    let score = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
+    let _ = writeln!(
+        out,
+        "\nPain (0-10, mean of the sessions rated; lower is better)"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<10}  {:>8}  {:>5}  {:>6}  {:>5}  {:>6}  {:<width$}  {}",
+        "week of",
+        "sessions",
+        "rated",
+        "before",
+        "after",
+        "during",
+        "before",
+        "after",
+        width = BAR_CHARS / 2 + 1
+    );
+    for w in &report.pain {
+        let half_bar = |v: Option<f64>| v.map_or(String::new(), |v| bar(v / 20.0));
+        let _ = writeln!(
+            out,
+            "  {:<10}  {:>8}  {:>5}  {:>6}  {:>5}  {:>6}  {:<width$}  {}",
+            w.week_start,
+            w.sessions,
+            w.sessions_rated,
+            score(w.before_mean),
+            score(w.after_mean),
+            w.during_max.map_or("-".to_string(), |d| d.to_string()),
+            half_bar(w.before_mean),
+            half_bar(w.after_mean),
+            width = BAR_CHARS / 2 + 1
+        );
+    }
+    let rated: Vec<&PainWeek> = report
+        .pain
+        .iter()
+        .filter(|w| w.before_mean.is_some())
+        .collect();
+    if let (Some(first), Some(last)) = (rated.first(), rated.last())
+        && rated.len() > 1
+        && let (Some(a), Some(b)) = (first.before_mean, last.before_mean)
+    {
+        let trend = if b < a - 0.05 {
+            "easing"
+        } else if b > a + 0.05 {
+            "worse"
+        } else {
+            "the same"
+        };
+        let _ = writeln!(
+            out,
+            "  Pain before a session: {a:.1} in the week of {}, {b:.1} in the week of {} ({trend}).",
+            first.week_start, last.week_start
+        );
+    }
+}
+
 /// The report as an SVG chart: per exercise, sessions per week against the
 /// advised band on the left, and the best range of motion per week on the
 /// right.
 pub fn svg(report: &ProgressReport) -> String {
-    let height = PANEL_HEIGHT * report.exercises.len().max(1) as f64 + 40.0;
+    let pain_panels = usize::from(report.has_pain());
+    let height = PANEL_HEIGHT * (report.exercises.len().max(1) + pain_panels) as f64 + 40.0;
     let mut out = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PANEL_WIDTH}" height="{height}" viewBox="0 0 {PANEL_WIDTH} {height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
@@ -457,11 +577,129 @@ pub fn svg(report: &ProgressReport) -> String {
 "#,
         report.from, report.to, report.sessions
     );
+    if report.has_pain() {
+        pain_panel(report, 40.0, &mut out);
+    }
     for (i, ex) in report.exercises.iter().enumerate() {
-        panel(ex, 40.0 + i as f64 * PANEL_HEIGHT, &mut out);
+        panel(ex, 40.0 + (i + pain_panels) as f64 * PANEL_HEIGHT, &mut out);
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Colours of the pain lines: before a session, after it.
+const PAIN_BEFORE_COLOUR: &str = "#d0452b";
+const PAIN_AFTER_COLOUR: &str = "#2b7bd0";
+
+/// Every session per week on the left; mean pain before (red) and after
+/// (blue) per week on the right, on a fixed 0-10 scale.
+fn pain_panel(report: &ProgressReport, y0: f64, out: &mut String) {
+    let plot_w = (PANEL_WIDTH - PLOT_LEFT - PLOT_GAP - PLOT_RIGHT) / 2.0;
+    let plot_h = PANEL_HEIGHT - PLOT_TOP - PLOT_BOTTOM;
+    let top = y0 + PLOT_TOP;
+    let bottom = top + plot_h;
+    let weeks = &report.pain;
+    let slot = plot_w / weeks.len().max(1) as f64;
+    let label_every = weeks.len().div_ceil(MAX_LABELS).max(1);
+    let labelled = |k: usize| (weeks.len() - 1 - k).is_multiple_of(label_every);
+    let dot_r = (slot / 3.0).min(4.0);
+    let rated: u32 = weeks.iter().map(|w| w.sessions_rated).sum();
+    let _ = writeln!(
+        out,
+        r#"<text class="title" x="20" y="{:.1}" font-size="15" font-weight="bold">Pain and sessions: {rated} of {} sessions rated for pain</text>"#,
+        y0 + 24.0,
+        report.sessions
+    );
+    let week_label = |x: f64, k: usize, w: &PainWeek, out: &mut String| {
+        if labelled(k) {
+            let _ = writeln!(
+                out,
+                r##"<text x="{x:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#555">{}</text>"##,
+                bottom + 14.0,
+                &w.week_start[5..]
+            );
+        }
+    };
+    // Left: every session per week.
+    let left = PLOT_LEFT;
+    let most = weeks.iter().map(|w| w.sessions).max().unwrap_or(0).max(1);
+    let y = |v: f64| bottom - v / f64::from(most) * plot_h;
+    let _ = writeln!(
+        out,
+        r##"<rect x="{left}" y="{top:.1}" width="{plot_w:.1}" height="{plot_h:.1}" fill="#fafafa" stroke="#999"/>"##
+    );
+    for (k, w) in weeks.iter().enumerate() {
+        let x = left + k as f64 * slot;
+        let _ = writeln!(
+            out,
+            r##"<rect class="all-sessions" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#3b6fd8"><title>{}: {} sessions</title></rect>"##,
+            x + slot * 0.2,
+            y(f64::from(w.sessions)),
+            slot * 0.6,
+            bottom - y(f64::from(w.sessions)),
+            w.week_start,
+            w.sessions
+        );
+        week_label(x + slot / 2.0, k, w, out);
+    }
+    let _ = writeln!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#555">{most}</text><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#555">0</text><text x="{left}" y="{:.1}" font-size="12" fill="#333">sessions per week, all exercises</text>"##,
+        left - 6.0,
+        top + 4.0,
+        left - 6.0,
+        bottom + 4.0,
+        bottom + 32.0
+    );
+    // Right: pain 0-10.
+    let left = PLOT_LEFT + plot_w + PLOT_GAP;
+    let y = |v: f64| bottom - v / f64::from(crate::session::MAX_PAIN) * plot_h;
+    let _ = writeln!(
+        out,
+        r##"<rect x="{left:.1}" y="{top:.1}" width="{plot_w:.1}" height="{plot_h:.1}" fill="#fafafa" stroke="#999"/>"##
+    );
+    let series: [(&str, &str, fn(&PainWeek) -> Option<f64>); 2] = [
+        ("pain-before", PAIN_BEFORE_COLOUR, |w| w.before_mean),
+        ("pain-after", PAIN_AFTER_COLOUR, |w| w.after_mean),
+    ];
+    for (class, colour, value) in series {
+        let points: Vec<(f64, f64, &PainWeek)> = weeks
+            .iter()
+            .enumerate()
+            .filter_map(|(k, w)| Some((left + (k as f64 + 0.5) * slot, value(w)?, w)))
+            .collect();
+        if points.len() > 1 {
+            let line: Vec<String> = points
+                .iter()
+                .map(|(x, v, _)| format!("{x:.1},{:.1}", y(*v)))
+                .collect();
+            let _ = writeln!(
+                out,
+                r##"<polyline class="{class}" fill="none" stroke="{colour}" stroke-width="2" points="{}"/>"##,
+                line.join(" ")
+            );
+        }
+        for (x, v, w) in points {
+            let _ = writeln!(
+                out,
+                r##"<circle class="{class}" cx="{x:.1}" cy="{:.1}" r="{dot_r:.1}" fill="{colour}"><title>{}: {v:.1}</title></circle>"##,
+                y(v),
+                w.week_start
+            );
+        }
+    }
+    for (k, w) in weeks.iter().enumerate() {
+        week_label(left + (k as f64 + 0.5) * slot, k, w, out);
+    }
+    let _ = writeln!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#555">10</text><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#555">0</text><text x="{left:.1}" y="{:.1}" font-size="12" fill="#333">pain per week (0-10): <tspan fill="{PAIN_BEFORE_COLOUR}">before</tspan>, <tspan fill="{PAIN_AFTER_COLOUR}">after</tspan>; lower is better</text>"##,
+        left - 6.0,
+        top + 4.0,
+        left - 6.0,
+        bottom + 4.0,
+        bottom + 32.0
+    );
 }
 
 fn panel(ex: &ExerciseProgress, y0: f64, out: &mut String) {

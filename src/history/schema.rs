@@ -56,6 +56,11 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE sessions ADD COLUMN recording_sha256 TEXT;
     CREATE UNIQUE INDEX sessions_by_content ON sessions (recording_sha256)
         WHERE recording_sha256 IS NOT NULL;",
+    // 3: pain from 0 to 10 before and after the session, and the highest
+    // given during it (the check-in is skippable: NULL when not given).
+    "ALTER TABLE sessions ADD COLUMN pain_before INTEGER;
+    ALTER TABLE sessions ADD COLUMN pain_after INTEGER;
+    ALTER TABLE sessions ADD COLUMN pain_during_max INTEGER;",
 ];
 
 /// The schema version this program writes.

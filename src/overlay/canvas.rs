@@ -60,6 +60,21 @@ impl ImagePlacement {
         }
     }
 
+    /// The largest placement of an image of `width` x `height` inside the
+    /// window's rectangle (`x`, `y`, `w`, `h`), centred in it.
+    pub fn fit_in(width: u32, height: u32, (x, y, w, h): (f64, f64, f64, f64)) -> Self {
+        let mut placement = Self::fit(
+            width,
+            height,
+            w.max(1.0) as usize,
+            h.max(1.0) as usize,
+            false,
+        );
+        placement.x0_px += x.floor();
+        placement.y0_px += y.floor();
+        placement
+    }
+
     /// Window position of image pixel (`x`, `y`).
     pub fn to_window(&self, x_px: f64, y_px: f64) -> (f64, f64) {
         let x = if self.mirrored {

@@ -11,6 +11,7 @@
 
 pub mod canvas;
 pub mod check_in;
+pub mod figure;
 mod labels;
 pub mod text;
 

@@ -65,7 +65,7 @@ impl PoseFrame {
 
 /// Parts of the body, head to feet, as a person names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum BodyRegion {
+pub(crate) enum BodyRegion {
     Head,
     Shoulders,
     Elbows,
@@ -76,7 +76,7 @@ pub(super) enum BodyRegion {
 }
 
 impl BodyRegion {
-    pub(super) fn of(landmark: Landmark) -> BodyRegion {
+    pub(crate) fn of(landmark: Landmark) -> BodyRegion {
         use Landmark::*;
         match landmark {
             LeftShoulder | RightShoulder => BodyRegion::Shoulders,
@@ -92,7 +92,7 @@ impl BodyRegion {
         }
     }
 
-    pub(super) fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             BodyRegion::Head => "head",
             BodyRegion::Shoulders => "shoulders",
@@ -106,7 +106,7 @@ impl BodyRegion {
 }
 
 /// "a", "a and b", "a, b and c".
-pub(super) fn and_list(items: &[&str]) -> String {
+pub(crate) fn and_list(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_string(),

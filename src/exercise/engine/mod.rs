@@ -11,6 +11,7 @@ mod hold;
 mod measure;
 mod output;
 mod phases;
+pub mod placement;
 mod posture;
 mod safety;
 mod sequence;
@@ -50,10 +51,10 @@ const PRIORITY_NOT_VISIBLE: u8 = 90;
 /// Real footage: side-on 0.05-0.3, push-ups filmed at three quarters up to
 /// 0.6 (their elbows still measure well), squats facing the camera
 /// 0.57-0.88 (median 0.62-0.67).
-const FACING_CAMERA_SHOULDER_RATIO: f64 = 0.65;
+pub(crate) const FACING_CAMERA_SHOULDER_RATIO: f64 = 0.65;
 /// Shoulders narrower than this fraction of the torso mean the person is
 /// side-on: a front-view exercise cannot be judged ("face the camera").
-const SIDE_ON_SHOULDER_RATIO: f64 = 0.3;
+pub(crate) const SIDE_ON_SHOULDER_RATIO: f64 = 0.3;
 /// The cue to get into the exercise's posture outranks form cues.
 const PRIORITY_POSTURE: u8 = 80;
 /// A form check that cannot be seen is said below every form cue, and not

@@ -1,0 +1,175 @@
+//! The body model's figure, drawn on its own (a demonstration, a picture
+//! on the home screen) or faintly over the person (the "ghost" of the
+//! target pose).
+
+use super::{Canvas, GREY, MIDLINE, Rgb, side_colour};
+use crate::exercise::engine::PoseFrame;
+use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
+
+/// The ghost's colour and strength: faint, so the person stays in front.
+pub const GHOST: Rgb = Rgb(200, 230, 255);
+const GHOST_ALPHA: f32 = 0.35;
+/// Room left around a figure in its box, as a fraction of the box.
+const MARGIN_FRACTION: f64 = 0.08;
+
+/// A rectangle in a figure's own pixels: x, y, width, height.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Bounds {
+    /// The smallest rectangle holding every landmark of `frames` (the
+    /// whole of a movement, so the figure does not jump about in its box).
+    pub fn of<'a>(frames: impl IntoIterator<Item = &'a PoseFrame>) -> Option<Bounds> {
+        let (mut x0, mut y0) = (f64::INFINITY, f64::INFINITY);
+        let (mut x1, mut y1) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for frame in frames {
+            for p in &frame.points {
+                if p.x_px.is_finite() && p.y_px.is_finite() {
+                    x0 = x0.min(p.x_px);
+                    y0 = y0.min(p.y_px);
+                    x1 = x1.max(p.x_px);
+                    y1 = y1.max(p.y_px);
+                }
+            }
+        }
+        (x0.is_finite() && x1 > x0 && y1 > y0).then(|| Bounds {
+            x: x0,
+            y: y0,
+            w: x1 - x0,
+            h: y1 - y0,
+        })
+    }
+}
+
+/// Draws `pose` scaled so that `bounds` fills the window rectangle `area`
+/// (x, y, w, h) less a margin, centred; bones in the sides' colours.
+pub fn draw_figure(
+    canvas: &mut Canvas,
+    pose: &PoseFrame,
+    bounds: Bounds,
+    area: (f64, f64, f64, f64),
+) {
+    let (ax, ay, aw, ah) = area;
+    let (mx, my) = (aw * MARGIN_FRACTION, ah * MARGIN_FRACTION);
+    let scale = ((aw - 2.0 * mx) / bounds.w.max(1.0)).min((ah - 2.0 * my) / bounds.h.max(1.0));
+    let x0 = ax + (aw - bounds.w * scale) / 2.0;
+    let y0 = ay + (ah - bounds.h * scale) / 2.0;
+    let at = |i: usize| {
+        let p = pose.points[i];
+        (
+            x0 + (p.x_px - bounds.x) * scale,
+            y0 + (p.y_px - bounds.y) * scale,
+        )
+    };
+    let line_px = (ah * 0.022).clamp(2.0, 12.0);
+    // The floor (or the ground under the feet): a line under the figure.
+    let floor_y = y0 + bounds.h * scale + line_px;
+    canvas.line((ax + mx, floor_y), (ax + aw - mx, floor_y), 2.0, GREY, 0.5);
+    // The far side first, so the near side is drawn over it.
+    let mut bones: Vec<(Landmark, Landmark)> = SKELETON
+        .iter()
+        .copied()
+        .filter(|(a, b)| !is_face(*a) && !is_face(*b))
+        .collect();
+    bones.sort_by(|a, b| {
+        let v = |bone: &(Landmark, Landmark)| {
+            pose.visibility[bone.0.index()].min(pose.visibility[bone.1.index()])
+        };
+        v(a).total_cmp(&v(b))
+    });
+    for (a, b) in bones {
+        let colour = if side_colour(a) == side_colour(b) {
+            side_colour(a)
+        } else {
+            MIDLINE
+        };
+        let far = pose.visibility[a.index()].min(pose.visibility[b.index()]) < 0.5;
+        canvas.line(
+            at(a.index()),
+            at(b.index()),
+            line_px,
+            colour,
+            if far { 0.45 } else { 1.0 },
+        );
+    }
+    // The head: a disc at the nose's level, as big as the face.
+    let head = at(Landmark::Nose.index());
+    let ear = at(Landmark::LeftEar.index());
+    let radius = ((head.0 - ear.0).hypot(head.1 - ear.1) * 1.4).max(line_px * 1.8);
+    canvas.disc(head, radius, MIDLINE, 0.9);
+    for i in 0..NUM_LANDMARKS {
+        if let Some(landmark) = Landmark::ALL.get(i)
+            && !is_face(*landmark)
+        {
+            canvas.disc(at(i), line_px * 0.7, side_colour(*landmark), 1.0);
+        }
+    }
+}
+
+/// The face's landmarks (nose to mouth): the figure's head is one disc.
+fn is_face(landmark: Landmark) -> bool {
+    landmark.index() <= Landmark::MouthRight.index()
+}
+
+/// Draws `target` faintly where the person is: `target` is already in the
+/// picture's pixels (see `ghost_over`); `to_window` places them.
+pub fn draw_ghost(
+    canvas: &mut Canvas,
+    target: &PoseFrame,
+    to_window: impl Fn(f64, f64) -> (f64, f64),
+) {
+    let line_px = (canvas.height as f64 * 0.014).max(4.0);
+    for &(a, b) in SKELETON
+        .iter()
+        .filter(|(a, b)| !is_face(*a) && !is_face(*b))
+    {
+        let (pa, pb) = (target.points[a.index()], target.points[b.index()]);
+        canvas.line(
+            to_window(pa.x_px, pa.y_px),
+            to_window(pb.x_px, pb.y_px),
+            line_px,
+            GHOST,
+            GHOST_ALPHA,
+        );
+    }
+}
+
+/// The target pose moved and scaled onto the person: its hips on their
+/// hips, its torso as long as theirs, facing the way they face.
+pub fn ghost_over(target: &PoseFrame, person: &PoseFrame) -> Option<PoseFrame> {
+    let mid = |f: &PoseFrame, a: Landmark, b: Landmark| {
+        let (p, q) = (f.points[a.index()], f.points[b.index()]);
+        ((p.x_px + q.x_px) / 2.0, (p.y_px + q.y_px) / 2.0)
+    };
+    let torso = |f: &PoseFrame| {
+        let s = mid(f, Landmark::LeftShoulder, Landmark::RightShoulder);
+        let h = mid(f, Landmark::LeftHip, Landmark::RightHip);
+        ((s.0 - h.0).hypot(s.1 - h.1), h)
+    };
+    let (target_torso, target_hips) = torso(target);
+    let (person_torso, person_hips) = torso(person);
+    if target_torso < 1.0 || person_torso < 1.0 || !person_torso.is_finite() {
+        return None;
+    }
+    let scale = person_torso / target_torso;
+    // Which way the nose is from the hips: flip the figure to match.
+    let facing =
+        |f: &PoseFrame, hips: (f64, f64)| (f.points[Landmark::Nose.index()].x_px - hips.0).signum();
+    let flip = if facing(target, target_hips) == facing(person, person_hips) {
+        1.0
+    } else {
+        -1.0
+    };
+    let mut out = target.clone();
+    for p in &mut out.points {
+        p.x_px = person_hips.0 + flip * (p.x_px - target_hips.0) * scale;
+        p.y_px = person_hips.1 + (p.y_px - target_hips.1) * scale;
+    }
+    out.image_size_px = person.image_size_px;
+    Some(out)
+}
