@@ -5,13 +5,16 @@ CARGO ?= cargo
 
 .PHONY: run test test-real setup setup-test bench lint
 
-# With a camera: the prevention routine, coached live. Without one: the
-# routine's demonstrations (the body model doing each exercise, with one
+# With a camera and a display: the home screen, then coaching live (with a
+# camera and no display: the prevention routine, printed). Without a camera:
+# the routine's demonstrations (the body model doing each exercise, with one
 # mistake each) coached by the engine in the window; without a display, the
-# same session printed. Nothing is saved.
+# same session printed. Nothing is saved from the demonstration.
 DEMO_ROUTINE = prevention
 run: setup
-	@if ls /dev/video* >/dev/null 2>&1; then \
+	@if ls /dev/video* >/dev/null 2>&1 && [ -n "$$DISPLAY" ]; then \
+	  $(CARGO) run --release --quiet -- run; \
+	elif ls /dev/video* >/dev/null 2>&1; then \
 	  $(CARGO) run --release --quiet -- run --routine $(DEMO_ROUTINE); \
 	else \
 	  $(CARGO) run --release --quiet -- run --source demo --routine $(DEMO_ROUTINE) --no-save; \
@@ -20,7 +23,7 @@ run: setup
 # Pipeline stages per model, then the live app's latency and redraw rate on
 # the same clip paced at 30 fps in a window (under Xvfb when no display):
 # first every frame in order, then live-like (newest frame wins).
-LIVE_BENCH = $(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend --stats --mute --no-save
+LIVE_BENCH = $(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend --stats --mute --no-save --no-check-in --skip-demos
 
 test: setup-test
 	$(CARGO) test --release

@@ -13,8 +13,9 @@ use posecoach::pose::ModelVariant;
 #[derive(Debug, Parser)]
 #[command(name = "posecoach", version, about, long_about = None)]
 struct Cli {
+    /// Without a command: `run`, which opens on the home screen.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -22,7 +23,7 @@ enum Command {
     /// Coach an exercise or a routine live: camera (or a recording), pose
     /// model, checks, and a window with the overlay, sound and keys.
     #[command(
-        after_help = "Keys: Space pause/resume, N/P next/previous exercise, R restart the exercise, M mute,\n      S stop at once (pain), Esc or Q quit. The session is saved either way.\n\nExamples:\n  posecoach run --exercise wall-slide\n  posecoach run --routine prevention --source camera:1\n  posecoach run --exercise standing-back-bend --source fixtures/videos/sports2d/demo.mp4\n  posecoach run --exercise wall-slide --source session.posecoach --no-window --json"
+        after_help = "Without --exercise or --routine the window opens on the home screen: arrows and Enter (or a click) choose, C picks the camera.\n\nKeys: Space pause/resume, N/P next/previous exercise, R restart the exercise, M mute,\n      H show me how (the demonstration), G ghost of the target pose, 0-9 pain now,\n      S stop at once (pain), Esc or Q quit. The session is saved either way.\n\nExamples:\n  posecoach run\n  posecoach run --exercise wall-slide\n  posecoach run --routine prevention --source camera:1\n  posecoach run --exercise standing-back-bend --source fixtures/videos/sports2d/demo.mp4\n  posecoach run --exercise wall-slide --source session.posecoach --no-window --json"
     )]
     Run(RunOptions),
     /// Record a session to FILE while coaching it: the same as `run
@@ -209,7 +210,9 @@ enum Command {
 #[derive(Debug, Args)]
 struct RunOptions {
     /// The exercise to coach (see `posecoach exercises`).
-    #[arg(long, conflicts_with = "routine", required_unless_present_any = ["routine", "source"])]
+    /// Without --exercise or --routine, the window opens on the home
+    /// screen to choose one.
+    #[arg(long, conflicts_with = "routine")]
     exercise: Option<String>,
     /// A routine: its exercises one after another, with a "get ready"
     /// countdown between them.
@@ -283,6 +286,9 @@ struct RunOptions {
     /// Do not ask for pain before and after the session in the window.
     #[arg(long)]
     no_check_in: bool,
+    /// Do not play each exercise's demonstration before it (H still does).
+    #[arg(long)]
+    skip_demos: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -343,6 +349,7 @@ fn run_args(o: RunOptions) -> app::run::RunArgs {
             after: o.pain_after,
             ask: !o.no_check_in,
         },
+        show_demos: !o.skip_demos,
     }
 }
 
@@ -403,7 +410,17 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => exit_on_bad_arguments(&e),
     };
-    let result = match cli.command {
+    // `posecoach` alone is `posecoach run`: the home screen.
+    let command = cli.command.or_else(|| {
+        Cli::try_parse_from(["posecoach", "run"])
+            .ok()
+            .and_then(|c| c.command)
+    });
+    let Some(command) = command else {
+        eprintln!("error: give a command (see posecoach --help)");
+        std::process::exit(2);
+    };
+    let result = match command {
         Command::Run(options) => app::run::run(&run_args(options)),
         Command::Record { file, options } => {
             if options.record.is_some() || options.no_save {
@@ -468,6 +485,7 @@ fn main() -> ExitCode {
                     window_size: size,
                     review: true,
                     pain: app::run::PainArgs::default(),
+                    show_demos: false,
                 })
             } else {
                 app::replay::run(&app::replay::ReplayArgs {

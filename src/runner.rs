@@ -240,6 +240,25 @@ impl SessionRunner {
         })
     }
 
+    /// The pose in a frame that is not coached (the session waits, as
+    /// during a demonstration): the pose model runs, nothing is recorded
+    /// and the session does not move. Call `lose_track` before coaching
+    /// again, so the model's smoothing does not bridge the gap.
+    pub fn look(&mut self, input: Input<'_>) -> Result<Option<PoseFrame>, RunnerError> {
+        let (w, h) = input.size;
+        Ok(match input.seen {
+            Seen::Recorded(record) => record
+                .landmarks()
+                .map(|l| PoseFrame::from_landmarks(&l, w, h)),
+            Seen::Picture(image) => match &mut self.estimator {
+                Some(estimator) => estimator
+                    .estimate(image, input.t_ms)?
+                    .map(|p| PoseFrame::from_pose(&p, w, h)),
+                None => None,
+            },
+        })
+    }
+
     /// The pose model loses its track (a frame could not be read): the
     /// next frame is searched whole.
     pub fn lose_track(&mut self) {

@@ -446,6 +446,11 @@ impl Session {
         self.exercises.iter().find(|e| e.id == id)
     }
 
+    /// The position of the exercise being done (or coming up), from 0.
+    pub fn current_index(&self) -> usize {
+        self.current
+    }
+
     /// The exercise being done (or coming up).
     pub fn current_exercise(&self) -> &Exercise {
         self.engine.exercise()

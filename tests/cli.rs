@@ -726,3 +726,22 @@ fn the_demonstration_of_a_routine_is_coached_headless_with_counts_and_correction
         assert!(stdout.contains(said), "'{said}' not in:\n{stdout}");
     }
 }
+
+#[test]
+fn without_an_exercise_and_without_a_window_there_is_no_home_screen() {
+    // `posecoach` alone is `run`, which opens the home screen in a window;
+    // without a display it says what to give instead, in one line.
+    for args in [
+        &[][..],
+        &["run"][..],
+        &["run", "--no-window", "--source", "demo"][..],
+    ] {
+        let out = posecoach().args(args).output().unwrap();
+        assert_one_line_error(&out, "give --exercise ID or --routine ID");
+        assert!(
+            text(&out.stderr).contains("no home screen"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

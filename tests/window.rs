@@ -110,11 +110,12 @@ impl App {
 
     /// `posecoach COMMAND ARGS` in the window, with `data_home` as
     /// $XDG_DATA_HOME (where sessions and the history go by default).
-    /// `run` does not ask for pain before and after: the tests of the
-    /// session start it at once (`asking` tests the check-in).
+    /// `run` does not ask for pain before and after nor play the
+    /// demonstration first: the tests of the session start it at once
+    /// (`spawn_with` tests the check-in and the demonstration).
     fn spawn(xvfb: &Xvfb, command: &str, args: &[&str], data_home: &Path) -> App {
         let quiet: &[&str] = if command == "run" {
-            &["--no-check-in"]
+            &["--no-check-in", "--skip-demos"]
         } else {
             &[]
         };
@@ -167,6 +168,21 @@ impl App {
                 "--mute",
             ],
         )
+    }
+
+    /// `posecoach run` without an exercise or routine: the home screen,
+    /// once it is up. No camera here, so the demonstration is the source
+    /// it offers. Nothing is saved.
+    fn home(xvfb: &Xvfb, dir: &Path) -> (App, XWindow) {
+        let app = App::spawn_with(
+            xvfb,
+            "run",
+            &["--no-save", "--mute", "--json", "--no-check-in"],
+            &dir.join("data"),
+        );
+        let window = XWindow::find(xvfb);
+        std::thread::sleep(Duration::from_millis(1500));
+        (app, window)
     }
 
     /// Waits for an output line containing `needle`.
@@ -341,6 +357,42 @@ impl XWindow {
         }
     }
 
+    /// Moves the pointer to (`x`, `y`) in the window and clicks the left
+    /// button there.
+    fn click(&self, (x, y): (f64, f64)) {
+        let (x, y) = (x as i16, y as i16);
+        self.conn
+            .warp_pointer(x11rb::NONE, self.window, 0, 0, 0, 0, x, y)
+            .unwrap();
+        self.conn.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        for (kind, mask) in [
+            (xproto::BUTTON_PRESS_EVENT, EventMask::BUTTON_PRESS),
+            (xproto::BUTTON_RELEASE_EVENT, EventMask::BUTTON_RELEASE),
+        ] {
+            let event = xproto::ButtonPressEvent {
+                response_type: kind,
+                detail: 1,
+                sequence: 0,
+                time: x11rb::CURRENT_TIME,
+                root: self.root,
+                event: self.window,
+                child: x11rb::NONE,
+                root_x: x,
+                root_y: y,
+                event_x: x,
+                event_y: y,
+                state: Default::default(),
+                same_screen: true,
+            };
+            self.conn
+                .send_event(false, self.window, mask, event)
+                .unwrap();
+            self.conn.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
     /// What a window manager does for the close button.
     fn close(&self) {
         let atom = |name: &[u8]| {
@@ -363,6 +415,15 @@ impl XWindow {
 const XK_SPACE: u32 = 0x20;
 const XK_ESCAPE: u32 = 0xff1b;
 const XK_S: u32 = 0x73;
+const XK_H: u32 = 0x68;
+const XK_G: u32 = 0x67;
+const XK_Q: u32 = 0x71;
+const XK_2: u32 = 0x32;
+const XK_4: u32 = 0x34;
+const XK_RETURN: u32 = 0xff0d;
+const XK_RIGHT: u32 = 0xff53;
+const XK_DOWN: u32 = 0xff54;
+const XK_UP: u32 = 0xff52;
 
 struct Shot {
     width: usize,
@@ -416,6 +477,16 @@ impl Shot {
         }
         image.save(path).unwrap();
     }
+}
+
+/// The right panel of the coaching screen (counters, gauges, keys).
+fn coaching_panel(layout: &Layout) -> (f64, f64, f64, f64) {
+    (
+        layout.panel_x,
+        layout.top_bar_px,
+        layout.w,
+        layout.cue_band_y(),
+    )
 }
 
 fn tmp_dir(name: &str) -> PathBuf {
@@ -504,7 +575,11 @@ fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_
             overlay::WHITE,
         ];
         on_bone += usize::from(shot.near(mid, &colours, 3));
-        shifted_on_bone += usize::from(shot.near((mid.0 + 60.0, mid.1), &colours, 3));
+        // 60 px off, only a side's own colour counts: the values' labels
+        // (white, green, amber) are placed beside the skeleton on purpose.
+        let side = bone_colour(a, b);
+        shifted_on_bone +=
+            usize::from(side != overlay::MIDLINE && shot.near((mid.0 + 60.0, mid.1), &[side], 3));
     }
     assert!(checked >= 4, "only {checked} bones to check at {t_ms} ms");
     // The values' labels are placed off the skeleton, so nearly every bone
@@ -536,12 +611,7 @@ fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_
         shot.count(counter, overlay::WHITE, 12) > 150,
         "the repetition counter's text"
     );
-    let panel = (
-        layout.panel_x,
-        layout.top_bar_px,
-        layout.w,
-        layout.cue_band_y(),
-    );
+    let panel = coaching_panel(&layout);
     assert!(
         shot.count(panel, overlay::DANGER, 12) > 300,
         "the stop key, in red"
@@ -814,4 +884,385 @@ fn a_routine_coached_in_the_window_replays_to_the_identical_summary() {
             .iter()
             .all(|r| r["t_start_s"].as_f64().unwrap() >= 15.5)
     );
+}
+
+/// The home screen's tiles as the window lays them out: the shipped
+/// routines, then the shipped exercises (only how many of each matters).
+fn home_layout() -> (posecoach::overlay::home::HomeScreen, Vec<String>) {
+    use posecoach::overlay::home::{HomeItem, HomeScreen};
+    let catalog = posecoach::exercise::catalog::Catalog::load(
+        &[posecoach::exercise::catalog::default_exercises_dir()],
+        &Default::default(),
+    );
+    let item = |routine: bool, id: &str| HomeItem {
+        routine,
+        id: id.to_string(),
+        title: String::new(),
+        advised: String::new(),
+        last_done: String::new(),
+        figures: vec![],
+    };
+    let items: Vec<HomeItem> = catalog
+        .routines
+        .iter()
+        .map(|r| item(true, &r.id))
+        .chain(catalog.exercises.iter().map(|e| item(false, &e.id)))
+        .collect();
+    let ids = items.iter().map(|i| i.id.clone()).collect();
+    (
+        HomeScreen {
+            items,
+            selected: 0,
+            camera: String::new(),
+        },
+        ids,
+    )
+}
+
+/// Pixels of the selection's frame colour just outside tile `index`.
+fn frame_pixels(shot: &Shot, home: &posecoach::overlay::home::HomeScreen, index: usize) -> usize {
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let (x, y, w, h) = home.tile(&layout, index);
+    let band = 3.0;
+    let colour = posecoach::overlay::show::SHOW_ME;
+    shot.count((x - band, y - band, x + w + band, y), colour, 10)
+        + shot.count((x - band, y + h, x + w + band, y + h + band), colour, 10)
+}
+
+#[test]
+fn the_home_screen_lists_every_routine_and_exercise_with_a_picture_and_the_keys_start_one() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("home");
+    let (mut app, window) = App::home(&xvfb, &dir);
+    let shot = window.screenshot();
+    shot.save(&dir.join("home.png"));
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let (home, ids) = home_layout();
+    assert_eq!(ids.len(), 17, "5 routines and 12 exercises: {ids:?}");
+    for (i, id) in ids.iter().enumerate() {
+        let (x, y, w, h) = home.tile(&layout, i);
+        let tile = (x, y, x + w, y + h);
+        // Each tile is there, with a picture: the figure's two sides.
+        assert!(
+            shot.count(tile, Rgb(36, 40, 48), 2) + shot.count(tile, Rgb(52, 60, 74), 2)
+                > (w * h * 0.3) as usize,
+            "tile of {id}"
+        );
+        for side in [overlay::LEFT_SIDE, overlay::RIGHT_SIDE] {
+            assert!(
+                shot.count(tile, side, 30) > 15,
+                "{id}'s picture has the {side:?} side"
+            );
+        }
+        // Routines are marked with a green stripe along the top.
+        let stripe = shot.count((x, y, x + w, y + 5.0), overlay::GOOD, 10);
+        assert_eq!(stripe > (w * 2.0) as usize, i < 5, "{id}'s stripe");
+    }
+    assert!(frame_pixels(&shot, &home, 0) > 300, "the first is chosen");
+
+    // The keys: right three times is the prevention routine; down and up
+    // again come back to it.
+    let prevention = ids.iter().position(|id| id == "prevention").unwrap();
+    for _ in 0..prevention {
+        window.press(XK_RIGHT);
+    }
+    window.press(XK_DOWN);
+    window.press(XK_UP);
+    std::thread::sleep(Duration::from_millis(300));
+    let moved = window.screenshot();
+    moved.save(&dir.join("home-chosen.png"));
+    assert!(
+        frame_pixels(&moved, &home, prevention) > 300,
+        "prevention chosen"
+    );
+    assert!(frame_pixels(&moved, &home, 0) < 50, "the first no longer");
+
+    // Enter starts it: the routine's demonstrations, coached.
+    window.press(XK_RETURN);
+    let first = app.wait_for_line("\"event\":\"hold_started\"");
+    assert!(
+        first.contains("\"exercise_id\":\"prone-leg-raise\""),
+        "{first}"
+    );
+    let coaching = window.screenshot();
+    coaching.save(&dir.join("home-session.png"));
+    let panel = coaching_panel(&layout);
+    assert!(
+        coaching.count(panel, overlay::DANGER, 10) > 300,
+        "the coaching panel with its stop key"
+    );
+    assert!(
+        coaching.count(
+            (0.0, 0.0, layout.panel_x, layout.cue_band_y()),
+            overlay::LEFT_SIDE,
+            30
+        ) > 100,
+        "the figure coached"
+    );
+    app.wait_for_line("\"event\":\"hold_target_reached\"");
+    window.press(XK_Q);
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    let summary: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(
+        summary["exercises"][0]["id"], "prone-leg-raise",
+        "{summary}"
+    );
+    assert_eq!(
+        summary["exercises"][0]["holds"].as_array().unwrap().len(),
+        1,
+        "{summary}"
+    );
+    assert!(!dir.join("data").exists(), "--no-save keeps nothing");
+}
+
+#[test]
+fn the_demonstration_plays_beside_the_camera_image_then_counts_in_and_h_plays_it_again() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("show-me");
+    let mut app = App::spawn_with(
+        &xvfb,
+        "run",
+        &[
+            "--source",
+            DEMO,
+            "--exercise",
+            "wall-slide",
+            "--no-save",
+            "--mute",
+            "--json",
+            "--no-check-in",
+        ],
+        &dir.join("data"),
+    );
+    let window = XWindow::find(&xvfb);
+    std::thread::sleep(Duration::from_millis(1500));
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let (figure_box, camera_box) = posecoach::overlay::show::boxes(&layout);
+    let rect = |(x, y, w, h): (f64, f64, f64, f64)| (x, y, x + w, y + h);
+    let show_me = posecoach::overlay::show::SHOW_ME;
+    let first = window.screenshot();
+    first.save(&dir.join("show-me.png"));
+    let top_bar = (0.0, 0.0, layout.w, layout.top_bar_px);
+    assert!(first.count(top_bar, show_me, 10) > 300, "How to do it: ...");
+    assert!(
+        first.count(rect(figure_box), Rgb(36, 40, 48), 2)
+            > (figure_box.2 * figure_box.3 * 0.5) as usize,
+        "the figure's box"
+    );
+    let figure = |shot: &Shot| {
+        shot.count(rect(figure_box), overlay::LEFT_SIDE, 30)
+            + shot.count(rect(figure_box), overlay::RIGHT_SIDE, 30)
+    };
+    assert!(figure(&first) > 500, "the figure");
+    // The camera image beside it: the clip's outdoor colours, not a panel.
+    let dark = first.count(rect(camera_box), overlay::PANEL, 12);
+    assert!(
+        dark < (camera_box.2 * camera_box.3 * 0.5) as usize,
+        "the camera image fills its box ({dark} dark pixels)"
+    );
+    // It plays: the figure slides down the wall.
+    std::thread::sleep(Duration::from_millis(1500));
+    let later = window.screenshot();
+    later.save(&dir.join("show-me-later.png"));
+    let moved = (figure_box.1 as usize..(figure_box.1 + figure_box.3) as usize)
+        .flat_map(|y| {
+            (figure_box.0 as usize..(figure_box.0 + figure_box.2) as usize).map(move |x| (x, y))
+        })
+        .filter(|&(x, y)| first.get(x as i64, y as i64) != later.get(x as i64, y as i64))
+        .count();
+    assert!(moved > 500, "the figure moved ({moved} pixels changed)");
+    // Nothing is coached meanwhile.
+    assert!(
+        app.seen.is_empty() && app.lines.try_recv().is_err(),
+        "no events yet"
+    );
+
+    // Enter: enough watching; the count-in, then coaching.
+    window.press(XK_RETURN);
+    std::thread::sleep(Duration::from_millis(300));
+    let count_in = window.screenshot();
+    count_in.save(&dir.join("count-in.png"));
+    let picture = (0.0, layout.top_bar_px, layout.panel_x, layout.cue_band_y());
+    assert!(
+        count_in.count(picture, Banner::GetReady.colour(), 4) > 600,
+        "Starting in 3"
+    );
+    std::thread::sleep(Duration::from_millis(3500));
+    let coaching = window.screenshot();
+    coaching.save(&dir.join("after-count-in.png"));
+    let panel = coaching_panel(&layout);
+    assert!(coaching.count(panel, overlay::DANGER, 10) > 300, "coaching");
+    assert!(
+        coaching.count(top_bar, show_me, 10) < 50,
+        "no longer showing"
+    );
+
+    // G on a paused picture: the ghost of the target pose over the person.
+    window.press(XK_SPACE);
+    app.wait_for_line("\"event\":\"paused\"");
+    std::thread::sleep(Duration::from_millis(400));
+    let plain = window.screenshot();
+    window.press(XK_G);
+    std::thread::sleep(Duration::from_millis(400));
+    let ghost = window.screenshot();
+    ghost.save(&dir.join("ghost.png"));
+    let changed = |a: &Shot, b: &Shot| {
+        (layout.top_bar_px as usize..layout.cue_band_y() as usize)
+            .flat_map(|y| (0..layout.panel_x as usize).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let (p, q) = (
+                    a.get(x as i64, y as i64).unwrap(),
+                    b.get(x as i64, y as i64).unwrap(),
+                );
+                !close_to(p, q, 12)
+            })
+            .count()
+    };
+    let ghost_px = changed(&plain, &ghost);
+    assert!(
+        ghost_px > 1000,
+        "the ghost drawn ({ghost_px} pixels changed)"
+    );
+    window.press(XK_G);
+    std::thread::sleep(Duration::from_millis(400));
+    let gone = window.screenshot();
+    assert!(changed(&plain, &gone) < ghost_px / 10, "G again hides it");
+    window.press(XK_SPACE);
+
+    // H: the demonstration again.
+    window.press(XK_H);
+    std::thread::sleep(Duration::from_millis(500));
+    let again = window.screenshot();
+    again.save(&dir.join("show-me-again.png"));
+    assert!(again.count(top_bar, show_me, 10) > 300, "H shows it again");
+    assert!(figure(&again) > 500, "the figure again");
+    window.press(XK_Q);
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+}
+
+#[test]
+fn the_pain_check_in_asks_before_and_after_and_the_history_keeps_both() {
+    use posecoach::overlay::check_in;
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("check-in");
+    let data = dir.join("data");
+    let mut app = App::spawn_with(
+        &xvfb,
+        "run",
+        &[
+            "--source",
+            DEMO,
+            "--exercise",
+            "standing-back-bend",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--mute",
+            "--json",
+            "--skip-demos",
+        ],
+        &dir.join("data-home"),
+    );
+    let window = XWindow::find(&xvfb);
+    std::thread::sleep(Duration::from_millis(1500));
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let centre = |score: u8| {
+        let (x, y, w, h) = check_in::score_box(&layout, score);
+        (x + w / 2.0, y + h * 0.2)
+    };
+    let asked = window.screenshot();
+    asked.save(&dir.join("check-in.png"));
+    // Eleven boxes, green to red, none chosen yet.
+    for score in 0..=10 {
+        let (x, y) = centre(score);
+        let got = asked.get(x as i64, y as i64).unwrap();
+        assert!(
+            close_to(got, check_in::score_colour(score), 6),
+            "box {score}: {got:?}"
+        );
+    }
+    assert!(
+        asked.count((0.0, 0.0, layout.w, layout.h), check_in::CHECK_IN, 4) > 300,
+        "the check-in's title"
+    );
+    // 4: its box raised and the others dimmed.
+    window.press(XK_4);
+    std::thread::sleep(Duration::from_millis(300));
+    let chosen = window.screenshot();
+    chosen.save(&dir.join("check-in-4.png"));
+    let (x, y) = centre(4);
+    let (_, _, _, side) = check_in::score_box(&layout, 4);
+    assert!(
+        close_to(
+            chosen.get(x as i64, (y - side * 0.15) as i64).unwrap(),
+            check_in::score_colour(4),
+            6
+        ),
+        "4 raised"
+    );
+    let (x7, y7) = centre(7);
+    assert!(
+        !close_to(
+            chosen.get(x7 as i64, y7 as i64).unwrap(),
+            check_in::score_colour(7),
+            20
+        ),
+        "7 dimmed"
+    );
+    window.press(XK_RETURN);
+    let before = app.wait_for_line("\"moment\":\"before\"");
+    assert!(before.contains("\"score\":4"), "{before}");
+
+    // The clip ends (7.7 s): asked again, after.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let shot = window.screenshot();
+        if shot.count((0.0, 0.0, layout.w, layout.h), check_in::CHECK_IN, 4) > 300 {
+            shot.save(&dir.join("check-in-after.png"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "no check-in after the session");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    window.press(XK_2);
+    window.press(XK_RETURN);
+    let after = app.wait_for_line("\"moment\":\"after\"");
+    assert!(after.contains("\"score\":2"), "{after}");
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    let summary: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(summary["pain"]["before"], 4, "{summary}");
+    assert_eq!(summary["pain"]["after"], 2, "{summary}");
+    // The history keeps both, for the week's figures.
+    let out = Command::new(BIN)
+        .args(["history", "--json", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let history: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let week = history["pain"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(week["sessions_rated"], 1, "{history}");
+    assert_eq!(week["before_mean"], 4.0, "{history}");
+    assert_eq!(week["after_mean"], 2.0, "{history}");
+}
+
+#[test]
+fn a_click_on_a_tile_of_the_home_screen_starts_that_exercise() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("home-click");
+    let (mut app, window) = App::home(&xvfb, &dir);
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let (home, ids) = home_layout();
+    let wall_slide = ids.iter().position(|id| id == "wall-slide").unwrap();
+    let (x, y, w, h) = home.tile(&layout, wall_slide);
+    window.click((x + w / 2.0, y + h / 2.0));
+    let first = app.wait_for_line("\"exercise_id\"");
+    assert!(first.contains("\"exercise_id\":\"wall-slide\""), "{first}");
+    window.press(XK_Q);
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    let summary: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(summary["exercises"][0]["id"], "wall-slide", "{summary}");
 }

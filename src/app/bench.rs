@@ -183,6 +183,8 @@ fn run_pass(args: &BenchArgs, variant: &ModelVariant, mode: TrackingMode) -> any
                 status: Status::Running,
                 muted: false,
                 stats: None,
+                placement: None,
+                ghost: None,
             };
             let t0 = Instant::now();
             overlay::draw(canvas, text, &view);

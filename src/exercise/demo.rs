@@ -8,6 +8,11 @@ use super::body::{Body, FPS, FrontPose, Motion, Rng, SidePose};
 use super::engine::{Engine, Event, PoseFrame};
 use super::model::{Counting, Exercise, SideMode};
 
+/// "Show me how" holds a pose at most this long.
+pub const PREVIEW_HOLD_S: f64 = 4.0;
+/// And rests this long before and after.
+const PREVIEW_REST_S: f64 = 1.0;
+
 /// The figure the body model draws, seen from the side or the front.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Figure {
@@ -112,6 +117,22 @@ impl Demo {
             }
         }
         (motion, spans)
+    }
+
+    /// What "show me how" plays: a moment in the start pose, then the
+    /// first part that is not a mistake, once, its holds cut to
+    /// [`PREVIEW_HOLD_S`] (the instructions say how long to hold), and a
+    /// moment back at rest.
+    pub fn preview(&self) -> Motion<Figure> {
+        let mut motion = Motion::start(self.start).hold(self.lead_in_s.min(PREVIEW_REST_S));
+        if let Some(part) = self.parts.iter().find(|p| p.mistake.is_none()) {
+            for step in &part.steps {
+                motion = motion
+                    .to(step.to, step.move_s)
+                    .hold(step.hold_s.min(PREVIEW_HOLD_S));
+            }
+        }
+        motion.hold(PREVIEW_REST_S)
     }
 
     /// The pose that shows the exercise best in one still picture: the

@@ -513,7 +513,7 @@ fn pain_text(report: &ProgressReport, out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "  {:<10}  {:>8}  {:>5}  {:>6}  {:>5}  {:>6}  {:<width$}  {}",
+        "  {:<10}  {:>8}  {:>5}  {:>6}  {:>5}  {:>6}  {:<width$}  after",
         "week of",
         "sessions",
         "rated",
@@ -521,7 +521,6 @@ fn pain_text(report: &ProgressReport, out: &mut String) {
         "after",
         "during",
         "before",
-        "after",
         width = BAR_CHARS / 2 + 1
     );
     for w in &report.pain {
@@ -591,6 +590,9 @@ pub fn svg(report: &ProgressReport) -> String {
 const PAIN_BEFORE_COLOUR: &str = "#d0452b";
 const PAIN_AFTER_COLOUR: &str = "#2b7bd0";
 
+/// A line of the pain chart: its class, colour and value per week.
+type PainSeries = (&'static str, &'static str, fn(&PainWeek) -> Option<f64>);
+
 /// Every session per week on the left; mean pain before (red) and after
 /// (blue) per week on the right, on a fixed 0-10 scale.
 fn pain_panel(report: &ProgressReport, y0: f64, out: &mut String) {
@@ -658,7 +660,7 @@ fn pain_panel(report: &ProgressReport, y0: f64, out: &mut String) {
         out,
         r##"<rect x="{left:.1}" y="{top:.1}" width="{plot_w:.1}" height="{plot_h:.1}" fill="#fafafa" stroke="#999"/>"##
     );
-    let series: [(&str, &str, fn(&PainWeek) -> Option<f64>); 2] = [
+    let series: [PainSeries; 2] = [
         ("pain-before", PAIN_BEFORE_COLOUR, |w| w.before_mean),
         ("pain-after", PAIN_AFTER_COLOUR, |w| w.after_mean),
     ];

@@ -2,13 +2,15 @@
 //! on the home screen) or faintly over the person (the "ghost" of the
 //! target pose).
 
-use super::{Canvas, GREY, MIDLINE, Rgb, side_colour};
+use super::{Canvas, GREY, MIDLINE, Rect, Rgb, side_colour};
 use crate::exercise::engine::PoseFrame;
 use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
 
 /// The ghost's colour and strength: faint, so the person stays in front.
 pub const GHOST: Rgb = Rgb(200, 230, 255);
 const GHOST_ALPHA: f32 = 0.35;
+/// The head's radius, as a fraction of the torso's length.
+const HEAD_TORSO_FRACTION: f64 = 0.15;
 /// Room left around a figure in its box, as a fraction of the box.
 const MARGIN_FRACTION: f64 = 0.08;
 
@@ -37,7 +39,7 @@ impl Bounds {
                 }
             }
         }
-        (x0.is_finite() && x1 > x0 && y1 > y0).then(|| Bounds {
+        (x0.is_finite() && x1 > x0 && y1 > y0).then_some(Bounds {
             x: x0,
             y: y0,
             w: x1 - x0,
@@ -48,12 +50,7 @@ impl Bounds {
 
 /// Draws `pose` scaled so that `bounds` fills the window rectangle `area`
 /// (x, y, w, h) less a margin, centred; bones in the sides' colours.
-pub fn draw_figure(
-    canvas: &mut Canvas,
-    pose: &PoseFrame,
-    bounds: Bounds,
-    area: (f64, f64, f64, f64),
-) {
+pub fn draw_figure(canvas: &mut Canvas, pose: &PoseFrame, bounds: Bounds, area: Rect) {
     let (ax, ay, aw, ah) = area;
     let (mx, my) = (aw * MARGIN_FRACTION, ah * MARGIN_FRACTION);
     let scale = ((aw - 2.0 * mx) / bounds.w.max(1.0)).min((ah - 2.0 * my) / bounds.h.max(1.0));
@@ -97,10 +94,16 @@ pub fn draw_figure(
             if far { 0.45 } else { 1.0 },
         );
     }
-    // The head: a disc at the nose's level, as big as the face.
-    let head = at(Landmark::Nose.index());
-    let ear = at(Landmark::LeftEar.index());
-    let radius = ((head.0 - ear.0).hypot(head.1 - ear.1) * 1.4).max(line_px * 1.8);
+    // The head: a disc between the ears, a fifth of the torso across.
+    let mid = |a: Landmark, b: Landmark| {
+        let (p, q) = (at(a.index()), at(b.index()));
+        ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0)
+    };
+    let head = mid(Landmark::LeftEar, Landmark::RightEar);
+    let shoulders = mid(Landmark::LeftShoulder, Landmark::RightShoulder);
+    let hips = mid(Landmark::LeftHip, Landmark::RightHip);
+    let torso = (shoulders.0 - hips.0).hypot(shoulders.1 - hips.1);
+    let radius = (torso * HEAD_TORSO_FRACTION).max(line_px * 1.5);
     canvas.disc(head, radius, MIDLINE, 0.9);
     for i in 0..NUM_LANDMARKS {
         if let Some(landmark) = Landmark::ALL.get(i)

@@ -12,11 +12,14 @@
 pub mod canvas;
 pub mod check_in;
 pub mod figure;
+pub mod home;
 mod labels;
+pub mod show;
 pub mod text;
 
 use image::RgbImage;
 
+use crate::exercise::engine::placement::Placement;
 use crate::exercise::engine::{PoseFrame, Reading};
 use crate::exercise::model::Side;
 use crate::geometry::Point;
@@ -64,8 +67,15 @@ pub const PAIN_ADVICE: [&str; 2] = [
     "If the pain persists, see a doctor or physiotherapist.",
 ];
 /// The keys, as the window explains them.
-pub const KEYS_HELP: [&str; 2] = ["Space pause  M mute  Q quit", "N/P exercise  R restart"];
+pub const KEYS_HELP: [&str; 3] = [
+    "Space pause  M mute  Q quit",
+    "N/P exercise  R restart",
+    "H show me how  G ghost",
+];
 pub const STOP_KEY_HELP: &str = "S = STOP (pain)";
+
+/// A rectangle in the window: x, y, width, height in pixels.
+pub type Rect = (f64, f64, f64, f64);
 
 /// What the session is doing, beyond the exercise's own feedback.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +91,12 @@ pub enum Status {
         moment: PainMoment,
         selected: Option<u8>,
     },
+    /// "Show me how": the exercise's demonstration playing.
+    ShowMe(Box<show::Demonstration>),
+    /// After the demonstration, the seconds left before counting starts.
+    CountIn(u32),
+    /// Choosing what to do.
+    Home(Box<home::HomeScreen>),
 }
 
 /// The optional readout of how fast the app runs.
@@ -106,17 +122,31 @@ pub struct View<'a> {
     pub status: Status,
     pub muted: bool,
     pub stats: Option<Stats>,
+    /// How the camera sees the person, when the indicator is to be shown.
+    pub placement: Option<&'a Placement>,
+    /// The target pose over the person, in the picture's pixels.
+    pub ghost: Option<&'a PoseFrame>,
 }
 
 /// Draws `view` over the whole canvas.
 pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     let (w, h) = (canvas.width, canvas.height);
+    let layout = Layout::new(w, h);
+    match &view.status {
+        Status::Home(home) => return home::draw(canvas, text, &layout, home),
+        Status::ShowMe(demo) => {
+            return show::draw(canvas, text, &layout, demo, view);
+        }
+        _ => {}
+    }
     let placement = ImagePlacement::fit(view.image_size.0, view.image_size.1, w, h, view.mirrored);
     canvas.clear(BACKGROUND);
     if let Some(image) = view.image {
         canvas.draw_image(image, &placement);
     }
-    let layout = Layout::new(w, h);
+    if let Some(ghost) = view.ghost {
+        figure::draw_ghost(canvas, ghost, |x, y| placement.to_window(x, y));
+    }
     if let Some(pose) = view.pose {
         let picture = LabelBox {
             x: 0.0,
@@ -139,7 +169,35 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
             draw_cue(canvas, text, &layout, session);
         }
     }
+    // The placement indicator, unless a banner already says what to do.
+    if let Some(placement) = view.placement
+        && banner_for(view).is_none_or(|(kind, _)| kind == Banner::GetReady)
+    {
+        draw_placement(canvas, text, &layout, placement);
+    }
     draw_banner(canvas, text, &layout, view);
+}
+
+/// The camera placement indicator, top left of the picture: green when
+/// the camera sees the person as the exercise needs, amber with what to
+/// do when not.
+fn draw_placement(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, placement: &Placement) {
+    let colour = if placement.is_good() { GOOD } else { WARN };
+    let message = placement.message();
+    let size = l.panel_text_px;
+    let pad = l.h * 0.015;
+    let w = text.width(&message, size) + 3.0 * pad;
+    let h = f64::from(size) * 1.6;
+    let (x, y) = (pad, l.top_bar_px + pad);
+    canvas.fill_rect((x as i64, y as i64, w as i64, h as i64), PANEL, 0.85);
+    canvas.fill_rect((x as i64, y as i64, 8, h as i64), colour, 1.0);
+    text.draw(
+        canvas,
+        (x + 2.0 * pad, y + h * 0.72),
+        &message,
+        size,
+        colour,
+    );
 }
 
 /// Sizes derived from the window: where the bars and panels are.
@@ -763,7 +821,8 @@ pub fn banner_for(view: &View<'_>) -> Option<(Banner, String)> {
         Status::PainCheckIn { moment, .. } => {
             return Some((Banner::PainCheckIn, check_in::title(*moment).into()));
         }
-        Status::Running => {}
+        Status::CountIn(s) => return Some((Banner::GetReady, format!("Starting in {s}"))),
+        Status::Running | Status::ShowMe(_) | Status::Home(_) => {}
     }
     let session = view.session?;
     if let Some(s) = session.get_ready_s {
@@ -803,6 +862,12 @@ fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &
         }
         (Status::Finished(summary), _) => summary.clone(),
         (Status::Paused, _) => vec!["Press Space to go on.".into()],
+        (Status::CountIn(_), _) => vec![
+            view.session.map_or_else(String::new, |s| {
+                format!("Get into position: {}", s.exercise_name)
+            }),
+            "H shows the demonstration again.".into(),
+        ],
         (_, Banner::GetReady) => view
             .session
             .map(|s| {
@@ -866,6 +931,8 @@ mod tests {
             status: Status::Running,
             muted: false,
             stats: None,
+            placement: None,
+            ghost: None,
         }
     }
 

@@ -18,16 +18,27 @@ use super::capture::{Captured, SourceInfo};
 use super::queue::{Dropped, Mailbox};
 use super::{Command, Control, PainArgs, PainKey, RunArgs};
 use posecoach::audio::{Renderer, Sound, Speakers, Timeline, still_timely};
+use posecoach::exercise::body::{Body as _, FPS};
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::engine::PoseFrame;
+use posecoach::exercise::engine::placement::{self, Placement};
 use posecoach::exercise::model::View as ExerciseView;
 use posecoach::history::{History, SessionInfo, SessionRecord};
+use posecoach::overlay::figure::{Bounds, ghost_over};
+use posecoach::overlay::show::Demonstration;
 use posecoach::overlay::{PAIN_ADVICE, Status};
 use posecoach::pose::{BlazePose, BlazePoseConfig, TrackingMode};
 use posecoach::runner::{Finished, Input, RecordTo, Seen, SessionRunner};
 use posecoach::session::{
     MAX_PAIN, PAIN_STOP_REASON, PainMoment, SessionCommand, SessionEvent, SessionFeedback,
 };
+
+/// How often a demonstration's figure moves on (its frames are at [`FPS`]).
+const DEMO_TICK: Duration = Duration::from_millis(33);
+/// After a demonstration, seconds before counting starts.
+const COUNT_IN_S: u64 = 3;
+/// The placement indicator stays up this long once counting starts.
+const PLACEMENT_SHOWN_MS: f64 = 5000.0;
 
 fn pain(score: u8, moment: PainMoment) -> SessionCommand {
     SessionCommand::Pain { score, moment }
@@ -48,6 +59,36 @@ pub struct Display {
     /// Frames per second through inference, over the last second or so.
     pub inference_fps: f64,
     pub dropped: u64,
+    /// How the camera sees the person, while the indicator is shown.
+    pub placement: Option<Placement>,
+    /// The target pose over the person (G).
+    pub ghost: Option<PoseFrame>,
+}
+
+/// A demonstration playing: the figure's frames and when it started.
+#[derive(Debug, Clone)]
+struct Showing {
+    demo: Demonstration,
+    frames: Vec<PoseFrame>,
+    started: Instant,
+}
+
+impl Showing {
+    fn duration(&self) -> Duration {
+        Duration::from_secs_f64(self.frames.len() as f64 / FPS)
+    }
+
+    /// The demonstration at this moment.
+    fn now(&self) -> Demonstration {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let i = ((elapsed * FPS) as usize).min(self.frames.len().saturating_sub(1));
+        let mut demo = self.demo.clone();
+        if let Some(frame) = self.frames.get(i) {
+            demo.figure = frame.clone();
+        }
+        demo.progress = elapsed / self.duration().as_secs_f64().max(1e-9);
+        demo
+    }
 }
 
 /// Things the app itself did, printed beside the session's events.
@@ -180,6 +221,23 @@ pub struct Coach {
     ask_pain: bool,
     /// The check-in under way: when, and the score chosen so far.
     check_in: Option<(PainMoment, Option<u8>)>,
+    /// Play each exercise's demonstration before it.
+    show_demos: bool,
+    showing: Option<Showing>,
+    /// Counting in after a demonstration: until when.
+    count_in_until: Option<Instant>,
+    /// The exercise (position) whose demonstration was last played.
+    demo_played_for: Option<usize>,
+    /// The ghost of the target pose over the person.
+    ghost_on: bool,
+    /// The latest pose seen, coached or not (for the placement indicator).
+    last_pose: Option<PoseFrame>,
+    /// Session time counting of the current exercise started (for how
+    /// long the placement indicator stays), by its position.
+    counting_since: Option<(usize, f64)>,
+    /// Frames were looked at without coaching (during a demonstration):
+    /// the pose model searches afresh when coaching resumes.
+    looked: bool,
 }
 
 impl std::fmt::Debug for Coach {
@@ -257,6 +315,18 @@ impl Coach {
             pain: args.pain,
             ask_pain: args.pain.ask && args.window && super::display_available() && !args.review,
             check_in: None,
+            show_demos: args.show_demos
+                && args.window
+                && super::display_available()
+                && !args.review
+                && args.source != super::SourceArg::Demo,
+            showing: None,
+            count_in_until: None,
+            demo_played_for: None,
+            ghost_on: false,
+            last_pose: None,
+            counting_since: None,
+            looked: false,
         })
     }
 
@@ -303,6 +373,93 @@ impl Coach {
         Ok(())
     }
 
+    /// Plays the current exercise's demonstration (if it has one): the
+    /// session waits meanwhile, as for the check-in.
+    fn start_demo(&mut self) {
+        let Some(runner) = self.runner.as_ref() else {
+            return;
+        };
+        if runner.finished() {
+            return;
+        }
+        let exercise = runner.session().current_exercise();
+        self.demo_played_for = Some(runner.session().current_index());
+        let Some(demo) = &exercise.demo else {
+            return;
+        };
+        let frames: Vec<PoseFrame> = demo
+            .preview()
+            .frames
+            .iter()
+            .map(|f| f.landmarks())
+            .collect();
+        let (Some(first), Some(bounds)) = (frames.first(), Bounds::of(&frames)) else {
+            return;
+        };
+        self.showing = Some(Showing {
+            demo: Demonstration {
+                exercise_name: exercise.name.clone(),
+                instructions: exercise.instructions.clone(),
+                view_needed: placement::needed(exercise.view).to_string(),
+                figure: first.clone(),
+                bounds,
+                progress: 0.0,
+            },
+            frames,
+            started: Instant::now(),
+        });
+        self.count_in_until = None;
+        self.paused = true;
+        self.control.set_paused(true);
+        self.show_status(self.status());
+    }
+
+    /// The demonstration is over (or the person has seen enough): count in.
+    /// The session's own "get ready" pause, when under way, is the count-in.
+    fn end_demo(&mut self) {
+        if self.showing.take().is_some() {
+            let getting_ready = self
+                .last
+                .as_ref()
+                .and_then(|d| d.feedback.as_ref())
+                .is_some_and(|f| f.get_ready_s.is_some());
+            let count_in_s = if getting_ready { 0 } else { COUNT_IN_S };
+            self.count_in_until = Some(Instant::now() + Duration::from_secs(count_in_s));
+            self.tick();
+        }
+        self.show_status(self.status());
+    }
+
+    /// The demonstration's figure moves on; the count-in ends.
+    fn tick(&mut self) {
+        if let Some(showing) = &self.showing {
+            if showing.started.elapsed() >= showing.duration() {
+                self.end_demo();
+            } else {
+                self.show_status(self.status());
+            }
+            return;
+        }
+        if let Some(until) = self.count_in_until {
+            if Instant::now() >= until {
+                self.count_in_until = None;
+                self.paused = false;
+                self.control.set_paused(false);
+                if std::mem::take(&mut self.looked)
+                    && let Some(runner) = self.runner.as_mut()
+                {
+                    runner.lose_track();
+                }
+            }
+            self.show_status(self.status());
+        }
+    }
+
+    /// Whether a demonstration or its count-in is under way.
+    fn demonstrating(&self) -> bool {
+        self.showing.is_some() || self.count_in_until.is_some()
+    }
+
     /// The pain after: given on the command line, or asked in the window
     /// until answered or skipped (not after a quit).
     fn after(&mut self, commands: &Receiver<Command>) -> anyhow::Result<()> {
@@ -330,10 +487,20 @@ impl Coach {
 
     /// What the window shows about the session now.
     fn status(&self) -> Status {
-        match self.check_in {
-            Some((moment, selected)) => Status::PainCheckIn { moment, selected },
-            None if self.paused => Status::Paused,
-            None => Status::Running,
+        if let Some((moment, selected)) = self.check_in {
+            return Status::PainCheckIn { moment, selected };
+        }
+        if let Some(showing) = &self.showing {
+            return Status::ShowMe(Box::new(showing.now()));
+        }
+        if let Some(until) = self.count_in_until {
+            let left = until.saturating_duration_since(Instant::now());
+            return Status::CountIn(left.as_secs_f64().ceil().max(1.0) as u32);
+        }
+        if self.paused {
+            Status::Paused
+        } else {
+            Status::Running
         }
     }
 
@@ -392,10 +559,17 @@ impl Coach {
         let quit = self.control.clone();
         let mut commands = commands.clone();
         let no_frames = crossbeam_channel::never();
+        let ticker = crossbeam_channel::tick(DEMO_TICK);
+        let no_ticks = crossbeam_channel::never();
         loop {
             if quit.quitting() || self.runner.as_ref().is_none_or(SessionRunner::finished) {
                 return Ok(());
             }
+            let ticks = if self.demonstrating() {
+                &ticker
+            } else {
+                &no_ticks
+            };
             // Paused on a file: the file waits too, only the keys matter.
             let frames = if self.paused && !self.live {
                 &no_frames
@@ -416,16 +590,45 @@ impl Coach {
                     // The input has ended.
                     Err(_) => return Ok(()),
                 },
+                recv(ticks) -> _ => self.tick(),
                 recv(quit.quit_signal()) -> _ => return Ok(()),
             }
         }
     }
 
     fn frame(&mut self, captured: &Captured) -> anyhow::Result<()> {
+        // A new exercise: its demonstration first, beside this picture.
+        if self.show_demos && self.check_in.is_none() && !self.demonstrating() {
+            let due = self.runner.as_ref().is_some_and(|r| {
+                !r.finished() && self.demo_played_for != Some(r.session().current_index())
+            });
+            if due {
+                self.start_demo();
+            }
+        }
         if self.paused {
             // Live and paused: the picture stays live, the session waits.
             self.paused_since_ms.get_or_insert(captured.t_ms);
-            let mut display = self.display_for(captured, None, None);
+            // Before counting, the pose is looked for: where the person
+            // stands is shown.
+            let pose = if self.demonstrating() {
+                self.looked = true;
+                let seen = match (&captured.recorded, &captured.image) {
+                    (Some(record), _) => Seen::Recorded(record),
+                    (None, Some(image)) => Seen::Picture(image),
+                    (None, None) => anyhow::bail!("a frame without an image or a pose"),
+                };
+                let pose = self.runner()?.look(Input {
+                    t_ms: captured.t_ms,
+                    size: captured.size,
+                    seen,
+                })?;
+                self.last_pose.clone_from(&pose);
+                pose
+            } else {
+                None
+            };
+            let mut display = self.display_for(captured, pose, None);
             display.status = self.status();
             self.show(display);
             return Ok(());
@@ -451,9 +654,44 @@ impl Coach {
         for c in &step.commands {
             self.said(c.t_ms, &c.command)?;
         }
+        self.last_pose.clone_from(&step.pose);
+        let index = self.runner()?.session().current_index();
+        if step.feedback.get_ready_s.is_none()
+            && self.counting_since.is_none_or(|(i, _)| i != index)
+        {
+            self.counting_since = Some((index, t_ms));
+        }
         let display = self.display_for(captured, step.pose, Some(step.feedback));
         self.show(display);
         Ok(())
+    }
+
+    /// The placement indicator (while demonstrating, getting ready, and
+    /// the first seconds of counting) and the ghost (G), for this pose.
+    fn overlays(
+        &self,
+        pose: Option<&PoseFrame>,
+        feedback: Option<&SessionFeedback>,
+    ) -> (Option<Placement>, Option<PoseFrame>) {
+        let Some(runner) = self.runner.as_ref() else {
+            return (None, None);
+        };
+        let exercise = runner.session().current_exercise();
+        let t_ms = runner.last_t_ms();
+        let starting = self.counting_since.is_none_or(|(i, since)| {
+            i != runner.session().current_index() || t_ms - since < PLACEMENT_SHOWN_MS
+        });
+        let show_placement = self.demonstrating()
+            || feedback.is_some_and(|f| f.get_ready_s.is_some())
+            || (starting && !runner.finished());
+        let placement = show_placement.then(|| placement::judge(exercise.view, pose));
+        let ghost = match (&exercise.demo, pose) {
+            (Some(demo), Some(pose)) if self.ghost_on && !self.demonstrating() => {
+                ghost_over(&demo.key_pose().landmarks(), pose)
+            }
+            _ => None,
+        };
+        (placement, ghost)
     }
 
     fn display_for(
@@ -471,8 +709,16 @@ impl Coach {
         {
             self.recent.pop_front();
         }
+        let (placement, ghost) = self.overlays(
+            pose.as_ref(),
+            feedback
+                .as_ref()
+                .or(self.last.as_ref().and_then(|d| d.feedback.as_ref())),
+        );
         let last = self.last.as_ref();
         Display {
+            placement,
+            ghost,
             image: captured.image.clone(),
             size: captured.size,
             pose,
@@ -509,8 +755,20 @@ impl Coach {
                 arrived: None,
                 inference_fps: 0.0,
                 dropped: self.dropped,
+                placement: None,
+                ghost: None,
             },
         };
+        if self.demonstrating() {
+            display.placement = Some(placement::judge(
+                self.runner
+                    .as_ref()
+                    .map_or(posecoach::exercise::model::View::Any, |r| {
+                        r.session().current_exercise().view
+                    }),
+                self.last_pose.as_ref(),
+            ));
+        }
         display.status = status;
         display.muted = self.muted;
         display.arrived = None;
@@ -618,6 +876,24 @@ impl Coach {
                 },
             )?,
             Command::Pain(key) => self.pain_key(key)?,
+            Command::ShowMe => {
+                if self.check_in.is_none() {
+                    self.start_demo();
+                }
+            }
+            Command::EndDemo => self.end_demo(),
+            Command::ToggleGhost => {
+                self.ghost_on = !self.ghost_on;
+                // Shown (or hidden) at once, even on a paused picture.
+                if let Some(mut display) = self.last.take() {
+                    display.ghost = self
+                        .overlays(display.pose.as_ref(), display.feedback.as_ref())
+                        .1;
+                    self.last = Some(display);
+                }
+                let status = self.status();
+                self.show_status(status);
+            }
             Command::Quit => {
                 self.control.quit();
             }

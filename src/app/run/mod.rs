@@ -15,6 +15,7 @@
 
 mod capture;
 mod coach;
+mod home;
 pub mod queue;
 mod window;
 
@@ -86,6 +87,12 @@ pub enum Command {
     /// A key of the pain check-in, or a digit during the session (the
     /// pain now: a rise stops the session).
     Pain(PainKey),
+    /// "Show me how": play the exercise's demonstration (again).
+    ShowMe,
+    /// Enough of the demonstration: count in and start.
+    EndDemo,
+    /// The ghost of the target pose over the person, on or off.
+    ToggleGhost,
     Quit,
 }
 
@@ -220,11 +227,23 @@ pub struct RunArgs {
     /// the summary is printed.
     pub review: bool,
     pub pain: PainArgs,
+    /// Play each exercise's demonstration before it (in a window, not a
+    /// review, not when the source is the demonstration itself).
+    pub show_demos: bool,
 }
 
 /// Whether a window can be opened here (an X display is set).
 pub fn display_available() -> bool {
     std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
+}
+
+/// Whether `run` starts on the home screen: no exercise or routine asked
+/// for, and a source that does not bring its own plan (a camera, or the
+/// demonstration).
+fn wants_home(args: &RunArgs) -> bool {
+    args.selection.exercise.is_none()
+        && args.selection.routine.is_none()
+        && matches!(args.source, SourceArg::Camera(_) | SourceArg::Demo)
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
@@ -239,7 +258,117 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
             }
         });
     }
+    let home = wants_home(args);
+    if home && !window {
+        anyhow::bail!(
+            "give --exercise ID or --routine ID (without a window there is no home screen to choose on)"
+        );
+    }
+    let display = Arc::new(Mailbox::default());
+    let (commands_tx, commands_rx) = crossbeam_channel::unbounded();
+    // The window opens first: on the home screen when nothing was chosen.
+    let (chooser, choice) = if home {
+        let data_dir = super::data::data_dir(args.data_dir.as_deref())?;
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let home = home::Home::new(&args.selection, &args.source, &data_dir)?;
+        (Some(home::Chooser { home, choice: tx }), Some(rx))
+    } else {
+        (None, None)
+    };
+    let window_thread = if window {
+        Some(
+            std::thread::Builder::new()
+                .name("window".into())
+                .spawn({
+                    let control = control.clone();
+                    let display = display.clone();
+                    let size = args.window_size;
+                    let stats = args.stats;
+                    move || {
+                        let shown =
+                            window::run(&display, &commands_tx, &control, size, stats, chooser);
+                        if shown.is_err() {
+                            // Nobody watches: the coach stops too.
+                            control.quit();
+                        }
+                        shown
+                    }
+                })
+                .context("cannot start the window thread")?,
+        )
+    } else {
+        drop(commands_tx);
+        None
+    };
+    let join_window = |thread: Option<std::thread::JoinHandle<anyhow::Result<WindowStats>>>| {
+        thread.map(|t| {
+            t.join()
+                .map_err(|_| anyhow::anyhow!("the window thread failed"))?
+        })
+    };
+    let args = match choice.map(|rx| rx.recv()) {
+        // The window closed (or quit) on the home screen.
+        Some(Err(_)) => {
+            control.quit();
+            join_window(window_thread).transpose()?;
+            return Ok(true);
+        }
+        Some(Ok(choice)) => RunArgs {
+            selection: choice.selection,
+            source: choice.source,
+            ..args.clone()
+        },
+        None => args.clone(),
+    };
+    let session = match start_session(&args, window, &control, display, commands_rx) {
+        Ok(session) => session,
+        Err(e) => {
+            control.quit();
+            let _ignored = join_window(window_thread);
+            return Err(e);
+        }
+    };
+    if args.window && !window {
+        eprintln!("note: no display (DISPLAY is not set): coaching without a window");
+    }
+    // The window ends when the person closes it or the end screen has been
+    // seen; then the coach (which has finished, or is told to), then the
+    // capture.
+    let window_stats = join_window(window_thread).transpose();
+    if window_stats.is_err() {
+        control.quit();
+    }
+    let outcome = session
+        .inference
+        .join()
+        .map_err(|_| anyhow::anyhow!("the inference thread failed"));
+    control.quit();
+    session.capture.join();
+    let outcome = outcome??;
+    let window_stats = window_stats?;
+    if args.stats {
+        print_stats(&outcome, window_stats.as_ref(), session.dropped.get());
+    }
+    // A stop (for pain, or a safety limit) is the session working as it
+    // should: the exit status is for errors.
+    Ok(true)
+}
 
+/// A session under way: its capture and inference threads.
+struct Session {
+    capture: capture::CaptureHandle,
+    inference: std::thread::JoinHandle<anyhow::Result<coach::Outcome>>,
+    dropped: queue::Dropped,
+}
+
+/// Starts capturing and coaching (the window, if any, is already open).
+fn start_session(
+    args: &RunArgs,
+    window: bool,
+    control: &Arc<Control>,
+    display: Arc<Mailbox<coach::Display>>,
+    commands_rx: Receiver<Command>,
+) -> anyhow::Result<Session> {
     let live = matches!(args.source, SourceArg::Camera(_)) || args.live;
     let when_full = if live {
         WhenFull::DropOldest
@@ -264,14 +393,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     };
     let capture = capture::start(spec, frames, control.clone(), pacing)?;
     let info = capture.info.clone();
-    if args.window && !window {
-        eprintln!("note: no display (DISPLAY is not set): coaching without a window");
-    }
-
-    let display = Arc::new(Mailbox::default());
-    let (commands_tx, commands_rx) = crossbeam_channel::unbounded();
-    let coach = coach::Coach::new(args, &info, live, display.clone(), control.clone())
-        .context("cannot start coaching")?;
+    let coach = match coach::Coach::new(args, &info, live, display, control.clone())
+        .context("cannot start coaching")
+    {
+        Ok(coach) => coach,
+        Err(e) => {
+            // Nothing will take the frames: the capture thread ends.
+            drop(frames_rx);
+            control.quit();
+            capture.join();
+            return Err(e);
+        }
+    };
     let inference = std::thread::Builder::new()
         .name("inference".into())
         .spawn({
@@ -279,44 +412,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
             move || coach.run(&frames_rx, &commands_rx, &dropped)
         })
         .context("cannot start the inference thread")?;
-
-    let window_stats = if window {
-        let window = std::thread::Builder::new()
-            .name("window".into())
-            .spawn({
-                let control = control.clone();
-                let size = args.window_size;
-                let stats = args.stats;
-                move || window::run(&display, &commands_tx, &control, size, stats)
-            })
-            .context("cannot start the window thread")?;
-        let stats = window
-            .join()
-            .map_err(|_| anyhow::anyhow!("the window thread failed"))?;
-        match stats {
-            Ok(stats) => Some(stats),
-            Err(e) => {
-                control.quit();
-                let _ignored = inference.join();
-                return Err(e);
-            }
-        }
-    } else {
-        drop(commands_tx);
-        None
-    };
-    let outcome = inference
-        .join()
-        .map_err(|_| anyhow::anyhow!("the inference thread failed"))?;
-    control.quit();
-    capture.join();
-    let outcome = outcome?;
-    if args.stats {
-        print_stats(&outcome, window_stats.as_ref(), dropped.get());
-    }
-    // A stop (for pain, or a safety limit) is the session working as it
-    // should: the exit status is for errors.
-    Ok(true)
+    Ok(Session {
+        capture,
+        inference,
+        dropped,
+    })
 }
 
 /// The speed figures, on stderr (stdout may carry JSON).

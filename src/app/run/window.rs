@@ -8,12 +8,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use minifb::{Key, KeyRepeat, Window, WindowOptions};
+use minifb::{Key, KeyRepeat, MouseButton, MouseMode, Window, WindowOptions};
 
 use super::coach::Display;
+use super::home::Chooser;
 use super::queue::Mailbox;
 use super::{Command, Control, PainKey, REDRAW_INTERVAL, quantile};
-use posecoach::overlay::{self, Canvas, Stats, Status, TextRenderer, View};
+use posecoach::overlay::home::Move;
+use posecoach::overlay::{self, Canvas, Layout, Stats, Status, TextRenderer, View};
 
 /// With nothing new, the picture is sent again this often anyway.
 const IDLE_REDRAW: Duration = Duration::from_secs(1);
@@ -40,6 +42,14 @@ pub struct WindowStats {
 }
 
 fn command_for(key: Key, status: Option<&Status>) -> Option<Command> {
+    if let Some(Status::ShowMe(_)) = status {
+        return match key {
+            Key::Enter | Key::NumPadEnter | Key::Space => Some(Command::EndDemo),
+            Key::H => Some(Command::ShowMe),
+            Key::Escape | Key::Q => Some(Command::Quit),
+            _ => None,
+        };
+    }
     if let Some(Status::PainCheckIn { .. }) = status {
         return Some(Command::Pain(match key {
             Key::Enter | Key::NumPadEnter => PainKey::Confirm,
@@ -60,6 +70,8 @@ fn command_for(key: Key, status: Option<&Status>) -> Option<Command> {
         Key::R => Command::Restart,
         Key::M => Command::ToggleMute,
         Key::S => Command::PainStop,
+        Key::H => Command::ShowMe,
+        Key::G => Command::ToggleGhost,
         Key::Escape | Key::Q => Command::Quit,
         _ => return None,
     })
@@ -103,6 +115,7 @@ pub fn run(
     control: &Arc<Control>,
     (width, height): (usize, usize),
     show_stats: bool,
+    mut chooser: Option<Chooser>,
 ) -> anyhow::Result<WindowStats> {
     let mut window = Window::new(
         WINDOW_TITLE,
@@ -128,6 +141,7 @@ pub fn run(
     let mut next_redraw = Instant::now();
     let mut last_redraw = Instant::now();
     let mut quit_seen: Option<Instant> = None;
+    let mut mouse_was_down = false;
     loop {
         let wait = next_redraw.saturating_duration_since(Instant::now());
         if let Some(new) = display.take(wait) {
@@ -157,7 +171,10 @@ pub fn run(
                 }
             });
             let t0 = Instant::now();
-            draw(&mut canvas, &mut text, current.as_ref(), live_stats);
+            match &chooser {
+                Some(chooser) => draw_home(&mut canvas, &mut text, chooser),
+                None => draw(&mut canvas, &mut text, current.as_ref(), live_stats),
+            }
             tracing::debug!("draw {:.2} ms", t0.elapsed().as_secs_f64() * 1000.0);
             let arrived = current.as_mut().and_then(|d| d.arrived.take());
             dirty = false;
@@ -194,6 +211,29 @@ pub fn run(
         if !window.is_open() {
             let _ignored = commands.send(Command::Quit);
             break;
+        }
+        if let Some(home) = chooser.as_mut() {
+            let mouse_down = window.get_mouse_down(MouseButton::Left);
+            let click = (mouse_down && !mouse_was_down)
+                .then(|| window.get_mouse_pos(MouseMode::Discard))
+                .flatten();
+            mouse_was_down = mouse_down;
+            let layout = Layout::new(canvas.width, canvas.height);
+            match home_input(home, &layout, &keys, click) {
+                HomeInput::Stay { changed } => dirty |= changed,
+                HomeInput::Chosen => {
+                    chooser = None;
+                    dirty = true;
+                }
+                HomeInput::Quit => {
+                    control.quit();
+                    break;
+                }
+            }
+            if control.quitting() {
+                break;
+            }
+            continue;
         }
         let quitting = control.quitting();
         if let Some(ended) = ended_at {
@@ -232,6 +272,74 @@ pub fn run(
     Ok(stats)
 }
 
+/// What a key or a click did on the home screen.
+enum HomeInput {
+    Stay { changed: bool },
+    Chosen,
+    Quit,
+}
+
+/// The home screen's keys and clicks: arrows move, Enter or a click on a
+/// tile starts it, C changes the camera, Q or Esc quits.
+fn home_input(
+    chooser: &mut Chooser,
+    layout: &Layout,
+    keys: &[Key],
+    click: Option<(f32, f32)>,
+) -> HomeInput {
+    let screen = &chooser.home.screen;
+    let mut chosen = click.and_then(|(x, y)| screen.tile_at(layout, (f64::from(x), f64::from(y))));
+    let mut changed = false;
+    for key in keys {
+        let direction = match key {
+            Key::Left => Some(Move::Left),
+            Key::Right => Some(Move::Right),
+            Key::Up => Some(Move::Up),
+            Key::Down => Some(Move::Down),
+            _ => None,
+        };
+        if let Some(direction) = direction {
+            chooser.home.screen.selected = chooser.home.screen.moved(layout, direction);
+            changed = true;
+            continue;
+        }
+        match key {
+            Key::Enter | Key::NumPadEnter | Key::Space => {
+                chosen = Some(chooser.home.screen.selected);
+            }
+            Key::C => {
+                chooser.home.next_source();
+                changed = true;
+            }
+            Key::Escape | Key::Q => return HomeInput::Quit,
+            _ => {}
+        }
+    }
+    match chosen.and_then(|i| chooser.home.choice(i)) {
+        Some(choice) => {
+            let _ignored = chooser.choice.send(choice);
+            HomeInput::Chosen
+        }
+        None => HomeInput::Stay { changed },
+    }
+}
+
+fn draw_home(canvas: &mut Canvas, text: &mut TextRenderer, chooser: &Chooser) {
+    let view = View {
+        image: None,
+        image_size: (1, 1),
+        mirrored: false,
+        pose: None,
+        session: None,
+        status: Status::Home(Box::new(chooser.home.screen.clone())),
+        muted: false,
+        stats: None,
+        placement: None,
+        ghost: None,
+    };
+    overlay::draw(canvas, text, &view);
+}
+
 fn draw(
     canvas: &mut Canvas,
     text: &mut TextRenderer,
@@ -251,6 +359,8 @@ fn draw(
         status: d.status.clone(),
         muted: d.muted,
         stats,
+        placement: d.placement.as_ref(),
+        ghost: d.ghost.as_ref(),
     };
     overlay::draw(canvas, text, &view);
 }
