@@ -900,6 +900,7 @@ fn home_layout() -> (posecoach::overlay::home::HomeScreen, Vec<String>) {
         title: String::new(),
         advised: String::new(),
         last_done: String::new(),
+        view_needed: String::new(),
         figures: vec![],
     };
     let items: Vec<HomeItem> = catalog

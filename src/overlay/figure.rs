@@ -7,8 +7,8 @@ use crate::exercise::engine::PoseFrame;
 use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
 
 /// The ghost's colour and strength: faint, so the person stays in front.
-pub const GHOST: Rgb = Rgb(200, 230, 255);
-const GHOST_ALPHA: f32 = 0.35;
+pub const GHOST: Rgb = Rgb(215, 185, 255);
+const GHOST_ALPHA: f32 = 0.5;
 /// The head's radius, as a fraction of the torso's length.
 const HEAD_TORSO_FRACTION: f64 = 0.15;
 /// Room left around a figure in its box, as a fraction of the box.
@@ -126,7 +126,7 @@ pub fn draw_ghost(
     target: &PoseFrame,
     to_window: impl Fn(f64, f64) -> (f64, f64),
 ) {
-    let line_px = (canvas.height as f64 * 0.014).max(4.0);
+    let line_px = (canvas.height as f64 * 0.02).max(5.0);
     for &(a, b) in SKELETON
         .iter()
         .filter(|(a, b)| !is_face(*a) && !is_face(*b))

@@ -27,6 +27,8 @@ pub struct HomeItem {
     pub advised: String,
     /// When it was last done ("Last done today", "Not done yet").
     pub last_done: String,
+    /// Where the camera must be ("Camera: side-on, whole body in view").
+    pub view_needed: String,
     /// Its picture: the key pose of its demonstration (a routine: of its
     /// first exercises), with the box each fits in.
     pub figures: Vec<(PoseFrame, Bounds)>,
@@ -210,9 +212,21 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, home: &Hom
             ty += f64::from(detail_px) * 1.25;
         }
     }
-    // The camera, and the keys.
+    // The camera, where it must be for the one chosen, and the keys.
     let y = l.h - f64::from(l.small_px) * 1.9;
     text.draw(canvas, (l.h * 0.02, y), &home.camera, l.small_px, WHITE);
+    if let Some(item) = home.items.get(home.selected) {
+        let line = format!("{}: {}", item.title, item.view_needed);
+        let room = l.w - text.width(KEYS, l.small_px) - l.h * 0.06;
+        let fitted = fit(text, &line, l.small_px, room);
+        text.draw(
+            canvas,
+            (l.h * 0.02, l.h - f64::from(l.small_px) * 0.6),
+            &fitted,
+            l.small_px,
+            SHOW_ME,
+        );
+    }
     let keys_w = text.width(KEYS, l.small_px);
     text.draw(
         canvas,

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use super::super::replay::Selection;
 use super::SourceArg;
 use posecoach::exercise::catalog::Catalog;
+use posecoach::exercise::engine::placement;
 use posecoach::exercise::model::Exercise;
 use posecoach::history::{DATABASE_FILE, History};
 use posecoach::overlay::figure::Bounds;
@@ -67,6 +68,7 @@ impl Home {
                 title: routine.name.clone(),
                 advised: format!("{advised} exercises"),
                 last_done: when(last.routines.get(&routine.id), today),
+                view_needed: "each exercise shows where the camera must be".into(),
                 figures,
             });
         }
@@ -83,6 +85,7 @@ impl Home {
                     })
                 }),
                 last_done: when(last.exercises.get(&exercise.id), today),
+                view_needed: placement::needed(exercise.view).to_lowercase(),
                 figures: picture(exercise).into_iter().collect(),
             });
         }
