@@ -395,7 +395,27 @@ fn parse_size(text: &str) -> Result<(usize, usize), String> {
 /// model gets posecoach's one-line error instead.
 const DEFAULT_LOG_FILTER: &str = "warn,ort=error";
 
+/// Runs this program again with ONNX Runtime's telemetry switched off
+/// (see `runtime::TELEMETRY_OFF`): the variables must be in the
+/// environment before the library loads, and setting them in a running
+/// process is not safe. Returns only if that could not be done.
+fn exec_without_telemetry() {
+    use std::os::unix::process::CommandExt as _;
+    if posecoach::runtime::telemetry_off() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let error = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .envs(posecoach::runtime::TELEMETRY_OFF)
+        .exec();
+    eprintln!("warning: cannot switch ONNX Runtime's telemetry off ({error})");
+}
+
 fn main() -> ExitCode {
+    exec_without_telemetry();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -16,6 +16,23 @@ pub const ORT_LIB_NAME: &str = "libonnxruntime.so";
 const SETUP_LIB_DIR: &str = ".ort/lib";
 /// The command that installs it.
 pub const SETUP_COMMAND: &str = "make setup";
+/// ONNX Runtime's official Linux builds (1.29 on) start a telemetry
+/// uploader that resolves and contacts Microsoft's collector, and write a
+/// device id to disk, unless one of these is set before the library is
+/// loaded (the second is the older spelling). posecoach never uses the
+/// network: the binary sets them on itself (`main`), and `cargo test`
+/// sets them from `.cargo/config.toml`.
+pub const TELEMETRY_OFF: [(&str, &str); 2] = [
+    ("ORT_TELEMETRY_DISABLED", "1"),
+    ("ORT_DISABLE_TELEMETRY", "1"),
+];
+
+/// Whether this process has ONNX Runtime's telemetry switched off.
+pub fn telemetry_off() -> bool {
+    TELEMETRY_OFF
+        .iter()
+        .all(|(name, value)| std::env::var_os(name).is_some_and(|v| v == *value))
+}
 
 /// Why ONNX Runtime could not be made ready.
 #[derive(Debug, thiserror::Error)]
@@ -78,8 +95,15 @@ pub fn environment() -> Result<&'static ort::environment::Environment, RuntimeEr
         ort::init_from(&path)
             .map_err(|e| e.to_string())
             .and_then(|builder| {
+                if !telemetry_off() {
+                    tracing::warn!(
+                        "ONNX Runtime is loaded without {}=1: its telemetry may try the network",
+                        TELEMETRY_OFF[0].0
+                    );
+                }
                 builder
                     .with_name("posecoach")
+                    .with_telemetry(false)
                     .build()
                     .map_err(|e| e.to_string())
             })

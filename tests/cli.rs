@@ -4,21 +4,12 @@
 // Tests fail by panicking with the value; helpers included.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn posecoach() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_posecoach"));
-    cmd.env_remove("RUST_LOG");
-    // Headless: replay opens a window when there is a display.
-    cmd.env_remove("DISPLAY");
-    // Sessions and history of runs without --data-dir stay out of $HOME.
-    cmd.env(
-        "XDG_DATA_HOME",
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/cli-data"),
-    );
-    cmd
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::cli::{posecoach, text};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,10 +17,6 @@ fn root() -> &'static Path {
 
 fn photo(name: &str) -> PathBuf {
     root().join("fixtures/photos").join(name)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn temp_dir(tag: &str) -> PathBuf {
