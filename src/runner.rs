@@ -16,7 +16,7 @@ use image::RgbImage;
 use crate::exercise::engine::PoseFrame;
 use crate::exercise::model::Exercise;
 use crate::history::RangeTracker;
-use crate::pose::{ModelError, PoseEstimator};
+use crate::pose::{ModelError, Pose, PoseEstimator};
 use crate::recording::{
     self, CommandQueue, FrameRecord, Header, Line, Reader, RecordedCommand, Recorder,
     RecorderThread, RecordingError, SESSION_FORMAT_VERSION,
@@ -208,10 +208,7 @@ impl SessionRunner {
                 )
             }
             Seen::Picture(image) => {
-                let pose = match &mut self.estimator {
-                    Some(estimator) => estimator.estimate(image, input.t_ms)?,
-                    None => None,
-                };
+                let pose = self.estimate(image, input.t_ms)?;
                 let frame = pose.as_ref().map(|p| PoseFrame::from_pose(p, w, h));
                 (
                     FrameRecord::new(input.t_ms, pose.as_ref()),
@@ -250,12 +247,17 @@ impl SessionRunner {
             Seen::Recorded(record) => record
                 .landmarks()
                 .map(|l| PoseFrame::from_landmarks(&l, w, h)),
-            Seen::Picture(image) => match &mut self.estimator {
-                Some(estimator) => estimator
-                    .estimate(image, input.t_ms)?
-                    .map(|p| PoseFrame::from_pose(&p, w, h)),
-                None => None,
-            },
+            Seen::Picture(image) => self
+                .estimate(image, input.t_ms)?
+                .map(|p| PoseFrame::from_pose(&p, w, h)),
+        })
+    }
+
+    /// The pose model on a picture (none without a model).
+    fn estimate(&mut self, image: &RgbImage, t_ms: f64) -> Result<Option<Pose>, RunnerError> {
+        Ok(match &mut self.estimator {
+            Some(estimator) => estimator.estimate(image, t_ms)?,
+            None => None,
         })
     }
 

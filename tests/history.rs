@@ -117,6 +117,32 @@ fn history_json(data: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `posecoach history add` of `files` into `data`; how many were added.
+fn history_add(data: &Path, files: &[PathBuf]) -> usize {
+    let out = posecoach()
+        .args(["history", "add", "--data-dir"])
+        .arg(data)
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).matches(": added").count()
+}
+
+/// `posecoach history` up to `until`: the table printed, the chart drawn
+/// to `png`.
+fn history_table_and_chart(data: &Path, until: &str, png: &Path) -> String {
+    let out = posecoach()
+        .args(["history", "--until", until, "--data-dir"])
+        .arg(data)
+        .arg("-o")
+        .arg(png)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
 /// `posecoach run` without a window on the recorded body-model wall slide
 /// (the engine only: fast), with `data` as the data folder.
 fn run_recorded_wall_slide(data: &Path, extra: &[&str]) -> Output {
@@ -205,14 +231,7 @@ fn weeks_show_adherence_against_the_advice_and_the_range_improving() {
         wall_slide_session(&path, at, *knee);
         files.push(path);
     }
-    let out = posecoach()
-        .args(["history", "add", "--data-dir"])
-        .arg(&data)
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).matches(": added").count(), 7);
+    assert_eq!(history_add(&data, &files), 7);
 
     let history = history_json(
         &data,
@@ -255,15 +274,7 @@ fn weeks_show_adherence_against_the_advice_and_the_range_improving() {
     }
 
     // The table and the bars, for people.
-    let out = posecoach()
-        .args(["history", "--until", "2026-11-24", "--data-dir"])
-        .arg(&data)
-        .arg("-o")
-        .arg(dir.join("history.png"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let table = text(&out.stdout);
+    let table = history_table_and_chart(&data, "2026-11-24", &dir.join("history.png"));
     assert!(
         table.contains("Advised 1 to 2 times a day: 7 sessions done, 14 advised at least (50%)."),
         "{table}"
@@ -323,14 +334,7 @@ fn pain_before_and_after_shows_week_by_week_beside_the_sessions() {
         wall_slide_session_with_pain(&path, at, 140.0, pain);
         files.push(path);
     }
-    let out = posecoach()
-        .args(["history", "add", "--data-dir"])
-        .arg(&data)
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).matches(": added").count(), 7);
+    assert_eq!(history_add(&data, &files), 7);
 
     let history = history_json(&data, &["--until", "2026-11-24"]);
     let weeks = history["pain"].as_array().unwrap();
@@ -352,17 +356,19 @@ fn pain_before_and_after_shows_week_by_week_beside_the_sessions() {
     // nothing else).
     let wall = &history["exercises"][0]["weeks"];
     assert_eq!(wall[1]["reps"], 6, "{wall}");
+    // What the home screen says of it: last done on the 24th.
+    let last = posecoach::history::History::open_in(&data)
+        .unwrap()
+        .last_done()
+        .unwrap();
+    assert_eq!(
+        last.exercises,
+        [("wall-slide".to_string(), "2026-11-24".to_string())].into()
+    );
+    assert!(last.routines.is_empty(), "{last:?}");
 
     // The table, for people, says the pain is easing.
-    let out = posecoach()
-        .args(["history", "--until", "2026-11-24", "--data-dir"])
-        .arg(&data)
-        .arg("-o")
-        .arg(dir.join("history.png"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let table = text(&out.stdout);
+    let table = history_table_and_chart(&data, "2026-11-24", &dir.join("history.png"));
     assert!(
         table.contains("Pain (0-10, mean of the sessions rated; lower is better)"),
         "{table}"

@@ -180,9 +180,7 @@ impl App {
             &["--no-save", "--mute", "--json", "--no-check-in"],
             &dir.join("data"),
         );
-        let window = XWindow::find(xvfb);
-        std::thread::sleep(Duration::from_millis(1500));
-        (app, window)
+        (app, XWindow::settled(xvfb))
     }
 
     /// Waits for an output line containing `needle`.
@@ -275,6 +273,13 @@ impl XWindow {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The window, once its first pictures have been drawn (1.5 s).
+    fn settled(xvfb: &Xvfb) -> XWindow {
+        let window = XWindow::find(xvfb);
+        std::thread::sleep(Duration::from_millis(1500));
+        window
     }
 
     /// The window's pixels, as the X server has them.
@@ -679,8 +684,7 @@ fn nobody_in_view_gets_its_banner_and_cue_and_the_end_of_the_file_ends_the_sessi
             "--mute",
         ],
     );
-    let window = XWindow::find(&xvfb);
-    std::thread::sleep(Duration::from_millis(1500));
+    let window = XWindow::settled(&xvfb);
     let shot = window.screenshot();
     shot.save(&dir.join("nobody.png"));
     let layout = Layout::new(WINDOW.0, WINDOW.1);
@@ -727,8 +731,7 @@ fn the_stop_key_stops_at_once_with_the_advice_and_closing_the_window_ends_cleanl
     let dir = tmp_dir("stop");
     let record = dir.join("stopped.posecoach");
     let mut app = App::demo(&xvfb, &record);
-    let window = XWindow::find(&xvfb);
-    std::thread::sleep(Duration::from_millis(1500));
+    let window = XWindow::settled(&xvfb);
     window.press(XK_S);
     let stopped = app.wait_for_line("\"event\":\"stopped\"");
     assert!(stopped.contains("pain"), "{stopped}");
@@ -1036,8 +1039,7 @@ fn the_demonstration_plays_beside_the_camera_image_then_counts_in_and_h_plays_it
         ],
         &dir.join("data"),
     );
-    let window = XWindow::find(&xvfb);
-    std::thread::sleep(Duration::from_millis(1500));
+    let window = XWindow::settled(&xvfb);
     let layout = Layout::new(WINDOW.0, WINDOW.1);
     let (figure_box, camera_box) = posecoach::overlay::show::boxes(&layout);
     let rect = |(x, y, w, h): (f64, f64, f64, f64)| (x, y, x + w, y + h);
@@ -1165,8 +1167,7 @@ fn the_pain_check_in_asks_before_and_after_and_the_history_keeps_both() {
         ],
         &dir.join("data-home"),
     );
-    let window = XWindow::find(&xvfb);
-    std::thread::sleep(Duration::from_millis(1500));
+    let window = XWindow::settled(&xvfb);
     let layout = Layout::new(WINDOW.0, WINDOW.1);
     let centre = |score: u8| {
         let (x, y, w, h) = check_in::score_box(&layout, score);

@@ -14,6 +14,7 @@ pub mod progress;
 pub mod range;
 mod schema;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -117,6 +118,13 @@ impl ExerciseResult {
     pub fn done(&self) -> bool {
         self.reps > 0 || self.holds > 0
     }
+}
+
+/// When each exercise and routine was last done: local dates, YYYY-MM-DD.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LastDone {
+    pub exercises: HashMap<String, String>,
+    pub routines: HashMap<String, String>,
 }
 
 /// One finished session.
@@ -406,6 +414,35 @@ impl History {
         self.conn
             .query_row("SELECT min(local_date) FROM sessions", [], |r| r.get(0))
             .map_err(|e| self.fail(&e))
+    }
+
+    /// The last local date (YYYY-MM-DD) each exercise was done (a
+    /// repetition or a hold, as `ExerciseResult::done` says), and each
+    /// routine had an exercise done.
+    pub fn last_done(&self) -> Result<LastDone, HistoryError> {
+        const DONE: &str = "(r.reps > 0 OR r.holds > 0)";
+        let by_id = |sql: &str| -> rusqlite::Result<HashMap<String, String>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        };
+        let exercises = by_id(&format!(
+            "SELECT r.exercise_id, max(s.local_date) FROM exercise_results r
+             JOIN sessions s ON s.id = r.session_id WHERE {DONE} GROUP BY r.exercise_id"
+        ));
+        let routines = by_id(&format!(
+            "SELECT s.routine, max(s.local_date) FROM sessions s
+             WHERE s.routine IS NOT NULL AND EXISTS
+                 (SELECT 1 FROM exercise_results r WHERE r.session_id = s.id AND {DONE})
+             GROUP BY s.routine"
+        ));
+        match (exercises, routines) {
+            (Ok(exercises), Ok(routines)) => Ok(LastDone {
+                exercises,
+                routines,
+            }),
+            (Err(e), _) | (_, Err(e)) => Err(self.fail(&e)),
+        }
     }
 
     /// The sessions on or after `from_date` (YYYY-MM-DD), oldest first,

@@ -44,6 +44,15 @@ fn pain(score: u8, moment: PainMoment) -> SessionCommand {
     SessionCommand::Pain { score, moment }
 }
 
+/// What a frame brings the runner: its recorded pose, else its picture.
+fn seen(captured: &Captured) -> anyhow::Result<Seen<'_>> {
+    Ok(match (&captured.recorded, &captured.image) {
+        (Some(record), _) => Seen::Recorded(record),
+        (None, Some(image)) => Seen::Picture(image),
+        (None, None) => anyhow::bail!("a frame without an image or a pose"),
+    })
+}
+
 /// What the window draws: the latest frame and what the coach makes of it.
 #[derive(Debug, Clone)]
 pub struct Display {
@@ -230,8 +239,6 @@ pub struct Coach {
     demo_played_for: Option<usize>,
     /// The ghost of the target pose over the person.
     ghost_on: bool,
-    /// The latest pose seen, coached or not (for the placement indicator).
-    last_pose: Option<PoseFrame>,
     /// Session time counting of the current exercise started (for how
     /// long the placement indicator stays), by its position.
     counting_since: Option<(usize, f64)>,
@@ -324,7 +331,6 @@ impl Coach {
             count_in_until: None,
             demo_played_for: None,
             ghost_on: false,
-            last_pose: None,
             counting_since: None,
             looked: false,
         })
@@ -417,17 +423,18 @@ impl Coach {
     /// The demonstration is over (or the person has seen enough): count in.
     /// The session's own "get ready" pause, when under way, is the count-in.
     fn end_demo(&mut self) {
-        if self.showing.take().is_some() {
-            let getting_ready = self
-                .last
-                .as_ref()
-                .and_then(|d| d.feedback.as_ref())
-                .is_some_and(|f| f.get_ready_s.is_some());
-            let count_in_s = if getting_ready { 0 } else { COUNT_IN_S };
-            self.count_in_until = Some(Instant::now() + Duration::from_secs(count_in_s));
-            self.tick();
+        if self.showing.take().is_none() {
+            return;
         }
-        self.show_status(self.status());
+        let getting_ready = self
+            .last
+            .as_ref()
+            .and_then(|d| d.feedback.as_ref())
+            .is_some_and(|f| f.get_ready_s.is_some());
+        let count_in_s = if getting_ready { 0 } else { COUNT_IN_S };
+        self.count_in_until = Some(Instant::now() + Duration::from_secs(count_in_s));
+        // Shows the count-in (or, with none, the session going on).
+        self.tick();
     }
 
     /// The demonstration's figure moves on; the count-in ends.
@@ -613,18 +620,11 @@ impl Coach {
             // stands is shown.
             let pose = if self.demonstrating() {
                 self.looked = true;
-                let seen = match (&captured.recorded, &captured.image) {
-                    (Some(record), _) => Seen::Recorded(record),
-                    (None, Some(image)) => Seen::Picture(image),
-                    (None, None) => anyhow::bail!("a frame without an image or a pose"),
-                };
-                let pose = self.runner()?.look(Input {
+                self.runner()?.look(Input {
                     t_ms: captured.t_ms,
                     size: captured.size,
-                    seen,
-                })?;
-                self.last_pose.clone_from(&pose);
-                pose
+                    seen: seen(captured)?,
+                })?
             } else {
                 None
             };
@@ -637,16 +637,11 @@ impl Coach {
             self.pause_offset_ms += captured.t_ms - since;
         }
         let t_ms = captured.t_ms - self.pause_offset_ms;
-        let seen = match (&captured.recorded, &captured.image) {
-            (Some(record), _) => Seen::Recorded(record),
-            (None, Some(image)) => Seen::Picture(image),
-            (None, None) => anyhow::bail!("a frame without an image or a pose"),
-        };
         let started = Instant::now();
         let step = self.runner()?.step(Input {
             t_ms,
             size: captured.size,
-            seen,
+            seen: seen(captured)?,
         })?;
         self.inference_ms
             .push(started.elapsed().as_secs_f64() * 1000.0);
@@ -654,7 +649,6 @@ impl Coach {
         for c in &step.commands {
             self.said(c.t_ms, &c.command)?;
         }
-        self.last_pose.clone_from(&step.pose);
         let index = self.runner()?.session().current_index();
         if step.feedback.get_ready_s.is_none()
             && self.counting_since.is_none_or(|(i, _)| i != index)
@@ -759,15 +753,11 @@ impl Coach {
                 ghost: None,
             },
         };
-        if self.demonstrating() {
-            display.placement = Some(placement::judge(
-                self.runner
-                    .as_ref()
-                    .map_or(posecoach::exercise::model::View::Any, |r| {
-                        r.session().current_exercise().view
-                    }),
-                self.last_pose.as_ref(),
-            ));
+        // What changed meanwhile (a demonstration began, the ghost was
+        // toggled) shows on this picture too; the end screen keeps its own.
+        if self.runner.is_some() {
+            (display.placement, display.ghost) =
+                self.overlays(display.pose.as_ref(), display.feedback.as_ref());
         }
         display.status = status;
         display.muted = self.muted;
@@ -883,16 +873,9 @@ impl Coach {
             }
             Command::EndDemo => self.end_demo(),
             Command::ToggleGhost => {
-                self.ghost_on = !self.ghost_on;
                 // Shown (or hidden) at once, even on a paused picture.
-                if let Some(mut display) = self.last.take() {
-                    display.ghost = self
-                        .overlays(display.pose.as_ref(), display.feedback.as_ref())
-                        .1;
-                    self.last = Some(display);
-                }
-                let status = self.status();
-                self.show_status(status);
+                self.ghost_on = !self.ghost_on;
+                self.show_status(self.status());
             }
             Command::Quit => {
                 self.control.quit();

@@ -3,8 +3,6 @@
 //! when it exists), and the sources to choose from (the cameras found, and
 //! the demonstration). What the person picks comes back as a [`Choice`].
 
-use std::collections::HashMap;
-
 use anyhow::Context;
 use chrono::NaiveDate;
 
@@ -13,7 +11,7 @@ use super::SourceArg;
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::engine::placement;
 use posecoach::exercise::model::Exercise;
-use posecoach::history::{DATABASE_FILE, History};
+use posecoach::history::{DATABASE_FILE, History, LastDone};
 use posecoach::overlay::figure::Bounds;
 use posecoach::overlay::home::{HomeItem, HomeScreen};
 use posecoach::source::camera::{CameraRequest, list_cameras};
@@ -179,41 +177,19 @@ fn picture(exercise: &Exercise) -> Option<(posecoach::exercise::PoseFrame, Bound
     Some((pose, bounds))
 }
 
-/// The last day each exercise and routine was done.
-#[derive(Debug, Default)]
-struct LastDone {
-    exercises: HashMap<String, NaiveDate>,
-    routines: HashMap<String, NaiveDate>,
-}
-
-/// From the history in `data_dir`, if there is one (it is not created).
+/// When each was last done, from the history in `data_dir` if there is
+/// one (it is not created).
 fn last_done(data_dir: &std::path::Path) -> anyhow::Result<LastDone> {
-    let mut last = LastDone::default();
     if !data_dir.join(DATABASE_FILE).exists() {
-        return Ok(last);
+        return Ok(LastDone::default());
     }
-    let history = History::open_in(data_dir)?;
-    for session in history.sessions_since("0000-01-01")? {
-        let Ok(date) = NaiveDate::parse_from_str(&session.local_date, "%Y-%m-%d") else {
-            continue;
-        };
-        let mut any = false;
-        for e in session.exercises.iter().filter(|e| e.done()) {
-            any = true;
-            let entry = last.exercises.entry(e.exercise_id.clone()).or_insert(date);
-            *entry = (*entry).max(date);
-        }
-        if let (true, Some(routine)) = (any, &session.routine) {
-            let entry = last.routines.entry(routine.clone()).or_insert(date);
-            *entry = (*entry).max(date);
-        }
-    }
-    Ok(last)
+    Ok(History::open_in(data_dir)?.last_done()?)
 }
 
 /// "Done today", "Done yesterday", "Done 3 days ago", "Not done yet".
-fn when(date: Option<&NaiveDate>, today: NaiveDate) -> String {
-    match date.map(|d| (today - *d).num_days()) {
+fn when(date: Option<&String>, today: NaiveDate) -> String {
+    let date = date.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    match date.map(|d| (today - d).num_days()) {
         None => "Not done yet".into(),
         Some(days) if days <= 0 => "Done today".into(),
         Some(1) => "Done yesterday".into(),
