@@ -112,17 +112,23 @@ fn tones_sound_at_holds_and_repetitions_and_nowhere_else() {
             "hold done chime at {t} ms: {first} {second}"
         );
     }
-    // Every sound belongs to an event: a second away from all of them
-    // (cues included), the file is silent.
-    let all: Vec<f64> = events.iter().filter_map(|e| e["t_ms"].as_f64()).collect();
-    let spoken_s = 4.0;
+    // Every sound belongs to an event: a second before it, and after it
+    // for as long as it sounds (a cue for the time it takes to say, at
+    // most a tenth of a second a character), the file is silent.
+    let spans: Vec<(f64, f64)> = events
+        .iter()
+        .filter_map(|e| {
+            let t = e["t_ms"].as_f64()?;
+            let said_ms = e["text"]
+                .as_str()
+                .map_or(0.0, |text| 100.0 * text.chars().count() as f64);
+            Some((t - 1000.0, t + 1000.0 + said_ms))
+        })
+        .collect();
     let mut quiet_checked = 0;
     for (i, chunk) in samples.chunks(at(100.0)).enumerate() {
         let t = i as f64 * 100.0;
-        if all
-            .iter()
-            .all(|&e| t < e - 1000.0 || t > e + spoken_s * 1000.0)
-        {
+        if spans.iter().all(|&(from, to)| t + 100.0 < from || t > to) {
             assert!(
                 chunk.iter().all(|&s| s == 0),
                 "sound at {t} ms with no event near"

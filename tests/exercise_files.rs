@@ -26,6 +26,7 @@ fn every_shipped_exercise_and_routine_loads() {
         "hamstring-stretch",
         "back-extension",
         "ball-bridge",
+        "floor-bridge",
         "doorway-stretch",
         "scapular-squeeze",
         "inversion",
@@ -47,7 +48,7 @@ fn every_shipped_exercise_and_routine_loads() {
             "upper-back"
         ]
     );
-    assert_eq!(catalog.routine("everything").unwrap().exercises.len(), 12);
+    assert_eq!(catalog.routine("everything").unwrap().exercises.len(), 13);
 }
 
 const BROKEN: &str = r#"
@@ -155,7 +156,7 @@ fn a_new_exercise_needs_only_a_file() {
         .exercise("side-bend")
         .expect("user exercise loaded")
         .clone();
-    assert_eq!(catalog.exercises.len(), 13);
+    assert_eq!(catalog.exercises.len(), 14);
 
     // Hips fixed, shoulders swinging sideways by up to 25 degrees.
     let frame = |tilt_deg: f64| {
@@ -171,6 +172,7 @@ fn a_new_exercise_needs_only_a_file() {
             points,
             visibility: [0.99; NUM_LANDMARKS],
             image_size_px: (1280.0, 1000.0),
+            depth_px: None,
         }
     };
     let mut engine = Engine::new(exercise);
@@ -207,7 +209,7 @@ fn the_annotated_example_in_the_readme_is_the_shipped_wall_slide() {
 #[test]
 fn every_shipped_exercise_says_how_often_and_what_progress_means() {
     let catalog = Catalog::load(&[shipped()], &BTreeMap::new());
-    assert_eq!(catalog.exercises.len(), 12);
+    assert_eq!(catalog.exercises.len(), 13);
     for e in &catalog.exercises {
         let progress = e
             .progress
@@ -599,7 +601,7 @@ fn circle_messages_are_the_files_own_and_must_say_the_direction() {
 fn every_shipped_demonstration_counts_one_set_and_shows_a_caught_mistake() {
     use posecoach::exercise::demo;
     let catalog = Catalog::load(&[shipped()], &BTreeMap::new());
-    assert_eq!(catalog.exercises.len(), 12);
+    assert_eq!(catalog.exercises.len(), 13);
     for e in &catalog.exercises {
         let report = demo::check(e).unwrap_or_else(|| panic!("{} has no demonstration", e.id));
         assert!(

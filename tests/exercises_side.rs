@@ -205,9 +205,10 @@ fn back_extension_correct_counts_five() {
 }
 
 #[test]
-fn back_extension_skipping_the_elbows_stage_does_not_count() {
+fn back_extension_pressed_up_in_one_go_counts_and_is_coached() {
     let ex = exercise("back-extension");
-    // Straight from lying flat to straight arms, arms straight throughout.
+    // Straight from lying flat to straight arms, arms straight throughout,
+    // as real people do: counted, and told to pause on the elbows.
     let flat_straight_arms = SidePose {
         upper_arm: [15.0, 15.0],
         forearm: [15.0, 15.0],
@@ -217,8 +218,24 @@ fn back_extension_skipping_the_elbows_stage_does_not_count() {
         .hold(1.0)
         .reps(pressed_up(), 2, 2.0, 6.0, 1.0);
     let out = run(&ex, &motion, &clean());
-    assert_eq!(out.reps(), 0);
-    assert!(out.said("stages in order"), "{:?}", out.cues());
+    assert_eq!(out.reps(), 2, "{:?}", out.cues());
+    assert!(
+        out.said("2 of 5. pause on your elbows first next time"),
+        "{:?}",
+        out.cues()
+    );
+}
+
+#[test]
+fn back_extension_on_the_elbows_only_does_not_count() {
+    let ex = exercise("back-extension");
+    // The sphinx: up on the elbows and down again, never pressed up.
+    let motion = Motion::start(prone_rest())
+        .hold(1.0)
+        .reps(on_elbows(), 2, 1.5, 3.0, 1.5);
+    let out = run(&ex, &motion, &jittery());
+    assert_eq!((out.reps(), out.holds().len()), (0, 0), "{:?}", out.cues());
+    assert!(out.said("go all the way"), "{:?}", out.cues());
 }
 
 #[test]
@@ -658,10 +675,11 @@ fn jitter_does_not_make_cues_flicker() {
         .hold(1.0)
         .reps(wall_down(), 5, 1.5, 5.6, 1.0);
     let out = run(&ex, &motion, &jittery());
-    // Per repetition: hold started, hold done, counted; the last one also
-    // says the exercise is complete (merged with the count).
+    // What to do next once in position; then per repetition: hold
+    // started, hold done, counted; the last one also says the exercise is
+    // complete (merged with the count).
     assert!(
-        out.cues().len() <= 15,
+        out.cues().len() <= 16,
         "{} cues: {:?}",
         out.cues().len(),
         out.cues()
@@ -938,4 +956,40 @@ cue_nearly = "Nearly: a little deeper next time"
     let out = run(&ex, &rep(125.0), &clean());
     assert_eq!(out.reps(), 0);
     assert_eq!(out.cues(), ["Not deep enough: that one did not count"]);
+}
+
+#[test]
+fn floor_bridge_counts_bridges_with_the_feet_on_the_floor() {
+    let ex = exercise("floor-bridge");
+    let m =
+        Motion::start(floor_bridge_rest())
+            .hold(1.0)
+            .reps(floor_bridge_up(18.0), 3, 1.5, 2.0, 1.0);
+    let out = run(&ex, &m, &jittery());
+    assert_eq!((out.reps(), out.holds().len()), (3, 3), "{:?}", out.cues());
+    // Stopping short: told, not counted.
+    let m =
+        Motion::start(floor_bridge_rest())
+            .hold(1.0)
+            .reps(floor_bridge_up(7.0), 2, 1.5, 3.0, 1.0);
+    let out = run(&ex, &m, &clean());
+    assert_eq!(out.reps(), 0, "{:?}", out.cues());
+    assert!(out.said("lift your hips higher"), "{:?}", out.cues());
+    // The legs straight (lying flat, not a bridge): the start position is
+    // said, nothing counts.
+    let straight = |lift: f64| SidePose {
+        thigh: [-90.0 - lift, -90.0 - lift],
+        shin: [-90.0 - lift, -90.0 - lift],
+        ..floor_bridge_up(lift)
+    };
+    let m = Motion::start(straight(0.0))
+        .hold(3.0)
+        .reps(straight(12.0), 2, 1.5, 3.0, 1.0);
+    let out = run(&ex, &m, &clean());
+    assert_eq!((out.reps(), out.holds().len()), (0, 0), "{:?}", out.cues());
+    assert!(
+        out.said("knees bent, feet flat on the floor"),
+        "{:?}",
+        out.cues()
+    );
 }

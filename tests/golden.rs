@@ -104,6 +104,14 @@ fn regenerate_model_sessions() {
         jitter,
     );
     record_motion(
+        "model-floor-bridge",
+        "floor-bridge",
+        &Motion::start(floor_bridge_rest())
+            .hold(1.0)
+            .reps(floor_bridge_up(18.0), 2, 1.5, 2.0, 1.0),
+        jitter,
+    );
+    record_motion(
         "model-hamstring-stretch",
         "hamstring-stretch",
         &hamstring_side(Side::Right, 1, 10.6, 0.0).then(hamstring_side(Side::Left, 1, 10.6, 0.0)),

@@ -50,6 +50,7 @@ fn plank_rows(file: &str) -> Vec<(String, PoseFrame)> {
                 points: [Point::default(); NUM_LANDMARKS],
                 visibility: [0.0; NUM_LANDMARKS],
                 image_size_px: (PLANK_WIDTH_PX, PLANK_HEIGHT_PX),
+                depth_px: None,
             };
             for (i, name) in header.iter().enumerate() {
                 let Some(base) = name.strip_suffix("_x") else {
@@ -124,6 +125,7 @@ fn keraal_frames(file: &str) -> Vec<(f64, PoseFrame)> {
                 points: [Point::default(); NUM_LANDMARKS],
                 visibility: [0.0; NUM_LANDMARKS],
                 image_size_px: (WIDTH_PX, HEIGHT_PX),
+                depth_px: None,
             };
             for (name, xyz) in landmarks.as_object().unwrap() {
                 let landmark = Landmark::from_name(&name.to_lowercase())

@@ -108,6 +108,7 @@ impl Body for Real {
             points: self.points,
             visibility: self.visibility,
             image_size_px: self.image_size_px,
+            depth_px: None,
         }
     }
 }

@@ -21,6 +21,9 @@ pub const MODEL_IMAGE_PX: (f64, f64) = (1280.0, 1000.0);
 
 // Segment lengths in pixels, for a person about 900 px tall.
 const TORSO: f64 = 250.0;
+/// Lying seen from the head end, a length along the body shows this share
+/// of itself.
+const FRONT_LYING_TORSO_SHARE: f64 = 0.35;
 const NECK: f64 = 75.0;
 const NOSE_FROM_EAR: f64 = 35.0;
 const UPPER_ARM: f64 = 150.0;
@@ -232,6 +235,7 @@ impl SidePose {
             points,
             visibility: vis,
             image_size_px: MODEL_IMAGE_PX,
+            depth_px: None,
         }
     }
 }
@@ -245,6 +249,10 @@ pub struct FrontPose {
     pub shoulder_half: f64,
     /// Hips below (positive) the shoulders, in pixels.
     pub hip_drop: f64,
+    /// The legs' length in the picture and their direction from the hips:
+    /// 1 standing (down, whole), negative lying seen from the head end
+    /// (away from the camera: up the picture, shortened).
+    pub leg_scale: f64,
     /// Nose offset from the shoulders' midpoint: towards the person's left
     /// (image right) and up.
     pub nose_left: f64,
@@ -263,11 +271,25 @@ impl FrontPose {
             shoulder_y: 300.0,
             shoulder_half: 90.0,
             hip_drop: TORSO,
+            leg_scale: 1.0,
             nose_left: 0.0,
             nose_up: 110.0,
             upper_arm: [10.0, 10.0],
             forearm: [5.0, 5.0],
             shrug: [0.0, 0.0],
+        }
+    }
+
+    /// Lying face down, head towards the camera, seen from the floor at
+    /// the head end: the hips and legs beyond the shoulders, up the
+    /// picture and shortened; arms along the floor by the sides.
+    pub fn prone() -> FrontPose {
+        FrontPose {
+            shoulder_y: 700.0,
+            hip_drop: -FRONT_LYING_TORSO_SHARE * TORSO,
+            leg_scale: -FRONT_LYING_TORSO_SHARE,
+            nose_up: 70.0,
+            ..FrontPose::standing()
         }
     }
 
@@ -279,6 +301,7 @@ impl FrontPose {
             shoulder_y: l(self.shoulder_y, o.shoulder_y),
             shoulder_half: l(self.shoulder_half, o.shoulder_half),
             hip_drop: l(self.hip_drop, o.hip_drop),
+            leg_scale: l(self.leg_scale, o.leg_scale),
             nose_left: l(self.nose_left, o.nose_left),
             nose_up: l(self.nose_up, o.nose_up),
             upper_arm: l2(self.upper_arm, o.upper_arm),
@@ -328,8 +351,8 @@ impl FrontPose {
                 self.center_x + out * self.shoulder_half * 0.7,
                 self.shoulder_y + self.hip_drop,
             );
-            let knee = (hip.0, hip.1 + THIGH);
-            let ankle = (hip.0, knee.1 + SHIN);
+            let knee = (hip.0, hip.1 + THIGH * self.leg_scale);
+            let ankle = (hip.0, knee.1 + SHIN * self.leg_scale);
             set(pick(LeftShoulder, RightShoulder), shoulder);
             set(pick(LeftElbow, RightElbow), elbow);
             set(pick(LeftWrist, RightWrist), wrist);
@@ -368,6 +391,7 @@ impl FrontPose {
             points,
             visibility: vis,
             image_size_px: MODEL_IMAGE_PX,
+            depth_px: None,
         }
     }
 }

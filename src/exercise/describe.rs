@@ -116,20 +116,48 @@ pub fn describe(e: &Exercise) -> Vec<String> {
                 ));
             }
             lines.push(format!("{text}."));
+            for skip in &e.reps.skippable {
+                lines.push(format!(
+                    "A repetition without '{}' still counts, with \"{}\".",
+                    phase(seq[skip.stage]),
+                    skip.cue
+                ));
+            }
+            if e.reps.pass_start_s > 0.0 {
+                lines.push(format!(
+                    "Passing through '{}' for less than {} in the middle of a repetition does not end it.",
+                    phase(seq[0]),
+                    seconds(e.reps.pass_start_s)
+                ));
+            }
         }
         Counting::Circles {
             measurement: m,
             per_direction,
             directions,
+            during,
             ..
         } => {
             let ways: Vec<&str> = directions.iter().map(|d| d.name()).collect();
-            lines.push(format!(
-                "Counts circles of {}: {per_direction} {} a set, {sets} set(s); a circle faster than {} does not count.",
+            let mut text = format!(
+                "Counts circles of {}: {per_direction} {} a set, {sets} set(s); a circle faster than {} does not count",
                 measurement(*m),
                 ways.join(", then "),
                 seconds(e.reps.min_rep_s)
-            ));
+            );
+            if e.reps.max_rep_s > 0.0 {
+                text.push_str(&format!(
+                    ", nor one slower than {}",
+                    seconds(e.reps.max_rep_s)
+                ));
+            }
+            if !during.is_empty() {
+                text.push_str(&format!(
+                    "; circles count only in {}",
+                    phases(during).join(" or ")
+                ));
+            }
+            lines.push(format!("{text}."));
         }
         Counting::Holds => lines.push(format!(
             "Counts holds: {per_set}{sided} a set, {sets} set(s)."

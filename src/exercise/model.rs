@@ -291,6 +291,9 @@ pub enum Counting {
         /// Added to the count when a direction is done, with `{direction}`
         /// for the next ("Now roll {direction}").
         next_direction: String,
+        /// Phases in which circles count (empty: always): the arms hanging
+        /// or the hands on the shoulders, not swinging arms or clapping.
+        during: Vec<usize>,
     },
     /// No repetitions: each hold that reaches its time counts, and
     /// `per_set` of them make a set (a plank, a wall sit, a stretch).
@@ -324,6 +327,21 @@ pub struct Reps {
     pub min_rep_s: f64,
     /// A repetition slower than this does not count (0: no limit).
     pub max_rep_s: f64,
+    /// Stages of the sequence a repetition may leave out (the elbows of a
+    /// press-up done in one go): it still counts, and the cue is said.
+    pub skippable: Vec<Skippable>,
+    /// Back at the start position for less than this in the middle of a
+    /// repetition is passing through it (a head turning from left to
+    /// right); 0: the repetition ends there.
+    pub pass_start_s: f64,
+}
+
+/// A stage a repetition may leave out, and what to say when it does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skippable {
+    /// Index into the sequence.
+    pub stage: usize,
+    pub cue: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

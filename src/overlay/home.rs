@@ -9,7 +9,7 @@ use super::{BACKGROUND, Canvas, GOOD, GREY, Layout, PANEL, Rect, Rgb, TextRender
 use crate::exercise::engine::PoseFrame;
 
 /// Tiles per row.
-pub const COLUMNS: usize = 6;
+pub const COLUMNS: usize = 7;
 pub const TITLE: &str = "posecoach: choose a routine or an exercise";
 pub const KEYS: &str = "Arrows: choose   Enter or click: start   C: camera   Q: quit";
 const TILE: Rgb = Rgb(36, 40, 48);

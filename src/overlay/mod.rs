@@ -943,6 +943,7 @@ mod tests {
             points: [Point::new(10.0, 10.0); NUM_LANDMARKS],
             visibility: [1.0; NUM_LANDMARKS],
             image_size_px: (1280.0, 720.0),
+            depth_px: None,
         };
         let mut view = running_view(&s);
         assert_eq!(

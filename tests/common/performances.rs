@@ -72,6 +72,27 @@ pub fn bridge_up(legs: f64) -> SidePose {
     }
 }
 
+/// On the back, knees bent to 90 degrees, feet flat on the floor.
+pub fn floor_bridge_rest() -> SidePose {
+    SidePose {
+        thigh: [-135.0, -135.0],
+        shin: [-45.0, -45.0],
+        ..SidePose::supine()
+    }
+}
+
+/// Hips up `lift_deg` from lying, shoulders, hips and knees in a line, the
+/// feet still on the floor.
+pub fn floor_bridge_up(lift_deg: f64) -> SidePose {
+    SidePose {
+        trunk: 90.0 - lift_deg,
+        neck: 90.0,
+        thigh: [-90.0 - lift_deg, -90.0 - lift_deg],
+        shin: [-20.0, -20.0],
+        ..SidePose::supine()
+    }
+}
+
 pub fn leg_on_chair(raised: Side) -> SidePose {
     let (up, down) = if raised == Side::Left { (0, 1) } else { (1, 0) };
     let mut p = SidePose::standing();
@@ -227,6 +248,16 @@ pub fn neck_sequence(times: usize, s: f64, chin_down_px: f64) -> Motion<FrontPos
 }
 
 pub fn arms_out(lift_deg: f64, spread_deg: f64) -> FrontPose {
+    FrontPose {
+        upper_arm: [spread_deg + lift_deg, spread_deg + lift_deg],
+        forearm: [spread_deg + lift_deg * 1.3, spread_deg + lift_deg * 1.3],
+        ..FrontPose::prone()
+    }
+}
+
+/// As `arms_out`, standing facing the camera (a person clapping overhead
+/// moves the same way).
+pub fn arms_out_standing(lift_deg: f64, spread_deg: f64) -> FrontPose {
     FrontPose {
         upper_arm: [spread_deg + lift_deg, spread_deg + lift_deg],
         forearm: [spread_deg + lift_deg * 1.3, spread_deg + lift_deg * 1.3],

@@ -406,7 +406,7 @@ impl Coach {
             demo: Demonstration {
                 exercise_name: exercise.name.clone(),
                 instructions: exercise.instructions.clone(),
-                view_needed: placement::needed(exercise.view).to_string(),
+                view_needed: placement::needed(exercise),
                 figure: first.clone(),
                 bounds,
                 progress: 0.0,
@@ -678,7 +678,7 @@ impl Coach {
         let show_placement = self.demonstrating()
             || feedback.is_some_and(|f| f.get_ready_s.is_some())
             || (starting && !runner.finished());
-        let placement = show_placement.then(|| placement::judge(exercise.view, pose));
+        let placement = show_placement.then(|| placement::judge(exercise, pose));
         let ghost = match (&exercise.demo, pose) {
             (Some(demo), Some(pose)) if self.ghost_on && !self.demonstrating() => {
                 ghost_over(&demo.key_pose().landmarks(), pose)

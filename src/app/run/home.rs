@@ -83,7 +83,7 @@ impl Home {
                     })
                 }),
                 last_done: when(last.exercises.get(&exercise.id), today),
-                view_needed: placement::needed(exercise.view).to_lowercase(),
+                view_needed: placement::needed(exercise).to_lowercase(),
                 figures: picture(exercise).into_iter().collect(),
             });
         }

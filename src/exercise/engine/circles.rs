@@ -45,6 +45,8 @@ pub struct CircleCounter {
     per_direction: u32,
     directions: Vec<Direction>,
     min_s_per_turn: f64,
+    /// A circle slower than this is drift, not a roll (0: no limit).
+    max_s_per_turn: f64,
     index: usize,
     /// The turns measured where the current direction's counting began.
     base: f64,
@@ -57,11 +59,17 @@ pub struct CircleCounter {
 }
 
 impl CircleCounter {
-    pub fn new(per_direction: u32, directions: Vec<Direction>, min_s_per_turn: f64) -> Self {
+    pub fn new(
+        per_direction: u32,
+        directions: Vec<Direction>,
+        min_s_per_turn: f64,
+        max_s_per_turn: f64,
+    ) -> Self {
         CircleCounter {
             per_direction,
             directions,
             min_s_per_turn,
+            max_s_per_turn,
             index: 0,
             base: 0.0,
             counted: 0,
@@ -81,6 +89,21 @@ impl CircleCounter {
             Direction::Forward => turns_forward,
             Direction::Backward => -turns_forward,
         }
+    }
+
+    /// Whether a circle has counted.
+    pub fn counted_any(&self) -> bool {
+        self.counted > 0 || self.index > 0
+    }
+
+    /// The turns measured at a moment circles do not count (the arms
+    /// swinging): the circle under way is dropped.
+    pub fn pause(&mut self, turns_forward: f64) {
+        if let Some(direction) = self.direction() {
+            self.base = Self::signed(direction, turns_forward) - f64::from(self.counted);
+        }
+        self.clock = None;
+        self.seen = true;
     }
 
     /// Takes the forward turns measured at `t_ms`.
@@ -111,6 +134,14 @@ impl CircleCounter {
             self.base = signed - counted;
             self.clock = None;
             return Some(CircleEvent::WrongWay(direction));
+        }
+        if let Some((start_ms, _)) = self.clock
+            && self.max_s_per_turn > 0.0
+            && t_ms - start_ms > self.max_s_per_turn * 1000.0
+        {
+            // Too slow for a roll: the point drifted round.
+            self.pause(turns_forward);
+            return None;
         }
         let Some((start_ms, start_progress)) = self.clock else {
             // The clock of a circle starts when the point starts round.
@@ -194,7 +225,7 @@ mod tests {
 
     #[test]
     fn steady_circles_count_each_turn() {
-        let mut c = CircleCounter::new(20, vec![Direction::Forward], 1.2);
+        let mut c = CircleCounter::new(20, vec![Direction::Forward], 1.2, 0.0);
         let events = feed(&mut c, &steady(0.0, 2.0, 10.2));
         let reps = counted(&events);
         assert_eq!(reps.len(), 5, "{events:?}");
@@ -205,7 +236,7 @@ mod tests {
 
     #[test]
     fn fast_circles_do_not_count() {
-        let mut c = CircleCounter::new(20, vec![Direction::Forward], 1.2);
+        let mut c = CircleCounter::new(20, vec![Direction::Forward], 1.2, 0.0);
         let events = feed(&mut c, &steady(0.0, 0.6, 6.0));
         assert!(counted(&events).is_empty(), "{events:?}");
         assert!(events.iter().any(|(_, e)| *e == CircleEvent::TooFast));
@@ -221,7 +252,7 @@ mod tests {
         // of a turn, it is no circle at all.
         let mut turns = vec![0.0; 30];
         turns.extend((0..10).map(|i| 0.62 + 0.01 * f64::from(i)));
-        let mut c = CircleCounter::new(20, vec![Direction::Forward], 1.2);
+        let mut c = CircleCounter::new(20, vec![Direction::Forward], 1.2, 0.0);
         let events = feed(&mut c, &turns);
         assert!(counted(&events).is_empty(), "{events:?}");
     }
@@ -246,7 +277,7 @@ mod tests {
             };
             turns.push(t);
         }
-        let mut c = CircleCounter::new(1000, vec![Direction::Forward], 1.2);
+        let mut c = CircleCounter::new(1000, vec![Direction::Forward], 1.2, 0.0);
         let events = feed(&mut c, &turns);
         let reps = counted(&events);
         assert!(!reps.is_empty(), "{events:?}");
@@ -257,7 +288,7 @@ mod tests {
 
     #[test]
     fn forward_then_backward_in_turn() {
-        let mut c = CircleCounter::new(2, vec![Direction::Forward, Direction::Backward], 1.2);
+        let mut c = CircleCounter::new(2, vec![Direction::Forward, Direction::Backward], 1.2, 0.0);
         let mut turns = steady(0.0, 2.0, 5.0);
         let top = *turns.last().unwrap();
         turns.extend(steady(-top, 2.0, 5.0).iter().map(|t| -t));
@@ -285,7 +316,7 @@ mod tests {
 
     #[test]
     fn turning_the_wrong_way_is_told() {
-        let mut c = CircleCounter::new(20, vec![Direction::Forward], 1.2);
+        let mut c = CircleCounter::new(20, vec![Direction::Forward], 1.2, 0.0);
         let backward: Vec<f64> = steady(0.0, 2.0, 3.0).iter().map(|t| -t).collect();
         let events = feed(&mut c, &backward);
         assert!(

@@ -23,6 +23,9 @@ pub struct PoseFrame {
     pub visibility: [f32; NUM_LANDMARKS],
     /// Width and height of the image the points are in.
     pub image_size_px: (f64, f64),
+    /// Each landmark's depth (nearer the camera smaller), in the same
+    /// pixels as x, when the model gave depth (not the body model).
+    pub depth_px: Option<[f64; NUM_LANDMARKS]>,
 }
 
 impl PoseFrame {
@@ -38,10 +41,12 @@ impl PoseFrame {
         height_px: u32,
     ) -> PoseFrame {
         let (w, h) = (f64::from(width_px), f64::from(height_px));
+        let has_depth = landmarks.iter().any(|l| l.z != 0.0);
         PoseFrame {
             points: landmarks.map(|l| Point::new(f64::from(l.x) * w, f64::from(l.y) * h)),
             visibility: landmarks.map(|l| l.visibility),
             image_size_px: (w, h),
+            depth_px: has_depth.then(|| landmarks.map(|l| f64::from(l.z) * w)),
         }
     }
 
@@ -125,6 +130,7 @@ mod tests {
             points,
             visibility: [0.1; NUM_LANDMARKS],
             image_size_px: (100.0, 200.0),
+            depth_px: None,
         }
     }
 

@@ -20,6 +20,11 @@ const NEAR_SIDE_MARGIN: f32 = 0.3;
 const WORKING_SIDE_MARGIN: f64 = 0.08;
 /// The centre of a circle follows the point with this weight per frame.
 const CIRCLE_CENTER_ALPHA: f64 = 0.03;
+/// Shoulders turned less than this out of the picture's plane face the
+/// camera: a circle (a shoulder roll, forward and up) is then followed in
+/// depth and height, as the model's depth gives them, instead of across
+/// the picture.
+const CIRCLE_IN_DEPTH_MAX_YAW_DEG: f64 = 45.0;
 
 /// The exercise's measurements, frame by frame.
 #[derive(Debug, Clone)]
@@ -34,6 +39,8 @@ pub struct Measurer {
     /// Where each measurement was taken on the last frame (for drawing).
     measured_px: Vec<Vec<Point>>,
     circles: Vec<CircleTracker>,
+    /// Circles are followed in depth (the person faces the camera).
+    circles_in_depth: bool,
 }
 
 impl Measurer {
@@ -52,6 +59,7 @@ impl Measurer {
             values: vec![None; n],
             measured_px: vec![Vec::new(); n],
             circles: vec![CircleTracker::new(CIRCLE_CENTER_ALPHA); n],
+            circles_in_depth: false,
         }
     }
 
@@ -137,6 +145,15 @@ impl Measurer {
         }
     }
 
+    /// A point's depth (nearer the camera smaller), when the model gave it.
+    fn depth_px(&self, frame: &PoseFrame, point: PointRef) -> Option<f64> {
+        let depth = frame.depth_px.as_ref()?;
+        match self.landmarks_of(point) {
+            (l, None) => Some(depth[l.index()]),
+            (l, Some(r)) => Some((depth[l.index()] + depth[r.index()]) / 2.0),
+        }
+    }
+
     /// Shoulder to hip on the near side, the body's yardstick.
     pub fn torso_px(&self, frame: &PoseFrame) -> Option<f64> {
         let s = frame.seen(BodyPart::Shoulder.on(self.near_side))?;
@@ -156,6 +173,13 @@ impl Measurer {
     }
 
     fn measure(&mut self, frame: &PoseFrame, dt_s: f64) {
+        let in_depth = super::placement::shoulder_yaw_deg(frame)
+            .is_some_and(|yaw| yaw < CIRCLE_IN_DEPTH_MAX_YAW_DEG);
+        if in_depth != self.circles_in_depth {
+            // Another plane: the circles so far do not continue in it.
+            self.circles_in_depth = in_depth;
+            self.circles.iter_mut().for_each(CircleTracker::reset);
+        }
         let alpha = if dt_s > 0.0 {
             1.0 - (-dt_s * 1000.0 / MEASUREMENT_SMOOTHING_MS).exp()
         } else {
@@ -224,7 +248,16 @@ impl Measurer {
             } => {
                 let (pt, origin) = (p(point)?, p(relative_to)?);
                 let torso = self.torso_px(frame)?;
-                let relative = Point::new(pt.x_px - origin.x_px, pt.y_px - origin.y_px);
+                let up_px = pt.y_px - origin.y_px;
+                if self.circles_in_depth {
+                    // Facing the camera: forward is towards it (less deep),
+                    // so forward and up turn as for a person facing right.
+                    let depth = |r: PointRef| self.depth_px(frame, r);
+                    let forward_px = depth(relative_to)? - depth(point)?;
+                    let relative = Point::new(forward_px, up_px);
+                    return Some(self.circles[i].update(relative, min_radius * torso));
+                }
+                let relative = Point::new(pt.x_px - origin.x_px, up_px);
                 let turns = self.circles[i].update(relative, min_radius * torso);
                 // Clockwise on screen is forward for a person facing right.
                 Some(if self.facing_right { turns } else { -turns })
@@ -289,17 +322,14 @@ impl Measurer {
         if self.facing_right { 1.0 } else { -1.0 }
     }
 
-    /// Shoulder width over torso length: large facing the camera, small
-    /// side-on.
-    pub fn shoulder_ratio(&self, frame: &PoseFrame) -> Option<f64> {
-        let l = frame.seen(Landmark::LeftShoulder)?;
-        let r = frame.seen(Landmark::RightShoulder)?;
-        Some(l.distance(r) / self.torso_px(frame)?)
+    /// The side nearer the camera.
+    pub fn near_side(&self) -> Side {
+        self.near_side
     }
 }
 
 /// The points a measurement of this kind uses, in drawing order.
-fn point_refs(kind: &MeasureKind) -> Vec<PointRef> {
+pub(super) fn point_refs(kind: &MeasureKind) -> Vec<PointRef> {
     match *kind {
         MeasureKind::Angle { a, vertex, c } => vec![a, vertex, c],
         MeasureKind::Inclination { from, to, .. } | MeasureKind::Lean { from, to } => {
@@ -375,6 +405,7 @@ target_s = 1
             points,
             visibility,
             image_size_px: (1000.0, 1000.0),
+            depth_px: None,
         }
     }
 

@@ -26,7 +26,7 @@ use self::hold::{HoldChange, HoldTimer, Position};
 use self::measure::Measurer;
 pub use self::output::{Event, Feedback, HoldProgress, Reading, StopCause};
 use self::phases::PhaseMachine;
-use self::posture::PostureTracker;
+use self::posture::{PostureTracker, Seen};
 use self::safety::SafetyMonitor;
 use self::sequence::{SequenceCounter, Step};
 use self::sustained::Sustained;
@@ -40,21 +40,12 @@ const CUE_MIN_CONDITION_MS: f64 = 400.0;
 const ACCEPTABLE_FORM_SCORE: f64 = 50.0;
 /// Out of every phase this long before starting, the person is told the
 /// start position (the exercise's first instruction).
-const START_HINT_MS: f64 = 3000.0;
+const START_HINT_MS: f64 = 2000.0;
 const START_HINT_COOLDOWN_S: f64 = 10.0;
 /// Cue priorities (0-100) of the engine's own messages; files use 1-9.
 const PRIORITY_START_HINT: u8 = 4;
 const PRIORITY_STOP: u8 = 100;
 const PRIORITY_NOT_VISIBLE: u8 = 90;
-/// Shoulders wider than this fraction of the torso mean the person faces
-/// the camera: a side-view exercise cannot be judged ("turn side-on").
-/// Real footage: side-on 0.05-0.3, push-ups filmed at three quarters up to
-/// 0.6 (their elbows still measure well), squats facing the camera
-/// 0.57-0.88 (median 0.62-0.67).
-pub(crate) const FACING_CAMERA_SHOULDER_RATIO: f64 = 0.65;
-/// Shoulders narrower than this fraction of the torso mean the person is
-/// side-on: a front-view exercise cannot be judged ("face the camera").
-pub(crate) const SIDE_ON_SHOULDER_RATIO: f64 = 0.3;
 /// The cue to get into the exercise's posture outranks form cues.
 const PRIORITY_POSTURE: u8 = 80;
 /// A form check that cannot be seen is said below every form cue, and not
@@ -85,6 +76,10 @@ pub struct Engine {
     /// The extreme of each reach check's measurement since the start.
     rep_reach: Vec<Option<f64>>,
     rep_side: Option<Side>,
+    /// What to say with the count about stages the repetition left out.
+    rep_skipped: Option<String>,
+    /// The start position has been reached once, and what to do next said.
+    start_reached: bool,
     /// Repetitions and sets counted.
     tally: Tally,
     /// Counts circles, for circle exercises.
@@ -110,6 +105,16 @@ fn form_score(off: f64, tolerance: f64) -> f64 {
     (100.0 - 50.0 * off / tolerance).clamp(0.0, 100.0)
 }
 
+/// A whole number of seconds as said: "1 second", "5 seconds".
+fn seconds(s: f64) -> String {
+    let n = s.round();
+    if n == 1.0 {
+        "1 second".to_string()
+    } else {
+        format!("{n:.0} seconds")
+    }
+}
+
 /// Repetitions (or circles) in a set: per side for sided exercises.
 fn per_set(exercise: &Exercise) -> u32 {
     match &exercise.reps.counting {
@@ -132,7 +137,15 @@ impl Engine {
         let phases = PhaseMachine::new(exercise.phases.clone());
         let tally = Tally::new(exercise.sides, per_set(&exercise), exercise.reps.sets);
         let sequence = match &exercise.reps.counting {
-            Counting::Sequence(sequence) => Some(SequenceCounter::new(sequence.clone())),
+            Counting::Sequence(sequence) => {
+                let skippable: Vec<usize> =
+                    exercise.reps.skippable.iter().map(|s| s.stage).collect();
+                Some(SequenceCounter::new(
+                    sequence.clone(),
+                    &skippable,
+                    exercise.reps.pass_start_s,
+                ))
+            }
             Counting::Circles { .. } | Counting::Holds => None,
         };
         let circle_counter = match &exercise.reps.counting {
@@ -144,6 +157,7 @@ impl Engine {
                 *per_direction,
                 directions.clone(),
                 exercise.reps.min_rep_s,
+                exercise.reps.max_rep_s,
             )),
             Counting::Sequence(_) | Counting::Holds => None,
         };
@@ -161,6 +175,8 @@ impl Engine {
             rep_form_n: 0,
             rep_reach,
             rep_side: None,
+            rep_skipped: None,
+            start_reached: false,
             tally,
             circle_counter,
             hold: HoldTimer::default(),
@@ -267,6 +283,7 @@ impl Engine {
             }
             self.track_reach();
             self.update_phase(t_ms, &mut events);
+            self.tell_next_once();
         } else {
             self.phases.pause();
         }
@@ -359,19 +376,25 @@ impl Engine {
     /// no repetition is under way; None when they may go on.
     ///
     /// Judged when the posture is known to be another one: side-on, the
-    /// torso's tilt and the face show it; from the front only upright
-    /// against lying can be told. Inversion starts upright on the table,
-    /// so any posture will do.
+    /// torso's tilt, the legs and the face show it; from the front
+    /// (lying with the head towards the camera) only standing, kneeling
+    /// and all fours can be told from lying. Inversion starts upright on
+    /// the table, so any posture will do.
     fn posture_gate(&self) -> Option<&'static str> {
-        let (wanted, text) = match self.exercise.posture {
-            Posture::Standing => (Posture::Standing, "Stand up to start"),
-            Posture::Prone => (Posture::Prone, "Lie on your stomach to start"),
-            Posture::Supine => (Posture::Supine, "Lie on your back to start"),
-            Posture::Inverted => return None,
+        let wanted = self.exercise.posture;
+        let text = match (wanted, self.posture.posture()) {
+            (Posture::Inverted, _) | (_, None) => return None,
+            (_, Some(seen)) if seen.fits(wanted, self.exercise.view == View::Side) => {
+                return None;
+            }
+            (Posture::Standing, _) => "Stand up to start",
+            (Posture::Prone, Some(Seen::AllFours)) => "Lie flat on your stomach to start",
+            (Posture::Prone, _) if self.exercise.view != View::Side => {
+                "Lie on your stomach, head towards the camera, to start"
+            }
+            (Posture::Prone, _) => "Lie on your stomach to start",
+            (Posture::Supine, _) => "Lie on your back to start",
         };
-        if self.exercise.view != View::Side && wanted != Posture::Standing {
-            return None;
-        }
         let under_way = match self.exercise.reps.counting {
             Counting::Sequence(_) => {
                 self.sequence
@@ -382,8 +405,7 @@ impl Engine {
             Counting::Holds => self.hold.is_active(),
             Counting::Circles { .. } => false,
         };
-        let wrong = self.posture.posture().is_some_and(|p| p != wanted);
-        (wrong && !under_way).then_some(text)
+        (!under_way).then_some(text)
     }
 
     /// The side being worked, for sided exercises.
@@ -401,7 +423,47 @@ impl Engine {
                 self.sequence.as_ref().is_some_and(SequenceCounter::started) || self.tally.any()
             }
             Counting::Holds => self.held_once || self.tally.any(),
-            Counting::Circles { .. } => true,
+            Counting::Circles { .. } => {
+                self.circle_counter
+                    .as_ref()
+                    .is_some_and(CircleCounter::counted_any)
+                    || self.tally.any()
+            }
+        }
+    }
+
+    /// The first time the person is in the start position, what comes
+    /// next (the second instruction): they know they were seen. An
+    /// exercise that is held says "hold it" instead.
+    fn tell_next_once(&mut self) {
+        if self.start_reached
+            || self.exercise.reps.counting == Counting::Holds
+            || !self.in_start_position()
+        {
+            return;
+        }
+        self.start_reached = true;
+        if let Some(next) = self.exercise.instructions.get(1) {
+            self.event_cue("next", next.clone());
+        }
+    }
+
+    /// Whether the person is where the exercise starts: its sequence's
+    /// first phase, the hold's phase, a phase circles count in (any phase
+    /// when none is named).
+    fn in_start_position(&self) -> bool {
+        if let Counting::Circles { during, .. } = &self.exercise.reps.counting
+            && during.is_empty()
+        {
+            return true;
+        }
+        let Some(now) = self.phases.phase() else {
+            return false;
+        };
+        match &self.exercise.reps.counting {
+            Counting::Sequence(sequence) => sequence.first() == Some(&now),
+            Counting::Holds => self.exercise.hold.is_none_or(|h| h.phase == now),
+            Counting::Circles { during, .. } => during.is_empty() || during.contains(&now),
         }
     }
 
@@ -439,6 +501,10 @@ impl Engine {
         if let Some(phase) = self.phases.update(t_ms, self.body.values()) {
             self.enter_phase(t_ms, phase, events);
         }
+        if let Some(sequence) = self.sequence.as_mut() {
+            let steps = sequence.tick(t_ms);
+            self.sequence_steps(t_ms, steps, events);
+        }
     }
 
     fn event_cue(&mut self, id: &str, text: String) {
@@ -452,13 +518,31 @@ impl Engine {
         let Some(sequence) = self.sequence.as_mut() else {
             return;
         };
-        for step in sequence.enter(t_ms, phase, self.first_judged, &mut self.phases) {
+        let steps = sequence.enter(t_ms, phase, self.first_judged, &mut self.phases);
+        self.sequence_steps(t_ms, steps, events);
+    }
+
+    /// What the steps of a repetition through its sequence do.
+    fn sequence_steps(&mut self, t_ms: f64, steps: Vec<Step>, events: &mut Vec<Event>) {
+        for step in steps {
             match step {
                 Step::AtStart => {
                     self.rep_side = None;
                     self.rep_reach.iter_mut().for_each(|r| *r = None);
                 }
+                Step::Skipped { stage } => {
+                    let cue = self
+                        .exercise
+                        .reps
+                        .skippable
+                        .iter()
+                        .find(|s| s.stage == stage);
+                    if let Some(cue) = cue {
+                        self.rep_skipped.get_or_insert_with(|| cue.cue.clone());
+                    }
+                }
                 Step::Began { .. } => {
+                    self.rep_skipped = None;
                     self.rep_hold_ok = false;
                     self.rep_form_sum = 0.0;
                     self.rep_form_n = 0;
@@ -479,7 +563,7 @@ impl Engine {
                     };
                     let text = match held_too_briefly {
                         Some(h) => {
-                            format!("Hold for {:.0} seconds before you come back", h.target_s)
+                            format!("Hold for {} before you come back", seconds(h.target_s))
                         }
                         None => "Go all the way before you come back".to_string(),
                     };
@@ -505,7 +589,7 @@ impl Engine {
             let target = ex.hold.as_ref().map_or(0.0, |h| h.target_s);
             self.event_cue(
                 "hold-too-short",
-                format!("Hold longer: {target:.0} seconds. That one did not count"),
+                format!("Hold longer: {}. That one did not count", seconds(target)),
             );
             return;
         }
@@ -555,6 +639,7 @@ impl Engine {
             }
             score = score.min(form_score(off, check.tolerance));
         }
+        advice = advice.or(self.rep_skipped.take());
         match self.tally.count(side) {
             Err(refused) => self.refused(refused),
             Ok(counted) => {
@@ -718,7 +803,7 @@ impl Engine {
         match change {
             HoldChange::Started => {
                 events.push(Event::HoldStarted { t_ms, side });
-                self.event_cue("hold-start", format!("Hold it: {target_s:.0} seconds"));
+                self.event_cue("hold-start", format!("Hold it: {}", seconds(target_s)));
             }
             HoldChange::TargetReached => {
                 self.rep_hold_ok = true;
@@ -758,11 +843,17 @@ impl Engine {
                 completed: None,
                 held_s,
             } => {
-                if held_s > 0.0 {
+                if held_s >= 1.0 {
                     self.event_cue(
                         "hold-too-short",
-                        format!("Hold longer: {held_s:.1} of {target_s:.0} seconds. Try again"),
+                        format!(
+                            "Hold longer: {held_s:.1} of {}. Try again",
+                            seconds(target_s)
+                        ),
                     );
+                } else if held_s > 0.0 {
+                    // A fraction of a second held is not a hold.
+                    self.event_cue("hold-too-short", format!("Hold for {}", seconds(target_s)));
                 }
             }
         }
@@ -774,11 +865,14 @@ impl Engine {
             per_direction,
             ref wrong_way,
             ref next_direction,
+            ref during,
             ..
         } = self.exercise.reps.counting
         else {
             return;
         };
+        let counting_now =
+            during.is_empty() || self.phases.phase().is_some_and(|p| during.contains(&p));
         let say = |template: &str, direction: Direction| {
             template.replace(super::file::DIRECTION_SLOT, direction.name())
         };
@@ -789,6 +883,10 @@ impl Engine {
         ) else {
             return;
         };
+        if !counting_now {
+            counter.pause(turns_forward);
+            return;
+        }
         match counter.update(t_ms, turns_forward) {
             None => {}
             Some(CircleEvent::WrongWay(direction)) => {
@@ -864,24 +962,20 @@ impl Engine {
             });
         };
         if !visible {
-            let ratio = frame.and_then(|f| self.body.shoulder_ratio(f));
+            let view = frame
+                .and_then(|f| placement::view_fits(self.exercise.view, f, self.body.near_side()));
             let missing = frame
                 .map(|f| self.body.out_of_picture(f, self.needed_measurements()))
                 .unwrap_or_default();
-            let text = match (self.exercise.view, ratio, frame) {
-                (_, _, None) => "Step into the frame: I can't see you".to_string(),
+            let text = match (view, frame) {
+                (_, None) => "Step into the frame: I can't see you".to_string(),
                 _ if !missing.is_empty() => {
                     format!(
                         "Step into the frame: I can't see your {}",
                         and_list(&missing)
                     )
                 }
-                (View::Side, Some(r), _) if r > FACING_CAMERA_SHOULDER_RATIO => {
-                    "Turn side-on to the camera".to_string()
-                }
-                (View::Front, Some(r), _) if r < SIDE_ON_SHOULDER_RATIO => {
-                    "Face the camera".to_string()
-                }
+                (Some(turn), _) => turn.message(),
                 _ => "Step into the frame: I can't see all of you".to_string(),
             };
             say(PRIORITY_NOT_VISIBLE, "not-visible", text, 0.0);
@@ -928,7 +1022,7 @@ impl Engine {
                 say(f.priority, &format!("form-{i}"), text.clone(), 0.0);
             }
         }
-        let waiting = !self.started() && self.phases.phase().is_none();
+        let waiting = !self.started() && !self.in_start_position();
         let waited_ms = self.out_of_position.update(t_ms, waiting);
         if let Some(first) = self
             .exercise
@@ -956,10 +1050,6 @@ impl Engine {
 
     /// Whether the camera sees the person the way the exercise needs.
     fn orientation_ok(&self, frame: &PoseFrame) -> bool {
-        match (self.exercise.view, self.body.shoulder_ratio(frame)) {
-            (View::Side, Some(ratio)) => ratio <= FACING_CAMERA_SHOULDER_RATIO,
-            (View::Front, Some(ratio)) => ratio >= SIDE_ON_SHOULDER_RATIO,
-            _ => true,
-        }
+        placement::view_fits(self.exercise.view, frame, self.body.near_side()).is_none()
     }
 }

@@ -127,12 +127,13 @@ impl Tally {
             set: self.set,
             last: self.set >= self.sets,
         };
-        self.reps_in_set = 0;
-        self.side_reps = [0; 2];
-        self.last_side = None;
         if done.last {
+            // The counters stay full: "5 of 5", not "0 of 5", once done.
             self.complete = true;
         } else {
+            self.reps_in_set = 0;
+            self.side_reps = [0; 2];
+            self.last_side = None;
             self.set += 1;
         }
         done

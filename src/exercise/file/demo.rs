@@ -22,7 +22,7 @@ const MAX_ABS_PX: f64 = 500.0;
 
 /// The built-in poses of a side view, and of a front view.
 const SIDE_BASES: [&str; 3] = ["standing", "prone", "supine"];
-const FRONT_BASES: [&str; 1] = ["standing"];
+const FRONT_BASES: [&str; 2] = ["standing", "prone"];
 
 #[derive(Debug, Deserialize)]
 pub(super) struct DemoFile {
@@ -126,6 +126,7 @@ pub(super) fn check(c: &mut Checker, view: View, file: &DemoFile) -> Option<Demo
             (false, "prone") => Some(Figure::Side(SidePose::prone())),
             (false, "supine") => Some(Figure::Side(SidePose::supine())),
             (true, "standing") => Some(Figure::Front(FrontPose::standing())),
+            (true, "prone") => Some(Figure::Front(FrontPose::prone())),
             _ => None,
         }
     };

@@ -186,6 +186,18 @@ struct RepsFile {
     min_rep_s: f64,
     #[serde(default)]
     max_rep_s: f64,
+    /// Stages a repetition may leave out: phase name and what to say.
+    #[serde(default)]
+    skippable: Vec<SkippableFile>,
+    #[serde(default)]
+    pass_start_s: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SkippableFile {
+    phase: String,
+    cue: String,
 }
 
 fn one() -> u32 {
@@ -204,6 +216,9 @@ struct CirclesFile {
     /// next one.
     #[serde(default = "default_next_direction")]
     next_direction: String,
+    /// Phases in which circles count (none: always).
+    #[serde(default)]
+    during: Vec<String>,
 }
 
 fn default_wrong_way() -> String {
@@ -666,6 +681,51 @@ fn format_number(v: f64) -> String {
     }
 }
 
+/// The longest pass through the start position that `reps.pass_start_s`
+/// may allow: longer is staying there.
+const MAX_PASS_START_S: f64 = 5.0;
+
+/// `reps.skippable`: each a middle stage of the sequence, once.
+fn skippable_stages(
+    c: &mut Checker,
+    reps: &RepsFile,
+    counting: &Counting,
+    phase_names: &[&str],
+) -> Vec<Skippable> {
+    let Counting::Sequence(sequence) = counting else {
+        if !reps.skippable.is_empty() {
+            c.problem("reps.skippable", "only a sequence has stages to leave out");
+        }
+        return Vec::new();
+    };
+    let mut out: Vec<Skippable> = Vec::new();
+    for (i, s) in reps.skippable.iter().enumerate() {
+        let place = format!("reps.skippable[{i}].phase");
+        let phase = c.index(&place, "phase", &s.phase, phase_names);
+        let middle = sequence.len().saturating_sub(1);
+        let stages: Vec<usize> = (1..middle).filter(|&k| sequence[k] == phase).collect();
+        match stages.as_slice() {
+            [stage] if out.iter().all(|o| o.stage != *stage) => out.push(Skippable {
+                stage: *stage,
+                cue: c.text(&format!("reps.skippable[{i}].cue"), &s.cue),
+            }),
+            [_] => c.problem(&place, format!("'{}' is listed twice", s.phase)),
+            [] => c.problem(
+                &place,
+                format!(
+                    "'{}' is not a middle stage of reps.sequence (the start and end cannot be left out)",
+                    s.phase
+                ),
+            ),
+            _ => c.problem(
+                &place,
+                format!("'{}' is in reps.sequence more than once", s.phase),
+            ),
+        }
+    }
+    out
+}
+
 fn side_mode(c: &mut Checker, text: &str) -> SideMode {
     match text {
         "none" => SideMode::None,
@@ -1065,12 +1125,26 @@ pub fn exercise_from_str(
                     };
                     let wrong_way = message("wrong_way", &circles.wrong_way);
                     let next_direction = message("next_direction", &circles.next_direction);
+                    let during = circles
+                        .during
+                        .iter()
+                        .enumerate()
+                        .map(|(i, name)| {
+                            c.index(
+                                &format!("reps.circles.during[{i}]"),
+                                "phase",
+                                name,
+                                &phase_names,
+                            )
+                        })
+                        .collect();
                     Counting::Circles {
                         measurement,
                         per_direction: circles.per_direction,
                         directions,
                         wrong_way,
                         next_direction,
+                        during,
                     }
                 }
                 _ => {
@@ -1098,12 +1172,22 @@ pub fn exercise_from_str(
                     ),
                 );
             }
+            let skippable = skippable_stages(&mut c, reps, &counting, &phase_names);
+            c.finite("reps.pass_start_s", reps.pass_start_s);
+            if !(0.0..=MAX_PASS_START_S).contains(&reps.pass_start_s) {
+                c.problem(
+                    "reps.pass_start_s",
+                    format!("must be 0 to {MAX_PASS_START_S} seconds"),
+                );
+            }
             Reps {
                 counting,
                 per_set: reps.per_set,
                 sets: reps.sets,
                 min_rep_s: reps.min_rep_s,
                 max_rep_s: reps.max_rep_s,
+                skippable,
+                pass_start_s: reps.pass_start_s,
             }
         }
         None => {
@@ -1127,6 +1211,8 @@ pub fn exercise_from_str(
                 sets,
                 min_rep_s: 0.0,
                 max_rep_s: 0.0,
+                skippable: Vec::new(),
+                pass_start_s: 0.0,
             }
         }
     };
