@@ -729,3 +729,24 @@ fn without_an_exercise_and_without_a_window_there_is_no_home_screen() {
         );
     }
 }
+
+#[test]
+fn the_demonstration_is_never_saved_nor_counted_as_the_persons_own() {
+    let dir = temp_dir("demo-not-saved");
+    let data = dir.join("data");
+    let out = posecoach()
+        .args(["run", "--source", "demo", "--exercise", "floor-bridge"])
+        .args(["--no-window", "--no-check-in", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    // Coached all the same: the set of ten bridges.
+    assert!(stdout.contains("10 of 10"), "{stdout}");
+    assert!(stdout.contains("Demonstration: not saved"), "{stdout}");
+    assert!(!stdout.contains("Session saved"), "{stdout}");
+    // No session file, no history: the data folder is not even made.
+    assert!(!data.exists(), "{:?}", std::fs::read_dir(&data).ok());
+    std::fs::remove_dir_all(&dir).ok();
+}

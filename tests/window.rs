@@ -734,6 +734,10 @@ fn the_stop_key_stops_at_once_with_the_advice_and_closing_the_window_ends_cleanl
     let record = dir.join("stopped.posecoach");
     let mut app = App::demo(&xvfb, &record);
     let window = XWindow::settled(&xvfb);
+    // The first frame coached (its first cue printed), so there is a
+    // session to stop and save: on a busy machine the window settles
+    // before the first frame is through the model.
+    app.wait_for_line("\"event\":\"cue\"");
     window.press(XK_S);
     let stopped = app.wait_for_line("\"event\":\"stopped\"");
     assert!(stopped.contains("pain"), "{stopped}");

@@ -182,6 +182,7 @@ fn run_pass(args: &BenchArgs, variant: &ModelVariant, mode: TrackingMode) -> any
                 session: None,
                 status: Status::Running,
                 muted: false,
+                demonstration: false,
                 stats: None,
                 placement: None,
                 ghost: None,

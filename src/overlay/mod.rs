@@ -121,12 +121,17 @@ pub struct View<'a> {
     pub session: Option<&'a SessionFeedback>,
     pub status: Status,
     pub muted: bool,
+    /// The body model's demonstration is coached: nothing is saved.
+    pub demonstration: bool,
     pub stats: Option<Stats>,
     /// How the camera sees the person, when the indicator is to be shown.
     pub placement: Option<&'a Placement>,
     /// The target pose over the person, in the picture's pixels.
     pub ghost: Option<&'a PoseFrame>,
 }
+
+/// Said in the top bar while the demonstration is coached.
+pub const DEMONSTRATION_LABEL: &str = "Demonstration: not saved";
 
 /// Draws `view` over the whole canvas.
 pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
@@ -494,6 +499,12 @@ fn draw_top_bar(
             l.title_px,
             score_colour(score),
         );
+        x -= l.h * 0.03;
+    }
+    if view.demonstration {
+        let label = DEMONSTRATION_LABEL;
+        x -= text.width(label, l.small_px);
+        text.draw(canvas, (x, baseline), label, l.small_px, WHITE);
         x -= l.h * 0.03;
     }
     if view.muted {
@@ -930,6 +941,7 @@ mod tests {
             session: Some(s),
             status: Status::Running,
             muted: false,
+            demonstration: false,
             stats: None,
             placement: None,
             ghost: None,

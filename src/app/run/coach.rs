@@ -26,7 +26,7 @@ use posecoach::exercise::model::View as ExerciseView;
 use posecoach::history::{History, SessionInfo, SessionRecord};
 use posecoach::overlay::figure::{Bounds, ghost_over};
 use posecoach::overlay::show::Demonstration;
-use posecoach::overlay::{PAIN_ADVICE, Status};
+use posecoach::overlay::{DEMONSTRATION_LABEL, PAIN_ADVICE, Status};
 use posecoach::pose::{BlazePose, BlazePoseConfig, TrackingMode};
 use posecoach::runner::{Finished, Input, RecordTo, Seen, SessionRunner};
 use posecoach::session::{
@@ -62,6 +62,8 @@ pub struct Display {
     pub feedback: Option<SessionFeedback>,
     pub status: Status,
     pub muted: bool,
+    /// The demonstration is coached: nothing is saved.
+    pub demonstration: bool,
     pub mirrored: bool,
     /// When the frame arrived; None when only the status changed.
     pub arrived: Option<Instant>,
@@ -213,6 +215,9 @@ pub struct Coach {
     source_name: String,
     audio: Option<AudioThread>,
     muted: bool,
+    /// The body model's demonstration is coached: never saved or added to
+    /// the history, it is not the person's own progress.
+    demonstration: bool,
     json: bool,
     live: bool,
     display: Arc<Mailbox<Display>>,
@@ -268,7 +273,8 @@ impl Coach {
         let exercises = super::super::replay::exercises_of(&plan, &catalog)?;
         let started_at = super::super::data::now();
         let data_dir = super::super::data::data_dir(args.data_dir.as_deref())?;
-        let record_path = match (&args.record, args.no_save || args.review) {
+        let demonstration = args.source == super::SourceArg::Demo;
+        let record_path = match (&args.record, args.no_save || args.review || demonstration) {
             (Some(path), _) => Some(path.clone()),
             (None, true) => None,
             (None, false) => Some(super::super::data::new_session_path(
@@ -303,11 +309,12 @@ impl Coach {
             runner: Some(runner),
             catalog,
             started_at,
-            history_dir: (!args.no_save && !args.review).then_some(data_dir),
+            history_dir: (!args.no_save && !args.review && !demonstration).then_some(data_dir),
             print_events: !(args.review && args.json),
             source_name: info.name.clone(),
             audio: Some(AudioThread::start(args.audio_out.clone())?),
             muted: args.mute,
+            demonstration,
             json: args.json,
             live,
             display,
@@ -719,6 +726,7 @@ impl Coach {
             feedback: feedback.or_else(|| last.and_then(|d| d.feedback.clone())),
             status: Status::Running,
             muted: self.muted,
+            demonstration: self.demonstration,
             mirrored: self
                 .runner
                 .as_ref()
@@ -745,6 +753,7 @@ impl Coach {
                 feedback: None,
                 status: Status::Running,
                 muted: self.muted,
+                demonstration: self.demonstration,
                 mirrored: false,
                 arrived: None,
                 inference_fps: 0.0,
@@ -958,6 +967,8 @@ impl Coach {
             }
             if let Some(path) = &finished.saved {
                 result = result.and(self.app_event(&AppEvent::Saved { path: path.clone() }));
+            } else if self.demonstration && self.print_events && !self.json {
+                println!("{DEMONSTRATION_LABEL}: it is not your own progress");
             }
         }
         if let Some(audio) = self.audio.take()
