@@ -586,11 +586,26 @@ fn main() -> ExitCode {
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
+        // The reader went away (`| head`): nothing more to say to anyone.
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `e` is the output pipe closed by its reader.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        let kind = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => Some(io.kind()),
+            None => cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind),
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Help and version print as clap prints them; a mistake in the arguments
@@ -611,6 +626,15 @@ fn exit_on_bad_arguments(e: &clap::Error) -> ! {
         .take_while(|l| !l.trim().is_empty())
         .map(str::trim)
         .collect();
-    eprintln!("{}", said.join(" "));
+    // clap's "tip: a similar subcommand exists: 'run'" (after a blank
+    // line) is kept: a typo gets its correction.
+    let tip = rendered
+        .lines()
+        .filter(|l| l.trim().starts_with("tip: a similar"))
+        .find_map(|l| l.split_once("exists: ").map(|(_, name)| name.trim()));
+    match tip {
+        Some(name) => eprintln!("{}: did you mean {name}?", said.join(" ")),
+        None => eprintln!("{}", said.join(" ")),
+    }
     std::process::exit(2);
 }

@@ -750,3 +750,64 @@ fn the_demonstration_is_never_saved_nor_counted_as_the_persons_own() {
     assert!(!data.exists(), "{:?}", std::fs::read_dir(&data).ok());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_misspelt_command_flag_exercise_or_routine_gets_did_you_mean() {
+    for (args, said) in [
+        (vec!["runn"], "did you mean 'run'?"),
+        (
+            vec!["run", "--exercize", "wall-slide"],
+            "did you mean '--exercise'?",
+        ),
+        (
+            vec![
+                "run",
+                "--exercise",
+                "wallslide",
+                "--source",
+                "demo",
+                "--no-window",
+            ],
+            "no exercise 'wallslide': did you mean 'wall-slide'?",
+        ),
+        (
+            vec![
+                "run",
+                "--routine",
+                "prevension",
+                "--source",
+                "demo",
+                "--no-window",
+            ],
+            "no routine 'prevension': did you mean 'prevention'?",
+        ),
+    ] {
+        let out = posecoach().args(&args).output().unwrap();
+        assert_one_line_error(&out, said);
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // Landmarks of 230 frames as JSON: far more than a pipe holds.
+    let mut child = posecoach()
+        .args(["pose", "--json", "--frames"])
+        .arg(root().join("fixtures/videos/sports2d/demo.mp4"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close the pipe, as `| head -c 1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut byte = [0u8; 1];
+    stdout.read_exact(&mut byte).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !text(&out.stderr).contains("Broken pipe"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -53,7 +53,7 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
     if let Some(id) = &args.exercise
         && catalog.exercise(id).is_none()
     {
-        bail!("no exercise '{id}' (see `posecoach exercises`)");
+        bail!("{}", super::replay::unknown_exercise(id, &catalog));
     }
     let today = args
         .until

@@ -302,9 +302,13 @@ pub(crate) fn resolve(
             ..Plan::single(id)
         },
         (None, Some(id), _) => {
-            let routine = catalog
-                .routine(id)
-                .with_context(|| format!("no routine '{id}' (see `posecoach exercises`)"))?;
+            let routine = catalog.routine(id).with_context(|| {
+                unknown(
+                    "routine",
+                    id,
+                    catalog.routines.iter().map(|r| r.id.as_str()),
+                )
+            })?;
             Plan {
                 exercises: routine.exercises.clone(),
                 routine: Some(id.clone()),
@@ -330,9 +334,37 @@ pub(crate) fn exercises_of(plan: &Plan, catalog: &Catalog) -> anyhow::Result<Vec
             catalog
                 .exercise(id)
                 .cloned()
-                .with_context(|| format!("no exercise '{id}' (see `posecoach exercises`)"))
+                .with_context(|| unknown_exercise(id, catalog))
         })
         .collect()
+}
+
+/// A name at most this many edits from a known one is a likely typo.
+const TYPO_MAX_EDITS: usize = 3;
+
+/// "no exercise 'wallslide': did you mean 'wall-slide'? (see `posecoach
+/// exercises`)".
+pub(crate) fn unknown_exercise(id: &str, catalog: &Catalog) -> String {
+    unknown(
+        "exercise",
+        id,
+        catalog.exercises.iter().map(|e| e.id.as_str()),
+    )
+}
+
+/// That `what` named `id` does not exist, with the closest known name when
+/// it looks like a typo of one.
+fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let closest = known
+        .map(|k| (strsim::damerau_levenshtein(id, k), k))
+        .filter(|&(edits, _)| edits <= TYPO_MAX_EDITS)
+        .min();
+    match closest {
+        Some((_, k)) => {
+            format!("no {what} '{id}': did you mean '{k}'? (see `posecoach exercises`)")
+        }
+        None => format!("no {what} '{id}' (see `posecoach exercises`)"),
+    }
 }
 
 /// Every `--param` names a parameter of an exercise being coached: a
