@@ -282,6 +282,20 @@ impl XWindow {
         window
     }
 
+    /// The first screenshot `ready` accepts, polled until `WAIT`: what
+    /// the window shows next is waited for by its pixels, not a sleep.
+    fn shot_when(&self, what: &str, ready: impl Fn(&Shot) -> bool) -> Shot {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let shot = self.screenshot();
+            if ready(&shot) {
+                return shot;
+            }
+            assert!(Instant::now() < deadline, "never: {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// The window's pixels, as the X server has them.
     fn screenshot(&self) -> Shot {
         let geometry = self
@@ -425,6 +439,7 @@ const XK_G: u32 = 0x67;
 const XK_Q: u32 = 0x71;
 const XK_2: u32 = 0x32;
 const XK_4: u32 = 0x34;
+const XK_3: u32 = 0x33;
 const XK_RETURN: u32 = 0xff0d;
 const XK_RIGHT: u32 = 0xff53;
 const XK_DOWN: u32 = 0xff54;
@@ -1273,4 +1288,115 @@ fn a_click_on_a_tile_of_the_home_screen_starts_that_exercise() {
     assert!(ok, "{lines:?}");
     let summary: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
     assert_eq!(summary["exercises"][0]["id"], "wall-slide", "{summary}");
+}
+
+/// A run of the sports2d clip that asks the pain after (the pain before
+/// given on the command line).
+fn app_asking_pain_after(xvfb: &Xvfb, dir: &Path, extra: &[&str]) -> App {
+    let data = dir.join("data");
+    let mut args = vec![
+        "--source",
+        DEMO,
+        "--exercise",
+        "standing-back-bend",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--mute",
+        "--json",
+        "--skip-demos",
+        "--pain-before",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    App::spawn_with(xvfb, "run", &args, &dir.join("data-home"))
+}
+
+#[test]
+fn a_stop_shows_its_advice_alone_then_asks_the_pain_once() {
+    use posecoach::overlay::check_in;
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("stop-advice");
+    let mut app = app_asking_pain_after(&xvfb, &dir, &[]);
+    let window = XWindow::settled(&xvfb);
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let whole = (0.0, 0.0, layout.w, layout.h);
+    app.wait_for_line("\"event\":\"cue\"");
+    window.press(XK_S);
+    app.wait_for_line("\"event\":\"stopped\"");
+    // The advice first, alone: the stop banner, no question, no cue under
+    // it, whatever was said before the stop.
+    let advice = window.shot_when("the stop's advice", |shot| {
+        shot.count(whole, Banner::Stopped.colour(), 4) > 600
+    });
+    advice.save(&dir.join("advice.png"));
+    assert!(
+        advice.count(whole, check_in::CHECK_IN, 4) < 50,
+        "no question yet"
+    );
+    let cue_band = (0.0, layout.cue_band_y(), layout.w, layout.h);
+    // (A cue is well over 1000 pixels of its colour; the sunlit grass of
+    // the clip has a few near it.)
+    assert!(
+        advice.count(cue_band, overlay::CUE_TEXT, 12) < 100,
+        "no cue on the stop screen"
+    );
+    // Enter: the pain now, asked once.
+    window.press(XK_RETURN);
+    let asked = window.shot_when("the pain question", |shot| {
+        shot.count(whole, check_in::CHECK_IN, 4) > 300
+    });
+    asked.save(&dir.join("asked.png"));
+    window.press(XK_3);
+    window.press(XK_RETURN);
+    let after = app.wait_for_line("\"moment\":\"after\"");
+    assert!(after.contains("\"score\":3"), "{after}");
+    // Then the advice again, until the window is closed.
+    window.shot_when("the advice again", |shot| {
+        shot.count(whole, Banner::Stopped.colour(), 4) > 600
+            && shot.count(whole, check_in::CHECK_IN, 4) < 50
+    });
+    window.press(XK_Q);
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    let summary: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(summary["pain"]["before"], 2, "{summary}");
+    assert_eq!(summary["pain"]["after"], 3, "{summary}");
+    let asked_after = lines
+        .iter()
+        .filter(|l| l.contains("\"moment\":\"after\""))
+        .count();
+    assert_eq!(asked_after, 1, "{lines:?}");
+}
+
+#[test]
+fn a_pain_score_that_stops_the_session_is_not_asked_again() {
+    use posecoach::overlay::check_in;
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("pain-rise");
+    let mut app = app_asking_pain_after(&xvfb, &dir, &[]);
+    let window = XWindow::settled(&xvfb);
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let whole = (0.0, 0.0, layout.w, layout.h);
+    app.wait_for_line("\"event\":\"cue\"");
+    // 2 before, 4 now: two points up, the session stops with the advice.
+    window.press(XK_4);
+    app.wait_for_line("\"event\":\"stopped\"");
+    let stopped = window.shot_when("the stop's advice", |shot| {
+        shot.count(whole, Banner::Stopped.colour(), 4) > 600
+    });
+    stopped.save(&dir.join("stopped.png"));
+    assert!(
+        stopped.count(whole, check_in::CHECK_IN, 4) < 50,
+        "the 4 just given is not asked for again"
+    );
+    window.press(XK_Q);
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    let summary: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(summary["pain"]["after"], 4, "{summary}");
+    assert_eq!(summary["stops"], serde_json::Value::Null);
+    assert_eq!(
+        summary["exercises"][0]["stops"][0]["cause"], "pain",
+        "{summary}"
+    );
 }

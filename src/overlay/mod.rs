@@ -84,6 +84,8 @@ pub enum Status {
     Paused,
     /// Stopped (for pain, or by a safety limit): the reason.
     Stopped(String),
+    /// The same, shown first and alone, before the pain is asked.
+    StopAdvice(String),
     /// Every exercise done (or the input ended): summary lines.
     Finished(Vec<String>),
     /// Asking the person's pain, 0-10, with the score chosen so far.
@@ -130,6 +132,9 @@ pub struct View<'a> {
     pub ghost: Option<&'a PoseFrame>,
 }
 
+/// Under a stop's advice, before the pain is asked.
+pub const NOTE_PAIN: &str = "Press Enter to note your pain now, or Q to close.";
+
 /// Said in the top bar while the demonstration is coached.
 pub const DEMONSTRATION_LABEL: &str = "Demonstration: not saved";
 
@@ -152,7 +157,16 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     if let Some(ghost) = view.ghost {
         figure::draw_ghost(canvas, ghost, |x, y| placement.to_window(x, y));
     }
-    if let Some(pose) = view.pose {
+    // Stopped or finished, the picture freezes and nothing live is drawn
+    // over it: the advice (or the summary) is shown alone.
+    let live = !matches!(
+        view.status,
+        Status::Stopped(_)
+            | Status::StopAdvice(_)
+            | Status::Finished(_)
+            | Status::PainCheckIn { .. }
+    );
+    if let Some(pose) = view.pose.filter(|_| live) {
         let picture = LabelBox {
             x: 0.0,
             y: layout.top_bar_px,
@@ -169,13 +183,14 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     if let Some(session) = view.session {
         draw_top_bar(canvas, text, &layout, session, view);
         draw_panel(canvas, text, &layout, session);
-        // While paused nothing is cued: the banner takes the cue's place.
-        if view.status != Status::Paused {
+        // While paused nothing is cued: the banner takes the cue's place;
+        // stopped, the last cue ("hold longer") would contradict the stop.
+        if live && view.status != Status::Paused {
             draw_cue(canvas, text, &layout, session);
         }
     }
     // The placement indicator, unless a banner already says what to do.
-    if let Some(placement) = view.placement
+    if let Some(placement) = view.placement.filter(|_| live)
         && banner_for(view).is_none_or(|(kind, _)| kind == Banner::GetReady)
     {
         draw_placement(canvas, text, &layout, placement);
@@ -826,7 +841,9 @@ impl Banner {
 /// its title.
 pub fn banner_for(view: &View<'_>) -> Option<(Banner, String)> {
     match &view.status {
-        Status::Stopped(_) => return Some((Banner::Stopped, "Stopped".into())),
+        Status::Stopped(_) | Status::StopAdvice(_) => {
+            return Some((Banner::Stopped, "Stopped".into()));
+        }
         Status::Finished(_) => return Some((Banner::Finished, "Session complete".into())),
         Status::Paused => return Some((Banner::Paused, "Paused".into())),
         Status::PainCheckIn { moment, .. } => {
@@ -869,6 +886,12 @@ fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &
             let mut lines = vec![reason.clone()];
             lines.extend(PAIN_ADVICE.iter().map(|s| s.to_string()));
             lines.push("Press Q to close.".into());
+            lines
+        }
+        (Status::StopAdvice(reason), _) => {
+            let mut lines = vec![reason.clone()];
+            lines.extend(PAIN_ADVICE.iter().map(|s| s.to_string()));
+            lines.push(NOTE_PAIN.into());
             lines
         }
         (Status::Finished(summary), _) => summary.clone(),

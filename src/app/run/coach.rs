@@ -20,8 +20,8 @@ use super::{Command, Control, PainArgs, PainKey, RunArgs};
 use posecoach::audio::{Renderer, Sound, Speakers, Timeline, still_timely};
 use posecoach::exercise::body::{Body as _, FPS};
 use posecoach::exercise::catalog::Catalog;
-use posecoach::exercise::engine::PoseFrame;
 use posecoach::exercise::engine::placement::{self, Placement};
+use posecoach::exercise::engine::{PoseFrame, StopCause};
 use posecoach::exercise::model::View as ExerciseView;
 use posecoach::history::{History, SessionInfo, SessionRecord};
 use posecoach::overlay::figure::{Bounds, ghost_over};
@@ -37,6 +37,9 @@ use posecoach::session::{
 const DEMO_TICK: Duration = Duration::from_millis(33);
 /// After a demonstration, seconds before counting starts.
 const COUNT_IN_S: u64 = 3;
+/// A pain score given this close to the stop it caused is the pain after:
+/// it is not asked again.
+const JUST_GIVEN_S: f64 = 1.0;
 /// The placement indicator stays up this long once counting starts.
 const PLACEMENT_SHOWN_MS: f64 = 5000.0;
 
@@ -484,6 +487,39 @@ impl Coach {
         if !self.ask_pain || self.control.quitting() {
             return Ok(());
         }
+        let summary = self.runner.as_ref().map(|r| r.session().summary().clone());
+        if let Some(stop) = summary.as_ref().and_then(|s| s.stop()) {
+            // A score that rose and stopped the session was just given: it
+            // is the pain after, and is not asked again.
+            let just_given = summary.as_ref().and_then(|s| {
+                s.pain
+                    .during
+                    .iter()
+                    .rev()
+                    .find(|d| (stop.t_s - d.t_s).abs() <= JUST_GIVEN_S)
+            });
+            if stop.cause == StopCause::Pain
+                && let Some(given) = just_given
+            {
+                return self.session_command(t_ms, &pain(given.score, PainMoment::After));
+            }
+            // The advice first, alone; the question only when asked for.
+            self.show_status(Status::StopAdvice(stop.reason.clone()));
+            loop {
+                crossbeam_channel::select! {
+                    recv(commands) -> command => match command {
+                        Ok(Command::NotePain) => break,
+                        Ok(Command::Quit) => {
+                            self.control.quit();
+                            return Ok(());
+                        }
+                        Ok(_) => {}
+                        Err(_) => return Ok(()),
+                    },
+                    recv(self.control.quit_signal()) -> _ => return Ok(()),
+                }
+            }
+        }
         self.check_in = Some((PainMoment::After, None));
         self.show_status(self.status());
         while self.check_in.is_some() {
@@ -886,6 +922,8 @@ impl Coach {
                 self.ghost_on = !self.ghost_on;
                 self.show_status(self.status());
             }
+            // Only meaningful on the stop's advice (see `after`).
+            Command::NotePain => {}
             Command::Quit => {
                 self.control.quit();
             }

@@ -93,6 +93,8 @@ pub enum Command {
     EndDemo,
     /// The ghost of the target pose over the person, on or off.
     ToggleGhost,
+    /// On a stop's advice: go on to note the pain now.
+    NotePain,
     Quit,
 }
 

@@ -50,6 +50,13 @@ fn command_for(key: Key, status: Option<&Status>) -> Option<Command> {
             _ => None,
         };
     }
+    if let Some(Status::StopAdvice(_)) = status {
+        return match key {
+            Key::Enter | Key::NumPadEnter => Some(Command::NotePain),
+            Key::Escape | Key::Q => Some(Command::Quit),
+            _ => None,
+        };
+    }
     if let Some(Status::PainCheckIn { .. }) = status {
         return Some(Command::Pain(match key {
             Key::Enter | Key::NumPadEnter => PainKey::Confirm,
