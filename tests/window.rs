@@ -1414,3 +1414,37 @@ fn a_pain_score_that_stops_the_session_is_not_asked_again() {
         "{summary}"
     );
 }
+
+#[test]
+fn a_pain_score_typed_during_the_session_is_confirmed_on_screen() {
+    use posecoach::overlay::check_in;
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("pain-noted");
+    let mut app = app_asking_pain_after(&xvfb, &dir, &[]);
+    let window = XWindow::settled(&xvfb);
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    // The note's band: the top of the picture, above where any dialog is.
+    let band = (
+        0.0,
+        layout.top_bar_px,
+        layout.panel_x,
+        layout.top_bar_px + f64::from(layout.panel_text_px) * 2.5,
+    );
+    app.wait_for_line("\"event\":\"cue\"");
+    // 2 before, 3 now: one point up, noted, the session goes on.
+    let during = app.press_until(&window, XK_3, "\"moment\":\"during\"");
+    assert!(during.contains("\"score\":3"), "{during}");
+    let noted = window.shot_when("Pain 3 noted", |shot| {
+        shot.count(band, check_in::CHECK_IN, 6) > 150
+    });
+    noted.save(&dir.join("noted.png"));
+    // For a moment only.
+    window.shot_when("the note gone", |shot| {
+        shot.count(band, check_in::CHECK_IN, 6) < 20
+    });
+    assert!(
+        !app.seen.iter().any(|l| l.contains("\"event\":\"stopped\"")),
+        "{:?}",
+        app.seen
+    );
+}

@@ -183,6 +183,7 @@ fn run_pass(args: &BenchArgs, variant: &ModelVariant, mode: TrackingMode) -> any
                 status: Status::Running,
                 muted: false,
                 demonstration: false,
+                note: None,
                 stats: None,
                 placement: None,
                 ghost: None,

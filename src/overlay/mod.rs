@@ -125,6 +125,8 @@ pub struct View<'a> {
     pub muted: bool,
     /// The body model's demonstration is coached: nothing is saved.
     pub demonstration: bool,
+    /// A key just taken, confirmed for a moment ("Pain 4 noted").
+    pub note: Option<&'a str>,
     pub stats: Option<Stats>,
     /// How the camera sees the person, when the indicator is to be shown.
     pub placement: Option<&'a Placement>,
@@ -195,7 +197,29 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     {
         draw_placement(canvas, text, &layout, placement);
     }
+    if let Some(note) = view.note {
+        draw_note(canvas, text, &layout, note);
+    }
     draw_banner(canvas, text, &layout, view);
+}
+
+/// A key's confirmation, top right of the picture (the placement
+/// indicator has the top left): a card in the check-in's colour.
+fn draw_note(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, note: &str) {
+    let size = l.panel_text_px;
+    let pad = l.h * 0.015;
+    let w = text.width(note, size) + 4.0 * pad;
+    let h = f64::from(size) * 1.8;
+    let (x, y) = (l.panel_x - w - pad, l.top_bar_px + pad);
+    canvas.fill_rect((x as i64, y as i64, w as i64, h as i64), PANEL, 0.95);
+    canvas.fill_rect((x as i64, y as i64, 8, h as i64), check_in::CHECK_IN, 1.0);
+    text.draw(
+        canvas,
+        (x + 2.0 * pad, y + f64::from(size) * 1.3),
+        note,
+        size,
+        check_in::CHECK_IN,
+    );
 }
 
 /// The camera placement indicator, top left of the picture: green when
@@ -965,6 +989,7 @@ mod tests {
             status: Status::Running,
             muted: false,
             demonstration: false,
+            note: None,
             stats: None,
             placement: None,
             ghost: None,

@@ -40,6 +40,8 @@ const COUNT_IN_S: u64 = 3;
 /// A pain score given this close to the stop it caused is the pain after:
 /// it is not asked again.
 const JUST_GIVEN_S: f64 = 1.0;
+/// How long a key's confirmation ("Pain 4 noted") stays up.
+const NOTE_SHOWN: Duration = Duration::from_millis(2500);
 /// The placement indicator stays up this long once counting starts.
 const PLACEMENT_SHOWN_MS: f64 = 5000.0;
 
@@ -77,6 +79,8 @@ pub struct Display {
     pub placement: Option<Placement>,
     /// The target pose over the person (G).
     pub ghost: Option<PoseFrame>,
+    /// A key just taken, confirmed for a moment ("Pain 4 noted").
+    pub note: Option<String>,
 }
 
 /// A demonstration playing: the figure's frames and when it started.
@@ -221,6 +225,8 @@ pub struct Coach {
     /// The body model's demonstration is coached: never saved or added to
     /// the history, it is not the person's own progress.
     demonstration: bool,
+    /// A confirmation to show, and until when.
+    note: Option<(String, Instant)>,
     json: bool,
     live: bool,
     display: Arc<Mailbox<Display>>,
@@ -318,6 +324,7 @@ impl Coach {
             audio: Some(AudioThread::start(args.audio_out.clone())?),
             muted: args.mute,
             demonstration,
+            note: None,
             json: args.json,
             live,
             display,
@@ -563,6 +570,9 @@ impl Coach {
                 && self.runner.as_ref().is_some_and(|r| !r.finished())
             {
                 self.session_command(t_ms, &pain(score, PainMoment::During))?;
+                // Confirmed on screen at once, for a moment.
+                self.note = Some((format!("Pain {score} noted"), Instant::now() + NOTE_SHOWN));
+                self.show_status(self.status());
             }
             return Ok(());
         };
@@ -770,7 +780,16 @@ impl Coach {
             arrived: Some(captured.arrived),
             inference_fps: self.recent.len() as f64,
             dropped: self.dropped,
+            note: self.note_now(),
         }
+    }
+
+    /// The confirmation still shown, if any.
+    fn note_now(&self) -> Option<String> {
+        self.note
+            .as_ref()
+            .filter(|(_, until)| Instant::now() < *until)
+            .map(|(text, _)| text.clone())
     }
 
     fn show(&mut self, display: Display) {
@@ -796,6 +815,7 @@ impl Coach {
                 dropped: self.dropped,
                 placement: None,
                 ghost: None,
+                note: None,
             },
         };
         // What changed meanwhile (a demonstration began, the ghost was
@@ -806,6 +826,7 @@ impl Coach {
         }
         display.status = status;
         display.muted = self.muted;
+        display.note = self.note_now();
         display.arrived = None;
         self.show(display);
     }
