@@ -197,7 +197,7 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     {
         draw_placement(canvas, text, &layout, placement);
     }
-    if let Some(note) = view.note {
+    if let Some(note) = view.note.filter(|_| live) {
         draw_note(canvas, text, &layout, note);
     }
     draw_banner(canvas, text, &layout, view);
