@@ -1307,24 +1307,30 @@ fn a_click_on_a_tile_of_the_home_screen_starts_that_exercise() {
 }
 
 /// A run of the sports2d clip that asks the pain after (the pain before
-/// given on the command line).
-fn app_asking_pain_after(xvfb: &Xvfb, dir: &Path, extra: &[&str]) -> App {
+/// given on the command line), once its first frame is coached.
+fn coached_asking_pain_after(xvfb: &Xvfb, dir: &Path) -> (App, XWindow) {
     let data = dir.join("data");
-    let mut args = vec![
-        "--source",
-        DEMO,
-        "--exercise",
-        "standing-back-bend",
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--mute",
-        "--json",
-        "--skip-demos",
-        "--pain-before",
-        "2",
-    ];
-    args.extend_from_slice(extra);
-    App::spawn_with(xvfb, "run", &args, &dir.join("data-home"))
+    let mut app = App::spawn_with(
+        xvfb,
+        "run",
+        &[
+            "--source",
+            DEMO,
+            "--exercise",
+            "standing-back-bend",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--mute",
+            "--json",
+            "--skip-demos",
+            "--pain-before",
+            "2",
+        ],
+        &dir.join("data-home"),
+    );
+    let window = XWindow::settled(xvfb);
+    app.wait_for_line("\"event\":\"cue\"");
+    (app, window)
 }
 
 #[test]
@@ -1332,11 +1338,9 @@ fn a_stop_shows_its_advice_alone_then_asks_the_pain_once() {
     use posecoach::overlay::check_in;
     let xvfb = Xvfb::start();
     let dir = tmp_dir("stop-advice");
-    let mut app = app_asking_pain_after(&xvfb, &dir, &[]);
-    let window = XWindow::settled(&xvfb);
+    let (mut app, window) = coached_asking_pain_after(&xvfb, &dir);
     let layout = Layout::new(WINDOW.0, WINDOW.1);
     let whole = (0.0, 0.0, layout.w, layout.h);
-    app.wait_for_line("\"event\":\"cue\"");
     app.press_until(&window, XK_S, "\"event\":\"stopped\"");
     // The advice first, alone: the stop banner, no question, no cue under
     // it, whatever was said before the stop.
@@ -1388,11 +1392,9 @@ fn a_pain_score_that_stops_the_session_is_not_asked_again() {
     use posecoach::overlay::check_in;
     let xvfb = Xvfb::start();
     let dir = tmp_dir("pain-rise");
-    let mut app = app_asking_pain_after(&xvfb, &dir, &[]);
-    let window = XWindow::settled(&xvfb);
+    let (mut app, window) = coached_asking_pain_after(&xvfb, &dir);
     let layout = Layout::new(WINDOW.0, WINDOW.1);
     let whole = (0.0, 0.0, layout.w, layout.h);
-    app.wait_for_line("\"event\":\"cue\"");
     // 2 before, 4 now: two points up, the session stops with the advice.
     app.press_until(&window, XK_4, "\"event\":\"stopped\"");
     let stopped = window.shot_when("the stop's advice", |shot| {
@@ -1420,8 +1422,7 @@ fn a_pain_score_typed_during_the_session_is_confirmed_on_screen() {
     use posecoach::overlay::check_in;
     let xvfb = Xvfb::start();
     let dir = tmp_dir("pain-noted");
-    let mut app = app_asking_pain_after(&xvfb, &dir, &[]);
-    let window = XWindow::settled(&xvfb);
+    let (mut app, window) = coached_asking_pain_after(&xvfb, &dir);
     let layout = Layout::new(WINDOW.0, WINDOW.1);
     // The note's band: the top of the picture, above where any dialog is.
     let band = (
@@ -1430,7 +1431,6 @@ fn a_pain_score_typed_during_the_session_is_confirmed_on_screen() {
         layout.panel_x,
         layout.top_bar_px + f64::from(layout.panel_text_px) * 2.5,
     );
-    app.wait_for_line("\"event\":\"cue\"");
     // 2 before, 3 now: one point up, noted, the session goes on.
     let during = app.press_until(&window, XK_3, "\"moment\":\"during\"");
     assert!(during.contains("\"score\":3"), "{during}");

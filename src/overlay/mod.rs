@@ -197,29 +197,18 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     {
         draw_placement(canvas, text, &layout, placement);
     }
+    // A key's confirmation, top right (the indicator has the top left).
     if let Some(note) = view.note.filter(|_| live) {
-        draw_note(canvas, text, &layout, note);
+        corner_card(
+            canvas,
+            text,
+            &layout,
+            note,
+            check_in::CHECK_IN,
+            Corner::Right,
+        );
     }
     draw_banner(canvas, text, &layout, view);
-}
-
-/// A key's confirmation, top right of the picture (the placement
-/// indicator has the top left): a card in the check-in's colour.
-fn draw_note(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, note: &str) {
-    let size = l.panel_text_px;
-    let pad = l.h * 0.015;
-    let w = text.width(note, size) + 4.0 * pad;
-    let h = f64::from(size) * 1.8;
-    let (x, y) = (l.panel_x - w - pad, l.top_bar_px + pad);
-    canvas.fill_rect((x as i64, y as i64, w as i64, h as i64), PANEL, 0.95);
-    canvas.fill_rect((x as i64, y as i64, 8, h as i64), check_in::CHECK_IN, 1.0);
-    text.draw(
-        canvas,
-        (x + 2.0 * pad, y + f64::from(size) * 1.3),
-        note,
-        size,
-        check_in::CHECK_IN,
-    );
 }
 
 /// The camera placement indicator, top left of the picture: green when
@@ -227,21 +216,38 @@ fn draw_note(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, note: &st
 /// do when not.
 fn draw_placement(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, placement: &Placement) {
     let colour = if placement.is_good() { GOOD } else { WARN };
-    let message = placement.message();
+    corner_card(canvas, text, l, &placement.message(), colour, Corner::Left);
+}
+
+/// Which top corner of the picture a card sits in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Corner {
+    Left,
+    Right,
+}
+
+/// A short message on a card in a top corner of the picture, with a
+/// stripe and the text in `colour`.
+fn corner_card(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    l: &Layout,
+    message: &str,
+    colour: Rgb,
+    corner: Corner,
+) {
     let size = l.panel_text_px;
     let pad = l.h * 0.015;
-    let w = text.width(&message, size) + 3.0 * pad;
+    let w = text.width(message, size) + 3.0 * pad;
     let h = f64::from(size) * 1.6;
-    let (x, y) = (pad, l.top_bar_px + pad);
+    let x = match corner {
+        Corner::Left => pad,
+        Corner::Right => l.panel_x - w - pad,
+    };
+    let y = l.top_bar_px + pad;
     canvas.fill_rect((x as i64, y as i64, w as i64, h as i64), PANEL, 0.85);
     canvas.fill_rect((x as i64, y as i64, 8, h as i64), colour, 1.0);
-    text.draw(
-        canvas,
-        (x + 2.0 * pad, y + h * 0.72),
-        &message,
-        size,
-        colour,
-    );
+    text.draw(canvas, (x + 2.0 * pad, y + h * 0.72), message, size, colour);
 }
 
 /// Sizes derived from the window: where the bars and panels are.
@@ -906,16 +912,14 @@ fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &
         return;
     }
     let lines: Vec<String> = match (&view.status, kind) {
-        (Status::Stopped(reason), _) => {
+        (Status::Stopped(reason) | Status::StopAdvice(reason), _) => {
             let mut lines = vec![reason.clone()];
             lines.extend(PAIN_ADVICE.iter().map(|s| s.to_string()));
-            lines.push("Press Q to close.".into());
-            lines
-        }
-        (Status::StopAdvice(reason), _) => {
-            let mut lines = vec![reason.clone()];
-            lines.extend(PAIN_ADVICE.iter().map(|s| s.to_string()));
-            lines.push(NOTE_PAIN.into());
+            let last = match view.status {
+                Status::StopAdvice(_) => NOTE_PAIN,
+                _ => "Press Q to close.",
+            };
+            lines.push(last.into());
             lines
         }
         (Status::Finished(summary), _) => summary.clone(),

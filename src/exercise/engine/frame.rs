@@ -66,6 +66,22 @@ impl PoseFrame {
         self.in_picture(landmark)
             .then_some(self.points[landmark.index()])
     }
+
+    /// The body regions of `landmarks` out of the picture, head to feet,
+    /// each once ("knees", "feet").
+    pub(super) fn regions_out_of_picture(
+        &self,
+        landmarks: impl IntoIterator<Item = Landmark>,
+    ) -> Vec<&'static str> {
+        let mut regions: Vec<BodyRegion> = landmarks
+            .into_iter()
+            .filter(|&l| !self.in_picture(l))
+            .map(BodyRegion::of)
+            .collect();
+        regions.sort();
+        regions.dedup();
+        regions.into_iter().map(BodyRegion::name).collect()
+    }
 }
 
 /// Parts of the body, head to feet, as a person names them.

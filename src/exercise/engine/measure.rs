@@ -2,7 +2,7 @@
 //! person faces, and each of the exercise's measurements on the frame
 //! (smoothed), with the points it was taken at.
 
-use super::frame::{BodyRegion, PoseFrame};
+use super::frame::PoseFrame;
 use crate::exercise::model::{
     BodyPart, Exercise, MeasureKind, PointRef, Scale, Side, SideMode, SideRule,
 };
@@ -289,14 +289,7 @@ impl Measurer {
     pub fn out_of_picture(&self, frame: &PoseFrame, measurements: Vec<usize>) -> Vec<&'static str> {
         let mut landmarks: Vec<Landmark> = measurements
             .into_iter()
-            .flat_map(|i| {
-                let kind = &self.kinds[i];
-                let mut refs = point_refs(kind);
-                if let MeasureKind::Circle { relative_to, .. } = *kind {
-                    refs.push(relative_to);
-                }
-                refs
-            })
+            .flat_map(|i| needed_refs(&self.kinds[i]))
             .flat_map(|r| {
                 let (l, r) = self.landmarks_of(r);
                 std::iter::once(l).chain(r)
@@ -307,14 +300,7 @@ impl Measurer {
             BodyPart::Shoulder.on(self.near_side),
             BodyPart::Hip.on(self.near_side),
         ]);
-        let mut regions: Vec<BodyRegion> = landmarks
-            .into_iter()
-            .filter(|&l| !frame.in_picture(l))
-            .map(BodyRegion::of)
-            .collect();
-        regions.sort();
-        regions.dedup();
-        regions.into_iter().map(BodyRegion::name).collect()
+        frame.regions_out_of_picture(landmarks)
     }
 
     /// +1 when the person faces image right, -1 when left.
@@ -328,8 +314,18 @@ impl Measurer {
     }
 }
 
+/// The points a measurement of this kind needs to be seen: those it is
+/// drawn at, and the point a circle is measured relative to.
+pub(super) fn needed_refs(kind: &MeasureKind) -> Vec<PointRef> {
+    let mut refs = point_refs(kind);
+    if let MeasureKind::Circle { relative_to, .. } = *kind {
+        refs.push(relative_to);
+    }
+    refs
+}
+
 /// The points a measurement of this kind uses, in drawing order.
-pub(super) fn point_refs(kind: &MeasureKind) -> Vec<PointRef> {
+fn point_refs(kind: &MeasureKind) -> Vec<PointRef> {
     match *kind {
         MeasureKind::Angle { a, vertex, c } => vec![a, vertex, c],
         MeasureKind::Inclination { from, to, .. } | MeasureKind::Lean { from, to } => {

@@ -452,18 +452,13 @@ impl Engine {
     /// first phase, the hold's phase, a phase circles count in (any phase
     /// when none is named).
     fn in_start_position(&self) -> bool {
-        if let Counting::Circles { during, .. } = &self.exercise.reps.counting
-            && during.is_empty()
-        {
-            return true;
-        }
-        let Some(now) = self.phases.phase() else {
-            return false;
-        };
+        let now = self.phases.phase();
         match &self.exercise.reps.counting {
-            Counting::Sequence(sequence) => sequence.first() == Some(&now),
-            Counting::Holds => self.exercise.hold.is_none_or(|h| h.phase == now),
-            Counting::Circles { during, .. } => during.is_empty() || during.contains(&now),
+            Counting::Sequence(sequence) => now.is_some() && sequence.first() == now.as_ref(),
+            Counting::Holds => now.is_some_and(|p| self.exercise.hold.is_none_or(|h| h.phase == p)),
+            Counting::Circles { during, .. } => {
+                during.is_empty() || now.is_some_and(|p| during.contains(&p))
+            }
         }
     }
 
@@ -860,19 +855,19 @@ impl Engine {
     }
 
     fn update_circles(&mut self, t_ms: f64, events: &mut Vec<Event>) {
+        // Circles count in the phases they are counted in: the start
+        // position of a circle exercise.
+        let counting_now = self.in_start_position();
         let Counting::Circles {
             measurement,
             per_direction,
             ref wrong_way,
             ref next_direction,
-            ref during,
             ..
         } = self.exercise.reps.counting
         else {
             return;
         };
-        let counting_now =
-            during.is_empty() || self.phases.phase().is_some_and(|p| during.contains(&p));
         let say = |template: &str, direction: Direction| {
             template.replace(super::file::DIRECTION_SLOT, direction.name())
         };

@@ -4,8 +4,8 @@
 //! starts. Pure, like the rest of the engine.
 
 use super::frame::{BodyRegion, PoseFrame, and_list};
-use super::measure::point_refs;
-use crate::exercise::model::{BodyPart, Exercise, MeasureKind, PointRef, Side, View};
+use super::measure::needed_refs;
+use crate::exercise::model::{BodyPart, Exercise, PointRef, Side, View};
 use crate::pose::Landmark;
 
 /// Shoulders wider than this fraction of the torso mean the person faces
@@ -79,16 +79,12 @@ pub fn needed(exercise: &Exercise) -> String {
 }
 
 /// Every landmark the exercise's measurements use, on both sides (which
-/// side is near or working changes with the person), and the shoulders
-/// and hips that its lengths are measured by.
+/// side is near or working changes with the person), and the shoulders,
+/// by which the view is judged.
 pub fn needed_landmarks(exercise: &Exercise) -> Vec<Landmark> {
     let mut out = Vec::new();
     for m in &exercise.measurements {
-        let mut refs = point_refs(&m.kind);
-        if let MeasureKind::Circle { relative_to, .. } = m.kind {
-            refs.push(relative_to);
-        }
-        for r in refs {
+        for r in needed_refs(&m.kind) {
             match r {
                 PointRef::Fixed(l) => out.push(l),
                 PointRef::Working(p)
@@ -113,15 +109,8 @@ pub fn judge(exercise: &Exercise, frame: Option<&PoseFrame>) -> Placement {
     let Some(frame) = frame else {
         return Placement::NoPerson;
     };
-    let mut out: Vec<BodyRegion> = needed_landmarks(exercise)
-        .into_iter()
-        .filter(|&l| !frame.in_picture(l))
-        .map(BodyRegion::of)
-        .collect();
-    out.sort();
-    out.dedup();
-    if !out.is_empty() {
-        let names: Vec<&str> = out.iter().map(|r| r.name()).collect();
+    let names = frame.regions_out_of_picture(needed_landmarks(exercise));
+    if !names.is_empty() {
         let verb = if names == ["head"] { "is" } else { "are" };
         return Placement::MoveBack(format!("{} {verb}", and_list(&names)));
     }

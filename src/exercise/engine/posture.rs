@@ -191,13 +191,15 @@ mod tests {
         )
     }
 
+    /// `len` px from `from` in direction `deg` from straight up.
+    fn at(from: Point, deg: f64, len: f64) -> Point {
+        let r = deg.to_radians();
+        Point::new(from.x_px + len * r.sin(), from.y_px - len * r.cos())
+    }
+
     /// `frame` with both thighs and shins pointing `thigh_deg` and
     /// `shin_deg` from straight up.
     fn legs(mut frame: PoseFrame, thigh_deg: f64, shin_deg: f64) -> PoseFrame {
-        let at = |from: Point, deg: f64, len: f64| {
-            let r = deg.to_radians();
-            Point::new(from.x_px + len * r.sin(), from.y_px - len * r.cos())
-        };
         let hip = frame.points[Landmark::LeftHip.index()];
         let knee = at(hip, thigh_deg, 220.0);
         let ankle = at(knee, shin_deg, 210.0);
@@ -214,10 +216,6 @@ mod tests {
 
     fn frame_without_legs(tilt_deg: f64, face_deg: f64) -> PoseFrame {
         let mut points = [Point::new(500.0, 500.0); NUM_LANDMARKS];
-        let at = |from: Point, deg: f64, len: f64| {
-            let r = deg.to_radians();
-            Point::new(from.x_px + len * r.sin(), from.y_px - len * r.cos())
-        };
         let hip = Point::new(500.0, 500.0);
         let shoulder = at(hip, tilt_deg, 250.0);
         let ear = at(shoulder, tilt_deg, 80.0);

@@ -1056,6 +1056,14 @@ pub fn exercise_from_str(
         });
     }
 
+    // Phases named in a `during` list (circles, form checks, cues).
+    let during = |c: &mut Checker, place: &str, names: &[String]| -> Vec<usize> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| c.index(&format!("{place}.during[{i}]"), "phase", n, &phase_names))
+            .collect()
+    };
     // Repetitions, or holds for an exercise without [reps].
     let reps = match &file.reps {
         Some(reps) => {
@@ -1125,19 +1133,7 @@ pub fn exercise_from_str(
                     };
                     let wrong_way = message("wrong_way", &circles.wrong_way);
                     let next_direction = message("next_direction", &circles.next_direction);
-                    let during = circles
-                        .during
-                        .iter()
-                        .enumerate()
-                        .map(|(i, name)| {
-                            c.index(
-                                &format!("reps.circles.during[{i}]"),
-                                "phase",
-                                name,
-                                &phase_names,
-                            )
-                        })
-                        .collect();
+                    let during = during(&mut c, "reps.circles", &circles.during);
                     Counting::Circles {
                         measurement,
                         per_direction: circles.per_direction,
@@ -1245,13 +1241,6 @@ pub fn exercise_from_str(
         c.problem("hold.phase", "the hold phase must be part of reps.sequence");
     }
 
-    let during = |c: &mut Checker, place: &str, names: &[String]| -> Vec<usize> {
-        names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| c.index(&format!("{place}.during[{i}]"), "phase", n, &phase_names))
-            .collect()
-    };
     let form = file
         .form
         .iter()
