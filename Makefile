@@ -23,7 +23,7 @@ run: setup
 # Pipeline stages per model, then the live app's latency and redraw rate on
 # the same clip paced at 30 fps in a window (under Xvfb when no display):
 # first every frame in order, then live-like (newest frame wins).
-LIVE_BENCH = $(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend --stats --mute --no-save --no-check-in --skip-demos
+LIVE_BENCH = $(CARGO) run --release --quiet -- run --source fixtures/videos/sports2d/demo.mp4 --exercise standing-back-bend --stats --mute --no-save --no-check-in --skip-demos --close-at-end
 
 test: setup-test
 	$(CARGO) test --release

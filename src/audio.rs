@@ -61,6 +61,7 @@ impl Sound {
             }
             Event::Cue { text, .. } => vec![Sound::Speech(text.clone())],
             Event::HoldCompleted { .. }
+            | Event::HoldShort { .. }
             | Event::SetCompleted { .. }
             | Event::ExerciseCompleted { .. } => Vec::new(),
         }

@@ -289,6 +289,10 @@ struct RunOptions {
     /// Do not play each exercise's demonstration before it (H still does).
     #[arg(long)]
     skip_demos: bool,
+    /// Close the window when the session ends, instead of leaving the end
+    /// screen up until Enter or Q (for scripts).
+    #[arg(long)]
+    close_at_end: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -350,6 +354,8 @@ fn run_args(o: RunOptions) -> app::run::RunArgs {
             ask: !o.no_check_in,
         },
         show_demos: !o.skip_demos,
+        back_home: false,
+        close_at_end: o.close_at_end,
     }
 }
 
@@ -506,6 +512,8 @@ fn main() -> ExitCode {
                     review: true,
                     pain: app::run::PainArgs::default(),
                     show_demos: false,
+                    back_home: false,
+                    close_at_end: false,
                 })
             } else {
                 app::replay::run(&app::replay::ReplayArgs {

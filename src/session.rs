@@ -174,6 +174,22 @@ pub struct HoldSummary {
     pub score: f64,
 }
 
+/// A hold that ended before its time: "held 6.3 of 8 s".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShortHoldSummary {
+    pub t_s: f64,
+    pub held_s: f64,
+    pub target_s: f64,
+    pub side: Option<Side>,
+}
+
+impl ShortHoldSummary {
+    /// "held 6.3 of 8 s".
+    pub fn describe(&self) -> String {
+        format!("held {:.1} of {} s", self.held_s, self.target_s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CueSummary {
     pub t_s: f64,
@@ -193,6 +209,9 @@ pub struct ExerciseSummary {
     pub id: String,
     pub reps: Vec<RepSummary>,
     pub holds: Vec<HoldSummary>,
+    /// Holds that ended before their time; left out when none did.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub short_holds: Vec<ShortHoldSummary>,
     pub sets_completed: u32,
     pub cues: Vec<CueSummary>,
     pub stops: Vec<StopSummary>,
@@ -264,6 +283,7 @@ impl ExerciseSummary {
             id: id.to_string(),
             reps: Vec::new(),
             holds: Vec::new(),
+            short_holds: Vec::new(),
             sets_completed: 0,
             cues: Vec::new(),
             stops: Vec::new(),
@@ -296,6 +316,17 @@ impl ExerciseSummary {
                 in_form_s: seconds(in_form_s * 1000.0),
                 side: *side,
                 score: rounded(*score),
+            }),
+            Event::HoldShort {
+                t_ms,
+                side,
+                held_s,
+                target_s,
+            } => self.short_holds.push(ShortHoldSummary {
+                t_s: seconds(*t_ms),
+                held_s: rounded(*held_s),
+                target_s: *target_s,
+                side: *side,
             }),
             Event::SetCompleted { .. } => self.sets_completed += 1,
             Event::Cue { t_ms, text, .. } => self.cues.push(CueSummary {
@@ -609,6 +640,15 @@ pub fn summary_text(summary: &SessionSummary) -> String {
                 h.in_form_s,
                 side(&h.side),
                 h.score
+            );
+        }
+        for h in &e.short_holds {
+            let _ = writeln!(
+                out,
+                "  short {:7.2} s {}{}: did not count",
+                h.t_s,
+                h.describe(),
+                side(&h.side)
             );
         }
         for c in &e.cues {

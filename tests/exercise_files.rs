@@ -771,3 +771,75 @@ fn every_demonstration_mistake_is_refused_with_its_key() {
         assert_eq!(problems, [expected.to_string()], "{from} -> {to}");
     }
 }
+
+#[test]
+fn a_demonstration_keeps_its_planted_points_still_while_it_moves() {
+    use posecoach::exercise::body::Body;
+    use posecoach::exercise::demo::floor_y_px;
+    use posecoach::exercise::model::Posture;
+    use posecoach::pose::Landmark;
+    let catalog = Catalog::load(&[shipped()], &BTreeMap::new());
+    let floor = floor_y_px();
+    let mut standing_checked = 0;
+    for exercise in &catalog.exercises {
+        let Some(demo) = &exercise.demo else { continue };
+        let frames: Vec<_> = demo
+            .motion(true)
+            .frames
+            .iter()
+            .map(|f| f.landmarks())
+            .collect();
+        if !matches!(demo.start, posecoach::exercise::demo::Figure::Side(_)) {
+            continue;
+        }
+        // Something always rests on the floor: the lowest point is on it.
+        for (i, frame) in frames.iter().enumerate() {
+            let lowest = frame.points.iter().map(|p| p.y_px).fold(f64::MIN, f64::max);
+            assert!(
+                (lowest - floor).abs() < 0.5,
+                "{}: frame {i} floats {:.1} px off the floor",
+                exercise.id,
+                floor - lowest
+            );
+        }
+        // Standing, the foot stood on stays put while the body moves
+        // (the wall slide's hips come down; its feet do not rise).
+        if exercise.posture != Posture::Standing {
+            continue;
+        }
+        let ankle = |f: &posecoach::exercise::engine::PoseFrame| {
+            let (l, r) = (
+                f.points[Landmark::LeftAnkle.index()],
+                f.points[Landmark::RightAnkle.index()],
+            );
+            if l.y_px >= r.y_px { (0, l) } else { (1, r) }
+        };
+        let hip_y =
+            |f: &posecoach::exercise::engine::PoseFrame| f.points[Landmark::LeftHip.index()].y_px;
+        let (hip_lo, hip_hi) = frames
+            .iter()
+            .map(hip_y)
+            .fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+        for pair in frames.windows(2) {
+            let ((side_a, a), (side_b, b)) = (ankle(&pair[0]), ankle(&pair[1]));
+            if side_a == side_b {
+                assert!(
+                    (a.x_px - b.x_px).abs() < 3.0 && (a.y_px - b.y_px).abs() < 3.0,
+                    "{}: the planted foot moved from {a:?} to {b:?}",
+                    exercise.id
+                );
+            }
+        }
+        if exercise.id == "wall-slide" {
+            assert!(
+                hip_hi - hip_lo > 40.0,
+                "the hips come down: {hip_lo}-{hip_hi}"
+            );
+        }
+        standing_checked += 1;
+    }
+    assert!(
+        standing_checked >= 3,
+        "{standing_checked} standing demonstrations"
+    );
+}

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use posecoach::overlay::{self, Banner, ImagePlacement, Layout, Rgb};
+use posecoach::overlay::{self, Banner, Layout, Rgb};
 use posecoach::pose::SKELETON;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
@@ -43,9 +43,7 @@ impl Xvfb {
             let n = 40
                 + (std::process::id() % 40) * 5
                 + NEXT_DISPLAY.fetch_add(1, Ordering::SeqCst) % 200;
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            {
+            if display_in_use(n) {
                 continue;
             }
             let mut child = Command::new("Xvfb")
@@ -84,8 +82,32 @@ impl Xvfb {
     }
 }
 
+/// Whether display `n` belongs to a running X server: its lock file names
+/// a live process. (A server killed outright leaves its lock and socket
+/// behind; those do not count, and the new server replaces them.)
+fn display_in_use(n: u32) -> bool {
+    let Ok(lock) = std::fs::read_to_string(format!("/tmp/.X{n}-lock")) else {
+        return false;
+    };
+    match lock.trim().parse::<u32>() {
+        Ok(pid) => Path::new(&format!("/proc/{pid}")).exists(),
+        Err(_) => true,
+    }
+}
+
 impl Drop for Xvfb {
     fn drop(&mut self) {
+        // SIGTERM first: the server removes its lock and socket.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if self.child.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -199,6 +221,23 @@ impl App {
                 "no line with {needle} in {:?}",
                 self.seen
             );
+        }
+    }
+
+    /// Presses `keysym` until the app has ended (a key the window may miss
+    /// under load, as in `press_until`).
+    fn press_until_exit(&mut self, window: &XWindow, keysym: u32) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            window.press(keysym);
+            let pressed = Instant::now();
+            while pressed.elapsed() < Duration::from_secs(2) {
+                if self.child.try_wait().unwrap().is_some() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert!(Instant::now() < deadline, "still running: {:?}", self.seen);
         }
     }
 
@@ -472,13 +511,13 @@ const XK_S: u32 = 0x73;
 const XK_H: u32 = 0x68;
 const XK_G: u32 = 0x67;
 const XK_Q: u32 = 0x71;
-const XK_2: u32 = 0x32;
 const XK_4: u32 = 0x34;
 const XK_3: u32 = 0x33;
 const XK_RETURN: u32 = 0xff0d;
 const XK_RIGHT: u32 = 0xff53;
 const XK_DOWN: u32 = 0xff54;
 const XK_UP: u32 = 0xff52;
+const XK_N: u32 = 0x6e;
 
 struct Shot {
     width: usize,
@@ -511,6 +550,24 @@ impl Shot {
         n
     }
 
+    /// The box around the skeleton drawn in `area` (its sides' colours):
+    /// where the person is on screen.
+    fn person_box(&self, (x0, y0, x1, y1): (f64, f64, f64, f64)) -> Option<(f64, f64, f64, f64)> {
+        let mut found: Option<(f64, f64, f64, f64)> = None;
+        for y in (y0.max(0.0) as usize)..(y1.min(self.height as f64) as usize) {
+            for x in (x0.max(0.0) as usize)..(x1.min(self.width as f64) as usize) {
+                let p = self.pixels[y * self.width + x];
+                if close_to(p, overlay::LEFT_SIDE, 6) || close_to(p, overlay::RIGHT_SIDE, 6) {
+                    let (x, y) = (x as f64, y as f64);
+                    found = Some(found.map_or((x, y, x + 1.0, y + 1.0), |(a, b, c, d)| {
+                        (a.min(x), b.min(y), c.max(x + 1.0), d.max(y + 1.0))
+                    }));
+                }
+            }
+        }
+        found
+    }
+
     /// A pixel of one of `colours` within `radius` of (`x`, `y`).
     fn near(&self, (x, y): (f64, f64), colours: &[Rgb], radius: i64) -> bool {
         (-radius..=radius).any(|dy| {
@@ -531,6 +588,17 @@ impl Shot {
             );
         }
         image.save(path).unwrap();
+    }
+
+    /// Also keeps the shot as `docs/screenshots/NAME.png` when
+    /// `scripts/screenshots.sh` runs the tests (POSECOACH_SCREENSHOTS set to
+    /// that folder): the README's pictures are what the tests see.
+    fn keep(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("POSECOACH_SCREENSHOTS") {
+            let dir = PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            self.save(&dir.join(format!("{name}.png")));
+        }
     }
 }
 
@@ -596,8 +664,8 @@ fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_
         .unwrap_or_else(|| panic!("no recorded frame at {t_ms} ms"));
     let landmarks = frame.landmarks().expect("a person at the pause");
     let (w, h) = (recording.header.width, recording.header.height);
-    let placement = ImagePlacement::fit(w, h, WINDOW.0, WINDOW.1, false);
     let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let placement = layout.image_placement((w, h), false);
     // Skeleton bones seen well, away from the bars, panel and the paused banner.
     let free = |(x, y): (f64, f64)| {
         x > 10.0
@@ -660,7 +728,7 @@ fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_
         layout.panel_x,
         layout.top_bar_px,
         layout.w,
-        layout.top_bar_px + f64::from(layout.panel_text_px) * 2.0,
+        layout.top_bar_px + f64::from(layout.panel_text_px) * 6.0,
     );
     assert!(
         shot.count(counter, overlay::WHITE, 12) > 150,
@@ -737,37 +805,54 @@ fn nobody_in_view_gets_its_banner_and_cue_and_the_end_of_the_file_ends_the_sessi
     let window = XWindow::settled(&xvfb);
     let shot = window.screenshot();
     shot.save(&dir.join("nobody.png"));
+    shot.keep("no-person");
     let layout = Layout::new(WINDOW.0, WINDOW.1);
     let whole = (0.0, 0.0, layout.w, layout.h);
     let picture = (0.0, layout.top_bar_px, layout.panel_x, layout.cue_band_y());
+    let cue_band = (0.0, layout.cue_band_y(), layout.w, layout.h);
+    // The message takes the cue's place, under the picture: nothing is
+    // written over the picture.
     assert!(
-        shot.count(picture, Banner::NoPerson.colour(), 4) > 600,
-        "the no-person banner"
+        shot.count(cue_band, Banner::NoPerson.colour(), 4) > 600,
+        "the no-person message in the cue band"
     );
-    // (Not "Paused": it sits over the cue band, and its light grey is in
-    // the camera image, the clip's grey shutters.)
+    assert!(
+        shot.count(cue_band, overlay::WHITE, 30) > 300,
+        "what to do, under it"
+    );
+    assert!(
+        shot.count(picture, Banner::NoPerson.colour(), 4) < 50,
+        "nothing written over the picture"
+    );
     for other in [Banner::StepIn, Banner::Stopped] {
         assert!(
-            shot.count(picture, other.colour(), 4) < 100,
+            shot.count(cue_band, other.colour(), 4) < 100,
             "not the {other:?} banner"
         );
     }
-    let cue_band = (0.0, layout.cue_band_y(), layout.w, layout.h);
-    assert!(
-        shot.count(cue_band, overlay::CUE_TEXT, 30) > 1000,
-        "the cue, large"
-    );
     assert!(
         shot.count(picture, overlay::LEFT_SIDE, 10) < 50,
         "no skeleton"
     );
 
-    // The clip ends: the summary shows, then the app ends by itself, saved.
+    // The clip ends: the end screen, which stays until Enter, saved.
     app.wait_for_line("Session saved to");
-    let end = window.shot_when("the session-complete banner", |shot| {
+    let end = window.shot_when("the end screen", |shot| {
         shot.count(whole, Banner::Finished.colour(), 4) > 300
     });
     end.save(&dir.join("end.png"));
+    // It stays: still up after the 4 s it used to close by itself in.
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(
+        app.child.try_wait().unwrap().is_none(),
+        "the end screen stays"
+    );
+    let still = window.screenshot();
+    assert!(
+        still.count(whole, Banner::Finished.colour(), 4) > 300,
+        "the end screen is still up"
+    );
+    app.press_until_exit(&window, XK_RETURN);
     let (ok, lines) = app.wait_exit(Duration::from_secs(20));
     assert!(ok, "{lines:?}");
     let saved: Vec<_> = std::fs::read_dir(data.join("sessions")).unwrap().collect();
@@ -848,7 +933,7 @@ fn replay_in_a_window_reviews_a_recording_and_saves_nothing() {
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/sessions/model-wall-slide.posecoach"
     );
-    let app = App::spawn(
+    let mut app = App::spawn(
         &xvfb,
         "replay",
         &[session, "--json", "--speed", "4", "--mute"],
@@ -866,8 +951,13 @@ fn replay_in_a_window_reviews_a_recording_and_saves_nothing() {
             > 200,
         "the skeleton is drawn"
     );
-    // The end of the recording ends the review by itself: one JSON line,
-    // the summary, and nothing saved anywhere.
+    // The end of the recording: the end screen, until Enter. One JSON
+    // line, the summary, and nothing saved anywhere.
+    app.wait_for_line("{\"exercises\"");
+    window.shot_when("the end screen", |shot| {
+        shot.count(whole, Banner::Finished.colour(), 4) > 300
+    });
+    app.press_until_exit(&window, XK_RETURN);
     let (ok, lines) = app.wait_exit(Duration::from_secs(40));
     assert!(ok, "{lines:?}");
     assert_eq!(lines.len(), 1, "only the summary with --json: {lines:?}");
@@ -883,7 +973,7 @@ fn a_routine_coached_in_the_window_replays_to_the_identical_summary() {
     let source = common::routine_recording(&dir);
     let live = dir.join("live.posecoach");
     let ex = dir.join("ex");
-    let app = App::spawn(
+    let mut app = App::spawn(
         &xvfb,
         "run",
         &[
@@ -903,7 +993,10 @@ fn a_routine_coached_in_the_window_replays_to_the_identical_summary() {
         &dir.join("data"),
     );
     // The recording's N key moves the window on to the back bend, after
-    // the routine's own 6 s of getting ready.
+    // the routine's own 6 s of getting ready. At the end, Enter closes.
+    let window = XWindow::find(&xvfb);
+    app.wait_for_line("{\"exercises\"");
+    app.press_until_exit(&window, XK_RETURN);
     let (ok, lines) = app.wait_exit(Duration::from_secs(60));
     assert!(ok, "{lines:?}");
     assert!(
@@ -1096,6 +1189,7 @@ fn the_demonstration_plays_beside_the_camera_image_then_counts_in_and_h_plays_it
     let show_me = posecoach::overlay::show::SHOW_ME;
     let first = window.screenshot();
     first.save(&dir.join("show-me.png"));
+    first.keep("show-me");
     let top_bar = (0.0, 0.0, layout.w, layout.top_bar_px);
     assert!(first.count(top_bar, show_me, 10) > 300, "How to do it: ...");
     assert!(
@@ -1133,9 +1227,10 @@ fn the_demonstration_plays_beside_the_camera_image_then_counts_in_and_h_plays_it
 
     // Enter: enough watching; the count-in, then coaching.
     window.press(XK_RETURN);
-    let picture = (0.0, layout.top_bar_px, layout.panel_x, layout.cue_band_y());
+    // "Starting in 3" takes the cue's place, under the picture.
+    let cue_band = (0.0, layout.cue_band_y(), layout.w, layout.h);
     let count_in = window.shot_when("Starting in 3", |shot| {
-        shot.count(picture, Banner::GetReady.colour(), 4) > 600
+        shot.count(cue_band, Banner::GetReady.colour(), 4) > 600
     });
     count_in.save(&dir.join("count-in.png"));
     let panel = coaching_panel(&layout);
@@ -1230,6 +1325,7 @@ fn the_pain_check_in_asks_before_and_after_and_the_history_keeps_both() {
     std::thread::sleep(Duration::from_millis(300));
     let chosen = window.screenshot();
     chosen.save(&dir.join("check-in-4.png"));
+    chosen.keep("check-in");
     let (x, y) = centre(4);
     let (_, _, _, side) = check_in::score_box(&layout, 4);
     assert!(
@@ -1264,10 +1360,12 @@ fn the_pain_check_in_asks_before_and_after_and_the_history_keeps_both() {
         assert!(Instant::now() < deadline, "no check-in after the session");
         std::thread::sleep(Duration::from_millis(300));
     }
-    window.press(XK_2);
-    window.press(XK_RETURN);
+    // A click on a score gives it (clicks work where keys do).
+    window.click(centre(2));
     let after = app.wait_for_line("\"moment\":\"after\"");
     assert!(after.contains("\"score\":2"), "{after}");
+    app.wait_for_line("{\"exercises\"");
+    app.press_until_exit(&window, XK_RETURN);
     let (ok, lines) = app.wait_exit(Duration::from_secs(20));
     assert!(ok, "{lines:?}");
     let summary: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
@@ -1348,6 +1446,7 @@ fn a_stop_shows_its_advice_alone_then_asks_the_pain_once() {
         shot.count(whole, Banner::Stopped.colour(), 4) > 600
     });
     advice.save(&dir.join("advice.png"));
+    advice.keep("stop");
     assert!(
         advice.count(whole, check_in::CHECK_IN, 4) < 50,
         "no question yet"
@@ -1424,12 +1523,12 @@ fn a_pain_score_typed_during_the_session_is_confirmed_on_screen() {
     let dir = tmp_dir("pain-noted");
     let (mut app, window) = coached_asking_pain_after(&xvfb, &dir);
     let layout = Layout::new(WINDOW.0, WINDOW.1);
-    // The note's band: the top of the picture, above where any dialog is.
+    // The note's place: the top of the panel, beside the picture.
     let band = (
-        0.0,
-        layout.top_bar_px,
         layout.panel_x,
-        layout.top_bar_px + f64::from(layout.panel_text_px) * 2.5,
+        layout.top_bar_px,
+        layout.w,
+        layout.top_bar_px + f64::from(layout.panel_text_px) * 8.0,
     );
     // 2 before, 3 now: one point up, noted, the session goes on.
     let during = app.press_until(&window, XK_3, "\"moment\":\"during\"");
@@ -1438,6 +1537,28 @@ fn a_pain_score_typed_during_the_session_is_confirmed_on_screen() {
         shot.count(band, check_in::CHECK_IN, 6) > 150
     });
     noted.save(&dir.join("noted.png"));
+    noted.keep("coaching-real-person");
+    // The person's box in the picture is under no text: the note, the
+    // placement card and the cue are beside and below the picture.
+    let (px, py, pw, ph) = layout.picture();
+    let person = noted
+        .person_box((px, py, px + pw, py + ph))
+        .expect("the skeleton on the person");
+    assert!(
+        person.2 - person.0 > 20.0 && person.3 - person.1 > 80.0,
+        "{person:?}"
+    );
+    for (what, colour, tolerance) in [
+        ("a card", overlay::CARD, 0),
+        ("the note's colour", check_in::CHECK_IN, 6),
+        ("cue text", overlay::CUE_TEXT, 6),
+        ("a panel", overlay::PANEL, 0),
+    ] {
+        assert!(
+            noted.count(person, colour, tolerance) < 10,
+            "{what} over the person at {person:?}"
+        );
+    }
     // For a moment only.
     window.shot_when("the note gone", |shot| {
         shot.count(band, check_in::CHECK_IN, 6) < 20
@@ -1446,5 +1567,97 @@ fn a_pain_score_typed_during_the_session_is_confirmed_on_screen() {
         !app.seen.iter().any(|l| l.contains("\"event\":\"stopped\"")),
         "{:?}",
         app.seen
+    );
+}
+
+#[test]
+fn the_end_screen_stays_until_enter_then_the_home_screen_and_a_demonstration_is_never_saved() {
+    let xvfb = Xvfb::start();
+    let dir = tmp_dir("end-home");
+    let data = dir.join("data");
+    // Saving on (no --no-save): the demonstration is still not saved.
+    let mut app = App::spawn_with(&xvfb, "run", &["--mute", "--json", "--no-check-in"], &data);
+    let window = XWindow::settled(&xvfb);
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    let whole = (0.0, 0.0, layout.w, layout.h);
+    let (home, ids) = home_layout();
+    let home_shown = |shot: &Shot| {
+        let (x, y, w, h) = home.tile(&layout, 0);
+        shot.count((x, y, x + w, y + h), Rgb(52, 60, 74), 2) > (w * h * 0.3) as usize
+    };
+    window.shot_when("the home screen", home_shown).keep("home");
+    let wall_slide = ids.iter().position(|id| id == "wall-slide").unwrap();
+    let (x, y, w, h) = home.tile(&layout, wall_slide);
+    window.click((x + w / 2.0, y + h / 2.0));
+    app.wait_for_line("\"event\":\"hold_started\"");
+    window
+        .shot_when("coaching", |shot| {
+            shot.count(coaching_panel(&layout), overlay::DANGER, 10) > 300
+        })
+        .keep("coaching");
+    // N on the last (only) exercise ends the session: the end screen.
+    app.press_until(&window, XK_N, "{\"exercises\"");
+    let end = window.shot_when("the end screen", |shot| {
+        shot.count(whole, Banner::Finished.colour(), 4) > 300
+    });
+    end.save(&dir.join("end.png"));
+    end.keep("end");
+    // Its exercise by name, with what was done against the plan (amber:
+    // not all of it), the advice for next time; then the keys.
+    let card = (0.0, layout.top_bar_px, layout.w, layout.h * 0.5);
+    assert!(end.count(card, overlay::WHITE, 10) > 200, "the name");
+    assert!(
+        end.count(card, overlay::WARN, 10) > 200,
+        "done against the plan"
+    );
+    assert!(
+        end.count(card, overlay::GREY, 10) > 200,
+        "when to do it next"
+    );
+    // It stays (it used to close by itself after 4 s).
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(
+        app.child.try_wait().unwrap().is_none(),
+        "the end screen stays"
+    );
+    assert!(
+        window
+            .screenshot()
+            .count(whole, Banner::Finished.colour(), 4)
+            > 300,
+        "still the end screen"
+    );
+    // Enter: the home screen again.
+    window.press(XK_RETURN);
+    window.shot_when("the home screen again", home_shown);
+    window.press(XK_Q);
+    let (ok, lines) = app.wait_exit(Duration::from_secs(20));
+    assert!(ok, "{lines:?}");
+    let summary: serde_json::Value = serde_json::from_str(
+        lines
+            .iter()
+            .find(|l| l.starts_with("{\"exercises\""))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["exercises"][0]["id"], "wall-slide", "{summary}");
+    // The demonstration is not the person's progress: no session, no history.
+    let sessions = data.join("posecoach").join("sessions");
+    assert!(
+        !sessions.exists() || std::fs::read_dir(&sessions).unwrap().next().is_none(),
+        "no session saved"
+    );
+    let out = Command::new(BIN)
+        .args(["history", "--json"])
+        .env("XDG_DATA_HOME", &data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let history: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(history["sessions"], 0, "{history}");
+    assert_eq!(
+        history["exercises"].as_array().unwrap().len(),
+        0,
+        "{history}"
     );
 }

@@ -108,6 +108,16 @@ pub(crate) fn describe(event: &SessionEvent) -> String {
             t_ms / 1000.0,
             side(s)
         ),
+        Event::HoldShort {
+            t_ms,
+            side: s,
+            held_s,
+            target_s,
+        } => format!(
+            "{:7.1} s  {id}: hold{} ended short: held {held_s:.1} of {target_s:.0} s",
+            t_ms / 1000.0,
+            side(s)
+        ),
         Event::SetCompleted { t_ms, set } => {
             format!("{:7.1} s  {id}: set {set} done", t_ms / 1000.0)
         }

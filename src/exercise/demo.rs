@@ -39,11 +39,55 @@ impl Body for Figure {
 
     fn landmarks(&self) -> PoseFrame {
         match self {
-            Figure::Side(p) => p.landmarks(),
+            Figure::Side(p) => grounded(p.landmarks()),
             Figure::Front(p) => p.landmarks(),
         }
     }
 }
+
+/// The floor's height in the body model's image: under the feet of the
+/// standing pose.
+pub fn floor_y_px() -> f64 {
+    lowest_y_px(&SidePose::standing().landmarks())
+}
+
+fn lowest_y_px(frame: &PoseFrame) -> f64 {
+    frame
+        .points
+        .iter()
+        .map(|p| p.y_px)
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// A side figure solved from the ground up: the body model builds a pose
+/// from the hips, so a wall slide's bent knees would lift the feet. The
+/// figure is moved so that its lowest point is on the floor, and, standing
+/// (the feet well below the hips), so that the foot it stands on stays
+/// under where the hips are when straight: the feet stay planted and the
+/// hips come down. Only moved: every angle and ratio the engine measures
+/// is the same.
+fn grounded(mut frame: PoseFrame) -> PoseFrame {
+    use crate::pose::Landmark;
+    let dy = floor_y_px() - lowest_y_px(&frame);
+    let y = |l: Landmark| frame.points[l.index()].y_px;
+    let x = |l: Landmark| frame.points[l.index()].x_px;
+    let hip = Landmark::LeftHip;
+    let planted = if y(Landmark::LeftAnkle) >= y(Landmark::RightAnkle) {
+        Landmark::LeftAnkle
+    } else {
+        Landmark::RightAnkle
+    };
+    let standing = y(planted) - y(hip) > STANDING_FEET_BELOW_HIPS_PX;
+    let dx = if standing { x(hip) - x(planted) } else { 0.0 };
+    for p in &mut frame.points {
+        p.x_px += dx;
+        p.y_px += dy;
+    }
+    frame
+}
+
+/// Feet this far below the hips (half the leg) are stood on.
+const STANDING_FEET_BELOW_HIPS_PX: f64 = 210.0;
 
 /// A demonstration: a start pose, then parts of steps between key poses.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +97,45 @@ pub struct Demo {
     /// Seconds the start pose is held before the first step.
     pub lead_in_s: f64,
     pub parts: Vec<DemoPart>,
+    /// What the guide says to use, drawn with the figure.
+    pub props: Vec<Prop>,
+}
+
+/// Something the guide has the person use, drawn where the figure uses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prop {
+    /// Behind the back (a wall slide).
+    Wall,
+    /// Under the heels (a bridge on an exercise ball).
+    Ball,
+    /// Under the raised foot (a hamstring stretch).
+    Chair,
+    /// The frame the hands grip (a doorway stretch).
+    Door,
+    /// Under the chest lying face down, or under the head lying on the back.
+    Pillow,
+    /// The inversion table: a board along the back on a stand.
+    Table,
+    /// A mat under a figure lying on the floor.
+    Mat,
+}
+
+impl Prop {
+    pub const NAMES: [&'static str; 7] =
+        ["wall", "ball", "chair", "door", "pillow", "table", "mat"];
+
+    pub fn from_name(name: &str) -> Option<Prop> {
+        Some(match name {
+            "wall" => Prop::Wall,
+            "ball" => Prop::Ball,
+            "chair" => Prop::Chair,
+            "door" => Prop::Door,
+            "pillow" => Prop::Pillow,
+            "table" => Prop::Table,
+            "mat" => Prop::Mat,
+            _ => return None,
+        })
+    }
 }
 
 /// Steps done `repeat` times.
@@ -223,6 +306,7 @@ pub fn check(exercise: &Exercise) -> Option<DemoReport> {
             }
             Event::HoldStarted { .. }
             | Event::HoldTargetReached { .. }
+            | Event::HoldShort { .. }
             | Event::ExerciseCompleted { .. } => {}
         }
     }

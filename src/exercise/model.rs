@@ -229,8 +229,51 @@ pub enum MeasureKind {
 pub struct Measurement {
     pub name: String,
     pub kind: MeasureKind,
-    /// The unit shown beside the value ("deg", "torso", "turns").
+    /// The unit of the value ("deg", "x" for a ratio, "turns").
     pub unit: &'static str,
+    /// What the person reads on screen ("knee bend"; the file's `label`).
+    pub label: String,
+    /// How the value is shown to the person.
+    pub shown: Shown,
+}
+
+/// How a measurement is shown: in the words of the instructions, or only
+/// as a bar, never as a number a person cannot act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shown {
+    /// A joint's bend: 180 degrees less the angle between its two segments
+    /// (the instructions say "bend your knees to 45 degrees").
+    Bend,
+    /// Degrees of tilt or lean, never negative: counted the way the target
+    /// lies.
+    Degrees,
+    /// A ratio of body sizes: a bar with its target band, and no number.
+    #[default]
+    Bar,
+}
+
+impl Shown {
+    /// The shown kind of a measurement with this unit and kind.
+    pub fn of(kind: &MeasureKind) -> Shown {
+        match kind {
+            MeasureKind::Angle { .. } => Shown::Bend,
+            MeasureKind::Inclination { .. } | MeasureKind::Lean { .. } => Shown::Degrees,
+            _ => Shown::Bar,
+        }
+    }
+
+    /// The words shown for a measurement called `name` (the file's
+    /// `snake_case`), when the file gives no `label`.
+    pub fn default_label(self, name: &str) -> String {
+        let words = name.replace('_', " ");
+        match self {
+            Shown::Bend => {
+                let stem = words.strip_suffix(" angle").unwrap_or(&words);
+                format!("{stem} bend")
+            }
+            _ => words,
+        }
+    }
 }
 
 /// A closed range of values.

@@ -62,13 +62,18 @@ impl ImagePlacement {
 
     /// The largest placement of an image of `width` x `height` inside the
     /// window's rectangle (`x`, `y`, `w`, `h`), centred in it.
-    pub fn fit_in(width: u32, height: u32, (x, y, w, h): (f64, f64, f64, f64)) -> Self {
+    pub fn fit_in(
+        width: u32,
+        height: u32,
+        (x, y, w, h): (f64, f64, f64, f64),
+        mirrored: bool,
+    ) -> Self {
         let mut placement = Self::fit(
             width,
             height,
             w.max(1.0) as usize,
             h.max(1.0) as usize,
-            false,
+            mirrored,
         );
         placement.x0_px += x.floor();
         placement.y0_px += y.floor();

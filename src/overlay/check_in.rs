@@ -1,7 +1,7 @@
 //! The pain check-in: "How is your pain?" on the 0-10 scale, asked before
 //! and after a session, drawn over the picture in the middle.
 
-use super::{Canvas, DANGER, GOOD, GREY, Layout, PANEL, Rgb, TextRenderer, WARN, WHITE};
+use super::{CARD, Canvas, DANGER, GOOD, GREY, Layout, PANEL, Rgb, TextRenderer, WARN, WHITE};
 use crate::session::{MAX_PAIN, PainMoment};
 
 /// The check-in's colour: the stripe on its left and its title.
@@ -16,7 +16,7 @@ pub fn title(moment: PainMoment) -> &'static str {
 }
 
 /// The keys, as the window explains them.
-pub const KEYS: &str = "0-9 (1 then 0 for 10) or arrows, Enter to confirm, Esc to skip";
+pub const KEYS: &str = "Click a score, or 0-9 (1 then 0 for 10) or arrows and Enter; Esc to skip";
 pub const SCALE: &str = "0 = no pain, 10 = the worst pain imaginable";
 
 /// A score's colour: green at 0 through amber to red at 10.
@@ -36,13 +36,22 @@ pub fn score_colour(score: u8) -> Rgb {
 /// Where the box of `score` is: x, y, width and height in pixels.
 pub fn score_box(l: &Layout, score: u8) -> (f64, f64, f64, f64) {
     let boxes = f64::from(MAX_PAIN) + 1.0;
-    let area_w = l.panel_x.max(l.w * 0.6);
+    // Centred in the window.
+    let area_w = l.w;
     let gap = area_w * 0.008;
     let side = ((area_w * 0.9 - gap * (boxes - 1.0)) / boxes).min(l.h * 0.12);
     let row_w = side * boxes + gap * (boxes - 1.0);
     let x0 = (area_w - row_w) / 2.0;
     let y = l.h * 0.45;
     (x0 + f64::from(score) * (side + gap), y, side, side)
+}
+
+/// The score whose box is at (`x`, `y`) in the window, if any.
+pub fn score_at(l: &Layout, (x, y): (f64, f64)) -> Option<u8> {
+    (0..=MAX_PAIN).find(|&score| {
+        let (bx, by, w, h) = score_box(l, score);
+        x >= bx && x < bx + w && y >= by && y < by + h
+    })
 }
 
 /// Draws the check-in: the question, the scale, a box per score with the
@@ -54,7 +63,8 @@ pub fn draw(
     moment: PainMoment,
     selected: Option<u8>,
 ) {
-    let area_w = l.panel_x.max(l.w * 0.6);
+    // Centred in the window.
+    let area_w = l.w;
     let (first_x, row_y, side, _) = score_box(l, 0);
     let (last_x, ..) = score_box(l, MAX_PAIN);
     let x0 = first_x - side * 0.5;
@@ -63,8 +73,8 @@ pub fn draw(
     let box_h = row_y + side * 2.4 - y0;
     canvas.fill_rect(
         (x0 as i64, y0 as i64, box_w as i64, box_h as i64),
-        PANEL,
-        0.9,
+        CARD,
+        1.0,
     );
     canvas.fill_rect((x0 as i64, y0 as i64, 8, box_h as i64), CHECK_IN, 1.0);
     // One line, centred over the picture.

@@ -3,6 +3,7 @@
 //! target pose).
 
 use super::{Canvas, GREY, MIDLINE, Rect, Rgb, side_colour};
+use crate::exercise::demo::Prop;
 use crate::exercise::engine::PoseFrame;
 use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
 
@@ -50,7 +51,13 @@ impl Bounds {
 
 /// Draws `pose` scaled so that `bounds` fills the window rectangle `area`
 /// (x, y, w, h) less a margin, centred; bones in the sides' colours.
-pub fn draw_figure(canvas: &mut Canvas, pose: &PoseFrame, bounds: Bounds, area: Rect) {
+pub fn draw_figure(
+    canvas: &mut Canvas,
+    pose: &PoseFrame,
+    bounds: Bounds,
+    props: &[Prop],
+    area: Rect,
+) {
     let (ax, ay, aw, ah) = area;
     let (mx, my) = (aw * MARGIN_FRACTION, ah * MARGIN_FRACTION);
     let scale = ((aw - 2.0 * mx) / bounds.w.max(1.0)).min((ah - 2.0 * my) / bounds.h.max(1.0));
@@ -67,6 +74,18 @@ pub fn draw_figure(canvas: &mut Canvas, pose: &PoseFrame, bounds: Bounds, area: 
     // The floor (or the ground under the feet): a line under the figure.
     let floor_y = y0 + bounds.h * scale + line_px;
     canvas.line((ax + mx, floor_y), (ax + aw - mx, floor_y), 2.0, GREY, 0.5);
+    let place = Placed {
+        at: &|x: f64, y: f64| (x0 + (x - bounds.x) * scale, y0 + (y - bounds.y) * scale),
+        scale,
+        floor_y,
+        top_y: y0,
+        left_x: x0,
+        right_x: x0 + bounds.w * scale,
+        line_px,
+    };
+    for prop in props {
+        draw_prop(canvas, pose, *prop, &place);
+    }
     // The far side first, so the near side is drawn over it.
     let mut bones: Vec<(Landmark, Landmark)> = SKELETON
         .iter()
@@ -110,6 +129,128 @@ pub fn draw_figure(canvas: &mut Canvas, pose: &PoseFrame, bounds: Bounds, area: 
             && !is_face(*landmark)
         {
             canvas.disc(at(i), line_px * 0.7, side_colour(*landmark), 1.0);
+        }
+    }
+}
+
+/// Where a figure is in its box, for drawing its props.
+struct Placed<'a> {
+    /// A figure pixel to the window.
+    at: &'a dyn Fn(f64, f64) -> (f64, f64),
+    /// Window pixels per figure pixel.
+    scale: f64,
+    floor_y: f64,
+    /// The top and the sides of the figure's whole movement: a wall or a
+    /// door frame stays put while the figure moves.
+    top_y: f64,
+    left_x: f64,
+    right_x: f64,
+    line_px: f64,
+}
+
+/// The props' colour: a wooden brown, apart from the figure's colours.
+const PROP: Rgb = Rgb(150, 110, 70);
+/// The exercise ball's colour.
+const BALL: Rgb = Rgb(70, 120, 200);
+
+/// Draws a prop where the figure uses it (see [`Prop`]).
+fn draw_prop(canvas: &mut Canvas, pose: &PoseFrame, prop: Prop, p: &Placed<'_>) {
+    let pt = |l: Landmark| {
+        let q = pose.points[l.index()];
+        (p.at)(q.x_px, q.y_px)
+    };
+    let mid = |a: Landmark, b: Landmark| {
+        let (u, v) = (pt(a), pt(b));
+        ((u.0 + v.0) / 2.0, (u.1 + v.1) / 2.0)
+    };
+    let hips = mid(Landmark::LeftHip, Landmark::RightHip);
+    let shoulders = mid(Landmark::LeftShoulder, Landmark::RightShoulder);
+    // Which way the figure faces, in the window: the nose from the ears.
+    let facing = (pt(Landmark::Nose).0 - mid(Landmark::LeftEar, Landmark::RightEar).0).signum();
+    let (floor, top, line) = (p.floor_y, p.top_y, p.line_px);
+    match prop {
+        Prop::Wall => {
+            // Behind the back (the back-most point of the whole movement),
+            // from the floor to above the head.
+            let back = if facing > 0.0 { p.left_x } else { p.right_x };
+            let x = back - facing * line * 1.5;
+            canvas.line((x, top - line * 4.0), (x, floor), line * 1.5, PROP, 0.9);
+        }
+        Prop::Ball => {
+            // Under the heels, resting on the floor.
+            let heel = pt(Landmark::LeftHeel);
+            let radius = ((floor - heel.1) / 2.0).max(line * 2.0);
+            canvas.disc((heel.0, floor - radius), radius, BALL, 0.85);
+        }
+        Prop::Chair => {
+            // Under the raised foot: a seat and two legs to the floor.
+            let (l, r) = (pt(Landmark::LeftHeel), pt(Landmark::RightHeel));
+            let raised = if l.1 < r.1 { l } else { r };
+            let seat_y = raised.1 + line;
+            let half = 60.0 * p.scale;
+            canvas.line(
+                (raised.0 - half, seat_y),
+                (raised.0 + half, seat_y),
+                line,
+                PROP,
+                0.9,
+            );
+            for x in [raised.0 - half, raised.0 + half] {
+                canvas.line((x, seat_y), (x, floor), line * 0.7, PROP, 0.9);
+            }
+        }
+        Prop::Door => {
+            // The frame the hands grip: a post at the front of the whole
+            // movement, where the hands reach.
+            let front = if facing > 0.0 { p.right_x } else { p.left_x };
+            let x = front + facing * line;
+            canvas.line((x, top - line * 4.0), (x, floor), line * 1.5, PROP, 0.9);
+        }
+        Prop::Pillow => {
+            // Under the chest (face down) or the head (on the back).
+            let head = mid(Landmark::LeftEar, Landmark::RightEar);
+            let under = if pt(Landmark::Nose).1 < head.1 - line {
+                head
+            } else {
+                shoulders
+            };
+            let w = 70.0 * p.scale;
+            canvas.fill_rect(
+                (
+                    (under.0 - w) as i64,
+                    (floor - line * 3.0) as i64,
+                    (2.0 * w) as i64,
+                    (line * 3.0) as i64,
+                ),
+                Rgb(220, 220, 230),
+                0.8,
+            );
+        }
+        Prop::Table => {
+            // A board along the back, on a stand at the hips.
+            let feet = mid(Landmark::LeftAnkle, Landmark::RightAnkle);
+            let (dx, dy) = (shoulders.0 - feet.0, shoulders.1 - feet.1);
+            let len = dx.hypot(dy).max(1.0);
+            // Behind the body: perpendicular to it, away from the face.
+            let (nx, ny) = (-dy / len * facing, dx / len * facing);
+            let off = |q: (f64, f64)| (q.0 - nx * line * 2.0, q.1 - ny * line * 2.0);
+            canvas.line(off(feet), off(shoulders), line * 1.2, PROP, 0.9);
+            canvas.line(hips, (hips.0 - 40.0 * p.scale, floor), line, PROP, 0.9);
+            canvas.line(hips, (hips.0 + 40.0 * p.scale, floor), line, PROP, 0.9);
+        }
+        Prop::Mat => {
+            let (a, b) = (pt(Landmark::LeftAnkle), shoulders);
+            let (x0, x1) = (a.0.min(b.0) - 60.0 * p.scale, a.0.max(b.0) + 60.0 * p.scale);
+            canvas.fill_rect(
+                (
+                    x0 as i64,
+                    (floor - line) as i64,
+                    (x1 - x0) as i64,
+                    (line * 1.2) as i64,
+                ),
+                Rgb(60, 110, 90),
+                0.8,
+            );
         }
     }
 }

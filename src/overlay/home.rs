@@ -6,6 +6,7 @@
 use super::figure::{Bounds, draw_figure};
 use super::show::SHOW_ME;
 use super::{BACKGROUND, Canvas, GOOD, GREY, Layout, PANEL, Rect, Rgb, TextRenderer, WHITE};
+use crate::exercise::demo::Prop;
 use crate::exercise::engine::PoseFrame;
 
 /// Tiles per row.
@@ -31,7 +32,7 @@ pub struct HomeItem {
     pub view_needed: String,
     /// Its picture: the key pose of its demonstration (a routine: of its
     /// first exercises), with the box each fits in.
-    pub figures: Vec<(PoseFrame, Bounds)>,
+    pub figures: Vec<(PoseFrame, Bounds, Vec<Prop>)>,
 }
 
 /// What the home screen shows.
@@ -185,11 +186,12 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, home: &Hom
         let picture_h = (h - text_h).max(h * 0.3);
         let shown = item.figures.len().clamp(1, ROUTINE_FIGURES);
         let each_w = w / shown as f64;
-        for (k, (pose, bounds)) in item.figures.iter().take(ROUTINE_FIGURES).enumerate() {
+        for (k, (pose, bounds, props)) in item.figures.iter().take(ROUTINE_FIGURES).enumerate() {
             draw_figure(
                 canvas,
                 pose,
                 *bounds,
+                props,
                 (x + k as f64 * each_w, y + 4.0, each_w, picture_h),
             );
         }

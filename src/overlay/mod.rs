@@ -11,6 +11,7 @@
 
 pub mod canvas;
 pub mod check_in;
+pub mod end;
 pub mod figure;
 pub mod home;
 mod labels;
@@ -21,7 +22,7 @@ use image::RgbImage;
 
 use crate::exercise::engine::placement::Placement;
 use crate::exercise::engine::{PoseFrame, Reading};
-use crate::exercise::model::Side;
+use crate::exercise::model::{Shown, Side};
 use crate::geometry::Point;
 use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
 use crate::session::{PainMoment, SessionFeedback};
@@ -39,7 +40,6 @@ const BANNER_TEXT_FRACTION: f64 = 0.085;
 const TOP_BAR_FRACTION: f64 = 0.085;
 /// The right panel's width, as a fraction of the window width.
 const PANEL_WIDTH_FRACTION: f64 = 0.25;
-const PANEL_ALPHA: f32 = 0.72;
 /// Landmarks seen less well than this are drawn faintest.
 const FADE_FROM_VISIBILITY: f32 = 0.2;
 const FADE_TO_VISIBILITY: f32 = 0.8;
@@ -47,6 +47,8 @@ const FAINTEST_ALPHA: f32 = 0.15;
 
 pub const BACKGROUND: Rgb = Rgb(24, 26, 30);
 pub const PANEL: Rgb = Rgb(12, 14, 18);
+/// A card or dialog on the panel or over a frozen picture.
+pub const CARD: Rgb = Rgb(34, 37, 44);
 pub const WHITE: Rgb = Rgb(245, 245, 245);
 pub const GREY: Rgb = Rgb(150, 155, 165);
 /// In form / on target.
@@ -86,8 +88,8 @@ pub enum Status {
     Stopped(String),
     /// The same, shown first and alone, before the pain is asked.
     StopAdvice(String),
-    /// Every exercise done (or the input ended): summary lines.
-    Finished(Vec<String>),
+    /// Every exercise done (or the input ended): the end screen.
+    Finished(Box<end::EndScreen>),
     /// Asking the person's pain, 0-10, with the score chosen so far.
     PainCheckIn {
         moment: PainMoment,
@@ -149,9 +151,10 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
         Status::ShowMe(demo) => {
             return show::draw(canvas, text, &layout, demo, view);
         }
+        Status::Finished(end) => return end::draw(canvas, text, &layout, end),
         _ => {}
     }
-    let placement = ImagePlacement::fit(view.image_size.0, view.image_size.1, w, h, view.mirrored);
+    let placement = layout.image_placement(view.image_size, view.mirrored);
     canvas.clear(BACKGROUND);
     if let Some(image) = view.image {
         canvas.draw_image(image, &placement);
@@ -161,20 +164,10 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     }
     // Stopped or finished, the picture freezes and nothing live is drawn
     // over it: the advice (or the summary) is shown alone.
-    let live = !matches!(
-        view.status,
-        Status::Stopped(_)
-            | Status::StopAdvice(_)
-            | Status::Finished(_)
-            | Status::PainCheckIn { .. }
-    );
+    let live = !banner_for(view).is_some_and(|(kind, _)| kind.is_dialog());
     if let Some(pose) = view.pose.filter(|_| live) {
-        let picture = LabelBox {
-            x: 0.0,
-            y: layout.top_bar_px,
-            w: layout.panel_x,
-            h: layout.cue_band_y() - layout.top_bar_px,
-        };
+        let (x, y, w, h) = layout.picture();
+        let picture = LabelBox { x, y, w, h };
         let mut labels = draw_skeleton(canvas, text, pose, &placement, picture);
         if let Some(session) = view.session {
             for reading in &session.feedback.readings {
@@ -182,72 +175,52 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
             }
         }
     }
-    if let Some(session) = view.session {
-        draw_top_bar(canvas, text, &layout, session, view);
-        draw_panel(canvas, text, &layout, session);
-        // While paused nothing is cued: the banner takes the cue's place;
-        // stopped, the last cue ("hold longer") would contradict the stop.
-        if live && view.status != Status::Paused {
-            draw_cue(canvas, text, &layout, session);
+    // The frame around the picture is opaque: what is drawn on the person
+    // never runs under the text, and no text is ever over the picture
+    // (only a dialog, over a frozen picture).
+    draw_top_bar(canvas, text, &layout, view);
+    let mut cards = Vec::new();
+    if live {
+        // The placement indicator, unless a message already says what to do.
+        if let Some(placement) = view.placement
+            && banner_for(view).is_none_or(|(kind, _)| kind == Banner::GetReady)
+        {
+            let colour = if placement.is_good() { GOOD } else { WARN };
+            cards.push((placement.message(), colour));
+        }
+        // A key's confirmation.
+        if let Some(note) = view.note {
+            cards.push((note.to_string(), check_in::CHECK_IN));
         }
     }
-    // The placement indicator, unless a banner already says what to do.
-    if let Some(placement) = view.placement.filter(|_| live)
-        && banner_for(view).is_none_or(|(kind, _)| kind == Banner::GetReady)
-    {
-        draw_placement(canvas, text, &layout, placement);
-    }
-    // A key's confirmation, top right (the indicator has the top left).
-    if let Some(note) = view.note.filter(|_| live) {
-        corner_card(
-            canvas,
-            text,
-            &layout,
-            note,
-            check_in::CHECK_IN,
-            Corner::Right,
-        );
-    }
-    draw_banner(canvas, text, &layout, view);
+    draw_panel(canvas, text, &layout, view.session, &cards);
+    draw_cue_band(canvas, text, &layout, view, live);
+    draw_dialog(canvas, text, &layout, view);
 }
 
-/// The camera placement indicator, top left of the picture: green when
-/// the camera sees the person as the exercise needs, amber with what to
-/// do when not.
-fn draw_placement(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, placement: &Placement) {
-    let colour = if placement.is_good() { GOOD } else { WARN };
-    corner_card(canvas, text, l, &placement.message(), colour, Corner::Left);
-}
-
-/// Which top corner of the picture a card sits in.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Corner {
-    Left,
-    Right,
-}
-
-/// A short message on a card in a top corner of the picture, with a
-/// stripe and the text in `colour`.
-fn corner_card(
+/// A short message on a card at the top of the panel, with a stripe and
+/// the text in `colour`; returns the card's height.
+fn panel_card(
     canvas: &mut Canvas,
     text: &mut TextRenderer,
     l: &Layout,
+    (x, y, width): (f64, f64, f64),
     message: &str,
     colour: Rgb,
-    corner: Corner,
-) {
+) -> f64 {
     let size = l.panel_text_px;
-    let pad = l.h * 0.015;
-    let w = text.width(message, size) + 3.0 * pad;
-    let h = f64::from(size) * 1.6;
-    let x = match corner {
-        Corner::Left => pad,
-        Corner::Right => l.panel_x - w - pad,
-    };
-    let y = l.top_bar_px + pad;
-    canvas.fill_rect((x as i64, y as i64, w as i64, h as i64), PANEL, 0.85);
+    let pad = l.h * 0.012;
+    let lines = text.wrap(message, size, width - 3.0 * pad);
+    let line_h = f64::from(size) * 1.25;
+    let h = line_h * lines.len().min(3) as f64 + pad * 1.5;
+    canvas.fill_rect((x as i64, y as i64, width as i64, h as i64), CARD, 1.0);
     canvas.fill_rect((x as i64, y as i64, 8, h as i64), colour, 1.0);
-    text.draw(canvas, (x + 2.0 * pad, y + h * 0.72), message, size, colour);
+    let mut baseline = y + pad * 0.5 + f64::from(size);
+    for line in lines.iter().take(3) {
+        text.draw(canvas, (x + 2.0 * pad, baseline), line, size, colour);
+        baseline += line_h;
+    }
+    h
 }
 
 /// Sizes derived from the window: where the bars and panels are.
@@ -287,6 +260,23 @@ impl Layout {
     /// Where the cue band starts (it holds two lines of cue text).
     pub fn cue_band_y(&self) -> f64 {
         self.h - f64::from(self.cue_px) * 2.6
+    }
+
+    /// The picture's rectangle: between the top bar, the panel and the cue
+    /// band. The camera image is shown whole inside it, and no text is.
+    pub fn picture(&self) -> Rect {
+        (
+            0.0,
+            self.top_bar_px,
+            self.panel_x,
+            self.cue_band_y() - self.top_bar_px,
+        )
+    }
+
+    /// Where an image of `size` goes: whole, scaled to fit the picture's
+    /// rectangle, centred in it.
+    pub fn image_placement(&self, (width, height): (u32, u32), mirrored: bool) -> ImagePlacement {
+        ImagePlacement::fit_in(width, height, self.picture(), mirrored)
     }
 }
 
@@ -380,29 +370,97 @@ fn draw_skeleton(
     labels
 }
 
-fn reading_colour(reading: &Reading) -> Rgb {
-    match (reading.value, reading.target) {
+/// A reading as the person sees it: in the words of the instructions.
+#[derive(Debug, Clone, PartialEq)]
+struct ShownReading {
+    label: String,
+    /// The value as shown (a bend, degrees of tilt), or the raw ratio.
+    value: Option<f64>,
+    /// Where the value is to get to, in the same terms.
+    band: Option<(f64, f64)>,
+    /// Degrees a person can act on; false: a bar without a number.
+    number: bool,
+    /// The bar's span.
+    range: (f64, f64),
+    colour: Rgb,
+}
+
+/// Degrees of bend or tilt shown on a bar go to here, or to 180 when the
+/// target lies beyond it.
+const DEGREES_BAR_MAX: f64 = 90.0;
+
+fn as_shown(reading: &Reading) -> ShownReading {
+    // Green in the target, amber out of it, while a target applies now;
+    // white when none does (on the way into position).
+    let colour = match (reading.value, reading.target) {
         (Some(v), Some((lo, hi))) if v >= lo && v <= hi => GOOD,
         (Some(_), Some(_)) => WARN,
         _ => WHITE,
-    }
-}
-
-fn format_value(reading: &Reading) -> String {
-    // A value that rounds to zero is shown as 0, not "-0".
-    let shown = |v: f64, decimals: i32| {
-        let unit = 10f64.powi(decimals);
-        if (v * unit).round() == 0.0 { 0.0 } else { v }
     };
-    match reading.value {
-        Some(v) if reading.unit == "deg" => format!("{:.0}°", shown(v, 0)),
-        Some(v) => format!("{:.2} {}", shown(v, 2), reading.unit),
-        None => "–".into(),
+    let degrees_range = |band: Option<(f64, f64)>| {
+        let top = band.map_or(0.0, |(_, hi)| hi);
+        (
+            0.0,
+            if top > DEGREES_BAR_MAX * 0.9 {
+                180.0
+            } else {
+                DEGREES_BAR_MAX
+            },
+        )
+    };
+    match reading.shown {
+        Shown::Bend => {
+            let band = reading.goal.map(|(lo, hi)| (180.0 - hi, 180.0 - lo));
+            ShownReading {
+                label: reading.label.clone(),
+                value: reading.value.map(|v| (180.0 - v).max(0.0)),
+                band,
+                number: true,
+                range: degrees_range(band),
+                colour,
+            }
+        }
+        Shown::Degrees => {
+            // Counted the way the target lies: a back bend leans back.
+            let sign = match reading.goal {
+                Some((lo, hi)) if lo + hi < 0.0 => -1.0,
+                _ => 1.0,
+            };
+            let band = reading.goal.map(|(lo, hi)| {
+                let (a, b) = (sign * lo, sign * hi);
+                (a.min(b).max(0.0), a.max(b).max(0.0))
+            });
+            ShownReading {
+                label: reading.label.clone(),
+                value: reading.value.map(|v| (sign * v).max(0.0)),
+                band,
+                number: true,
+                range: degrees_range(band),
+                colour,
+            }
+        }
+        Shown::Bar => ShownReading {
+            label: reading.label.clone(),
+            value: reading.value,
+            band: reading.goal,
+            number: false,
+            range: gauge_range(reading.value, reading.goal),
+            colour,
+        },
     }
 }
 
-/// The measured joints: an angle's arc with its target wedge, a segment or
-/// distance highlighted, and the value beside it.
+/// The number shown, in whole degrees; None for a bar without one.
+fn shown_number(shown: &ShownReading) -> Option<String> {
+    match shown.value {
+        Some(v) if shown.number => Some(format!("{:.0}°", v.round().max(0.0))),
+        _ => None,
+    }
+}
+
+/// The measured joints: a bend's arc from straight with its target wedge,
+/// a tilt's segment, a ratio's segment highlighted; the degrees beside a
+/// bend or a tilt.
 fn draw_reading(
     canvas: &mut Canvas,
     text: &mut TextRenderer,
@@ -413,7 +471,8 @@ fn draw_reading(
     if reading.value.is_none() || reading.points_px.is_empty() {
         return;
     }
-    let colour = reading_colour(reading);
+    let shown = as_shown(reading);
+    let colour = shown.colour;
     let pts: Vec<(f64, f64)> = reading
         .points_px
         .iter()
@@ -421,11 +480,12 @@ fn draw_reading(
         .collect();
     let h = canvas.height as f64;
     let value_px = (h * PANEL_TEXT_FRACTION) as u32;
-    let label = format_value(reading);
-    let anchor = match (reading.unit, pts.as_slice()) {
-        ("deg", [a, v, c]) => {
+    let anchor = match (reading.shown, pts.as_slice()) {
+        (Shown::Bend, [a, v, c]) => {
             let radius = (h * 0.06).max(20.0);
-            let start = (a.1 - v.1).atan2(a.0 - v.0);
+            // Straight on from the first segment is no bend: the arc goes
+            // from there to the second segment.
+            let start = (v.1 - a.1).atan2(v.0 - a.0);
             let end = (c.1 - v.1).atan2(c.0 - v.0);
             let mut sweep = end - start;
             while sweep > std::f64::consts::PI {
@@ -434,8 +494,8 @@ fn draw_reading(
             while sweep < -std::f64::consts::PI {
                 sweep += std::f64::consts::TAU;
             }
-            if let Some((lo, hi)) = reading.target {
-                let sign = sweep.signum();
+            let sign = if sweep < 0.0 { -1.0 } else { 1.0 };
+            if let Some((lo, hi)) = shown.band {
                 canvas.arc(
                     *v,
                     radius,
@@ -447,6 +507,12 @@ fn draw_reading(
                     0.35,
                 );
             }
+            // The straight line the bend is measured from.
+            let straight = (
+                v.0 + start.cos() * radius * 1.3,
+                v.1 + start.sin() * radius * 1.3,
+            );
+            canvas.line(*v, straight, (h * 0.003).max(1.5), colour, 0.7);
             canvas.arc(
                 *v,
                 radius,
@@ -459,11 +525,11 @@ fn draw_reading(
             );
             canvas.line(*v, *a, (h * 0.007).max(2.0), colour, 0.9);
             canvas.line(*v, *c, (h * 0.007).max(2.0), colour, 0.9);
-            // The value sits outside the angle, opposite its bisector.
+            // The value sits beside the arc, on its bisector.
             let mid = start + sweep / 2.0;
             (
-                v.0 - mid.cos() * radius * 1.6,
-                v.1 - mid.sin() * radius * 1.6,
+                v.0 + mid.cos() * radius * 1.7,
+                v.1 + mid.sin() * radius * 1.7,
             )
         }
         (_, [a, b, ..]) => {
@@ -484,6 +550,9 @@ fn draw_reading(
             (a.0 + h * 0.03, a.1)
         }
         _ => return,
+    };
+    let Some(label) = shown_number(&shown) else {
+        return;
     };
     let width = text.width(&label, value_px);
     let size_px = f64::from(value_px);
@@ -516,14 +585,11 @@ fn score_colour(score: f64) -> Rgb {
     }
 }
 
-fn draw_top_bar(
-    canvas: &mut Canvas,
-    text: &mut TextRenderer,
-    l: &Layout,
-    s: &SessionFeedback,
-    view: &View<'_>,
-) {
-    canvas.fill_rect((0, 0, l.w as i64, l.top_bar_px as i64), PANEL, PANEL_ALPHA);
+fn draw_top_bar(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &View<'_>) {
+    canvas.fill_rect((0, 0, l.w as i64, l.top_bar_px as i64 + 1), PANEL, 1.0);
+    let Some(s) = view.session else {
+        return;
+    };
     let baseline = l.top_bar_px * 0.68;
     let mut title = s.exercise_name.clone();
     if s.exercise_count > 1 {
@@ -568,8 +634,15 @@ fn draw_top_bar(
     }
 }
 
-fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &SessionFeedback) {
-    let f = &s.feedback;
+/// The panel on the right: cards (the placement indicator, a key's
+/// confirmation), the counts, the hold, the measurements and the keys.
+fn draw_panel(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    l: &Layout,
+    session: Option<&SessionFeedback>,
+    cards: &[(String, Rgb)],
+) {
     let x0 = l.panel_x;
     let y_end = l.cue_band_y();
     canvas.fill_rect(
@@ -577,14 +650,30 @@ fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sess
             x0 as i64,
             l.top_bar_px as i64,
             (l.w - x0) as i64 + 1,
-            (y_end - l.top_bar_px) as i64,
+            (y_end - l.top_bar_px) as i64 + 1,
         ),
         PANEL,
-        PANEL_ALPHA,
+        1.0,
     );
     let pad = l.h * 0.025;
+    let mut y = l.top_bar_px + pad * 0.5;
+    for (message, colour) in cards {
+        y += panel_card(
+            canvas,
+            text,
+            l,
+            (x0 + pad * 0.5, y, l.w - x0 - pad),
+            message,
+            *colour,
+        );
+        y += pad * 0.5;
+    }
+    let Some(s) = session else {
+        return;
+    };
+    let f = &s.feedback;
     let line = f64::from(l.panel_text_px) * 1.35;
-    let mut y = l.top_bar_px + pad + f64::from(l.panel_text_px);
+    y += pad * 0.5 + f64::from(l.panel_text_px);
     let x = x0 + pad;
     let reps = format!("Reps  {} / {}", f.reps_in_set, f.reps_per_set);
     text.draw(canvas, (x, y), &reps, l.panel_text_px, WHITE);
@@ -640,7 +729,13 @@ fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sess
         } else {
             0.0
         };
-        let colour = if hold.in_form { GOOD } else { WARN };
+        // Green while in form and once the time is reached; amber while
+        // the form is off before it.
+        let colour = if hold.in_form || hold.held_s >= hold.target_s {
+            GOOD
+        } else {
+            WARN
+        };
         if fraction > 0.0 {
             canvas.arc(
                 centre,
@@ -673,11 +768,15 @@ fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sess
         );
         y = centre.1 + radius + line;
     }
-    for reading in &f.readings {
-        if y + line * 1.4 > y_end - line {
+    // A bar for every measurement with somewhere to get to; one without
+    // is not something a person can act on.
+    // The keys take the panel's foot: the bars stop above them.
+    let keys_top = y_end - pad - f64::from(l.small_px) * 1.4 * (KEYS_HELP.len() as f64 + 1.0);
+    for shown in f.readings.iter().map(as_shown).filter(|s| s.band.is_some()) {
+        if y + f64::from(l.small_px) * 1.2 > keys_top {
             break;
         }
-        draw_gauge(canvas, text, l, reading, (x, y), l.w - x - pad);
+        draw_gauge(canvas, text, l, &shown, (x, y), l.w - x - pad);
         y += line * 1.5;
     }
     // Keys, at the bottom of the panel: the stop key stands out.
@@ -700,63 +799,57 @@ fn draw_panel(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sess
     text.draw(canvas, (x, keys_y), STOP_KEY_HELP, l.small_px, WHITE);
 }
 
-/// A measurement as a bar: its name and value, the target band shaded, a
-/// marker where the value is.
+/// A measurement as a bar: its name (and degrees, for a bend or a
+/// tilt), the target band shaded, a marker where the value is.
 fn draw_gauge(
     canvas: &mut Canvas,
     text: &mut TextRenderer,
     l: &Layout,
-    reading: &Reading,
+    shown: &ShownReading,
     (x, y): (f64, f64),
     width: f64,
 ) {
-    let colour = reading_colour(reading);
-    let name = format!(
-        "{}  {}",
-        reading.name.replace('_', " "),
-        format_value(reading)
-    );
-    text.draw(canvas, (x, y), &name, l.small_px, colour);
+    let name = match shown_number(shown) {
+        Some(number) => format!("{}  {number}", shown.label),
+        None => shown.label.clone(),
+    };
+    text.draw(canvas, (x, y), &name, l.small_px, shown.colour);
     let bar_y = y + f64::from(l.small_px) * 0.5;
     let bar_h = f64::from(l.small_px) * 0.55;
-    let (lo, hi) = gauge_range(reading);
+    let (lo, hi) = shown.range;
     let to_x = |v: f64| x + ((v - lo) / (hi - lo)).clamp(0.0, 1.0) * width;
     canvas.fill_rect(
         (x as i64, bar_y as i64, width as i64, bar_h as i64),
         Rgb(60, 64, 72),
         1.0,
     );
-    if let Some((t_lo, t_hi)) = reading.target {
+    if let Some((t_lo, t_hi)) = shown.band {
         let (a, b) = (to_x(t_lo), to_x(t_hi));
         canvas.fill_rect(
             (
                 a as i64,
                 bar_y as i64,
-                (b - a).max(2.0) as i64,
+                (b - a).max(3.0) as i64,
                 bar_h as i64,
             ),
             GOOD,
             0.55,
         );
     }
-    if let Some(v) = reading.value {
+    if let Some(v) = shown.value {
         let vx = to_x(v);
         canvas.fill_rect(
             (vx as i64 - 2, bar_y as i64 - 3, 5, bar_h as i64 + 6),
-            colour,
+            shown.colour,
             1.0,
         );
     }
 }
 
-/// The span a gauge shows: 0-180 degrees for angles, else around the value
-/// and target.
-fn gauge_range(reading: &Reading) -> (f64, f64) {
-    if reading.unit == "deg" {
-        return (0.0, 180.0);
-    }
-    let mut values: Vec<f64> = reading.value.into_iter().collect();
-    if let Some((lo, hi)) = reading.target {
+/// The span of a bar without degrees: around the value and the target.
+fn gauge_range(value: Option<f64>, band: Option<(f64, f64)>) -> (f64, f64) {
+    let mut values: Vec<f64> = value.into_iter().collect();
+    if let Some((lo, hi)) = band {
         values.extend([lo, hi]);
     }
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -768,16 +861,33 @@ fn gauge_range(reading: &Reading) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-fn draw_cue(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &SessionFeedback) {
-    let Some(cue) = &s.feedback.cue else {
-        return;
-    };
+/// The band under the picture: the cue in large letters, or, when
+/// something stops the coaching for now (paused, get ready, step in), that
+/// message in its colour in the cue's place.
+fn draw_cue_band(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    l: &Layout,
+    view: &View<'_>,
+    live: bool,
+) {
     let band_y = l.cue_band_y();
     canvas.fill_rect(
         (0, band_y as i64, l.w as i64, (l.h - band_y) as i64 + 1),
         PANEL,
-        0.8,
+        1.0,
     );
+    if !live {
+        return;
+    }
+    if let Some((kind, title)) = banner_for(view) {
+        let line = banner_lines(view, kind).into_iter().next();
+        band_message(canvas, text, l, kind, &title, line.as_deref());
+        return;
+    }
+    let Some(cue) = view.session.and_then(|s| s.feedback.cue.as_deref()) else {
+        return;
+    };
     let lines = text.wrap(cue, l.cue_px, l.w * 0.94);
     let line_h = f64::from(l.cue_px) * 1.15;
     let cap = text.cap_height(l.cue_px);
@@ -790,8 +900,38 @@ fn draw_cue(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, s: &Sessio
     }
 }
 
-/// A message in the middle of the picture, with lines under it.
-fn banner(
+/// A message in the cue band: its title large in its colour, one line
+/// under it, a stripe of the colour on the left.
+fn band_message(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    l: &Layout,
+    kind: Banner,
+    title: &str,
+    line: Option<&str>,
+) {
+    let colour = kind.colour();
+    let band_y = l.cue_band_y();
+    let band_h = l.h - band_y;
+    canvas.fill_rect((0, band_y as i64, 10, band_h as i64 + 1), colour, 1.0);
+    let title_px = l.cue_px;
+    let small = l.panel_text_px;
+    let title_cap = text.cap_height(title_px);
+    let gap = f64::from(small) * 0.6;
+    let block = title_cap + line.map_or(0.0, |_| gap + text.cap_height(small));
+    let mut y = band_y + (band_h - block) / 2.0 + title_cap;
+    let title_w = text.width(title, title_px);
+    text.draw(canvas, ((l.w - title_w) / 2.0, y), title, title_px, colour);
+    if let Some(line) = line {
+        y += gap + text.cap_height(small);
+        let width = text.width(line, small);
+        text.draw(canvas, ((l.w - width) / 2.0, y), line, small, WHITE);
+    }
+}
+
+/// A dialog: an opaque card in the middle of the window, over the frozen
+/// picture, with its title and lines.
+fn dialog(
     canvas: &mut Canvas,
     text: &mut TextRenderer,
     l: &Layout,
@@ -800,31 +940,23 @@ fn banner(
     lines: &[String],
 ) {
     let colour = kind.colour();
-    let bottom = kind == Banner::Paused;
     let small = l.panel_text_px;
     let title_w = text.width(title, l.banner_px);
     let widest = lines
         .iter()
         .map(|s| text.width(s, small))
         .fold(title_w, f64::max);
-    let box_w = (widest + l.h * 0.08).min(l.w * 0.96);
-    let box_h = f64::from(l.banner_px) * 1.6 + lines.len() as f64 * f64::from(small) * 1.4;
-    let area_w = l.panel_x;
-    let x0 = ((area_w - box_w) / 2.0).max(l.w * 0.02);
-    // "Paused" keeps out of the person's way, over the cue band (nothing
-    // is cued while paused); the rest are what matters now, in the middle.
-    let y0 = if bottom {
-        l.h - box_h
-    } else {
-        (l.top_bar_px + l.cue_band_y() - box_h) / 2.0
-    };
+    let box_w = (widest + l.h * 0.1).min(l.w * 0.96);
+    let box_h = f64::from(l.banner_px) * 1.7 + lines.len() as f64 * f64::from(small) * 1.4;
+    let x0 = ((l.w - box_w) / 2.0).max(0.0);
+    let y0 = ((l.h - box_h) / 2.0).max(0.0);
     canvas.fill_rect(
         (x0 as i64, y0 as i64, box_w as i64, box_h as i64),
-        PANEL,
-        0.85,
+        CARD,
+        1.0,
     );
     canvas.fill_rect((x0 as i64, y0 as i64, 8, box_h as i64), colour, 1.0);
-    let mut y = y0 + f64::from(l.banner_px) * 1.15;
+    let mut y = y0 + f64::from(l.banner_px) * 1.2;
     text.draw(
         canvas,
         (x0 + (box_w - title_w) / 2.0, y),
@@ -855,6 +987,16 @@ pub enum Banner {
 }
 
 impl Banner {
+    /// A dialog stops the session: the picture freezes and the message is
+    /// shown alone, on a card in the middle. The others take the cue's
+    /// place under the picture.
+    pub fn is_dialog(self) -> bool {
+        matches!(
+            self,
+            Banner::Stopped | Banner::Finished | Banner::PainCheckIn
+        )
+    }
+
     pub fn colour(self) -> Rgb {
         match self {
             Banner::Stopped => DANGER,
@@ -903,15 +1045,9 @@ pub fn banner_for(view: &View<'_>) -> Option<(Banner, String)> {
     }
 }
 
-fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &View<'_>) {
-    let Some((kind, title)) = banner_for(view) else {
-        return;
-    };
-    if let Status::PainCheckIn { moment, selected } = view.status {
-        check_in::draw(canvas, text, l, moment, selected);
-        return;
-    }
-    let lines: Vec<String> = match (&view.status, kind) {
+/// The lines under a banner's title.
+fn banner_lines(view: &View<'_>, kind: Banner) -> Vec<String> {
+    match (&view.status, kind) {
         (Status::Stopped(reason) | Status::StopAdvice(reason), _) => {
             let mut lines = vec![reason.clone()];
             lines.extend(PAIN_ADVICE.iter().map(|s| s.to_string()));
@@ -922,14 +1058,11 @@ fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &
             lines.push(last.into());
             lines
         }
-        (Status::Finished(summary), _) => summary.clone(),
         (Status::Paused, _) => vec!["Press Space to go on.".into()],
-        (Status::CountIn(_), _) => vec![
-            view.session.map_or_else(String::new, |s| {
-                format!("Get into position: {}", s.exercise_name)
-            }),
-            "H shows the demonstration again.".into(),
-        ],
+        (Status::CountIn(_), _) => view
+            .session
+            .map(|s| vec![format!("Get into position: {}", s.exercise_name)])
+            .unwrap_or_default(),
         (_, Banner::GetReady) => view
             .session
             .map(|s| {
@@ -942,10 +1075,26 @@ fn draw_banner(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &
         (_, Banner::NoPerson) => {
             vec!["Step back until your whole body is in the picture.".into()]
         }
-        (_, Banner::Turn) => vec!["This exercise is judged from the side.".into()],
+        (_, Banner::Turn) => {
+            let front = banner_for(view).is_some_and(|(_, t)| t.starts_with("Face"));
+            let view_word = if front { "front" } else { "side" };
+            vec![format!("This exercise is judged from the {view_word}.")]
+        }
         _ => vec!["I need to see the whole body for this exercise.".into()],
+    }
+}
+
+/// The dialog of a stopped or finished session, or the pain check-in.
+fn draw_dialog(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &View<'_>) {
+    let Some((kind, title)) = banner_for(view).filter(|(kind, _)| kind.is_dialog()) else {
+        return;
     };
-    banner(canvas, text, l, kind, &title, &lines);
+    if let Status::PainCheckIn { moment, selected } = view.status {
+        check_in::draw(canvas, text, l, moment, selected);
+        return;
+    }
+    let lines = banner_lines(view, kind);
+    dialog(canvas, text, l, kind, &title, &lines);
 }
 
 #[cfg(test)]
@@ -1023,19 +1172,39 @@ mod tests {
         assert_eq!(banner_for(&view).map(|(_, t)| t).as_deref(), Some("Paused"));
     }
 
-    #[test]
-    fn values_near_zero_read_0_not_minus_0() {
-        let reading = |value: f64, unit: &'static str| Reading {
-            name: "back bend".into(),
+    fn reading(shown: Shown, value: f64, goal: Option<(f64, f64)>) -> Reading {
+        Reading {
+            name: "m".into(),
             value: Some(value),
-            unit,
+            unit: if shown == Shown::Bar { "x" } else { "deg" },
             target: None,
+            goal,
+            label: "m".into(),
+            shown,
             points_px: vec![],
-        };
-        assert_eq!(format_value(&reading(-0.3, "deg")), "0°");
-        assert_eq!(format_value(&reading(-0.6, "deg")), "-1°");
-        assert_eq!(format_value(&reading(-0.004, "x")), "0.00 x");
-        assert_eq!(format_value(&reading(-0.23, "x")), "-0.23 x");
+        }
+    }
+
+    #[test]
+    fn a_joint_shows_its_bend_and_the_target_in_the_same_terms() {
+        // The wall slide: 135 degrees between thigh and shin is the 45
+        // degrees of knee bend the instructions ask for.
+        let shown = as_shown(&reading(Shown::Bend, 150.0, Some((128.0, 142.0))));
+        assert_eq!(shown_number(&shown).as_deref(), Some("30°"));
+        assert_eq!(shown.band, Some((38.0, 52.0)));
+    }
+
+    #[test]
+    fn no_negative_degrees_and_no_number_for_a_ratio() {
+        // A back bend leans back (negative): shown as degrees of bend.
+        let back = as_shown(&reading(Shown::Degrees, -20.4, Some((-35.0, -10.0))));
+        assert_eq!(shown_number(&back).as_deref(), Some("20°"));
+        assert_eq!(back.band, Some((10.0, 35.0)));
+        // A leg a little under the horizontal is not lifted: 0, not -3.
+        let leg = as_shown(&reading(Shown::Degrees, -3.0, Some((10.0, 30.0))));
+        assert_eq!(shown_number(&leg).as_deref(), Some("0°"));
+        let ratio = as_shown(&reading(Shown::Bar, -0.23, Some((-0.5, -0.1))));
+        assert_eq!(shown_number(&ratio), None);
     }
 
     #[test]

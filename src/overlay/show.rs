@@ -7,6 +7,7 @@ use super::{
     BACKGROUND, Canvas, GOOD, GREY, ImagePlacement, Layout, PANEL, Rect, Rgb, TextRenderer, View,
     WARN, WHITE,
 };
+use crate::exercise::demo::Prop;
 use crate::exercise::engine::PoseFrame;
 
 /// The demonstration's colour: its box's frame, the progress bar, titles.
@@ -24,6 +25,8 @@ pub struct Demonstration {
     /// The figure now, and the box its whole movement fits in.
     pub figure: PoseFrame,
     pub bounds: Bounds,
+    /// What the guide says to use, drawn with the figure.
+    pub props: Vec<Prop>,
     /// How far through, 0-1.
     pub progress: f64,
 }
@@ -68,7 +71,7 @@ pub fn draw(
     let (figure_box, camera_box) = boxes(l);
     let rect = |r: Rect| (r.0 as i64, r.1 as i64, r.2 as i64, r.3 as i64);
     canvas.fill_rect(rect(figure_box), FIGURE_BOX, 1.0);
-    draw_figure(canvas, &demo.figure, demo.bounds, figure_box);
+    draw_figure(canvas, &demo.figure, demo.bounds, &demo.props, figure_box);
     // The progress along the bottom of the figure's box.
     let bar_h = (l.h * 0.012).max(4.0);
     let (fx, fy, fw, fh) = figure_box;
@@ -100,13 +103,16 @@ pub fn draw(
     canvas.fill_rect(rect(camera_box), PANEL, 1.0);
     match image {
         Some(image) => {
-            let mut placement_px =
-                ImagePlacement::fit_in(image.width(), image.height(), camera_box);
-            placement_px.mirrored = mirrored;
+            let placement_px =
+                ImagePlacement::fit_in(image.width(), image.height(), camera_box, mirrored);
             canvas.draw_image(image, &placement_px);
         }
         None => {
-            let s = "No camera picture yet";
+            let s = if view.demonstration {
+                "No camera: the demonstration is coached"
+            } else {
+                "No camera picture yet"
+            };
             let w = text.width(s, l.small_px);
             text.draw(
                 canvas,
@@ -127,9 +133,11 @@ pub fn draw(
     // The indicator: what the camera must see, and whether it does.
     let badge_h = f64::from(l.panel_text_px) * 1.5;
     let badge_y = cy + ch - badge_h;
-    let (colour, message) = match placement {
+    // Nothing is said about the view without a picture of you.
+    let (colour, message) = match placement.filter(|_| image.is_some()) {
         Some(p) if p.is_good() => (GOOD, p.message()),
         Some(p) => (WARN, p.message()),
+        None if image.is_none() => (GREY, "No picture of you yet".to_string()),
         None => (GREY, "Looking for you...".to_string()),
     };
     canvas.fill_rect(

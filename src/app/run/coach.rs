@@ -24,6 +24,7 @@ use posecoach::exercise::engine::placement::{self, Placement};
 use posecoach::exercise::engine::{PoseFrame, StopCause};
 use posecoach::exercise::model::View as ExerciseView;
 use posecoach::history::{History, SessionInfo, SessionRecord};
+use posecoach::overlay::end::EndScreen;
 use posecoach::overlay::figure::{Bounds, ghost_over};
 use posecoach::overlay::show::Demonstration;
 use posecoach::overlay::{DEMONSTRATION_LABEL, PAIN_ADVICE, Status};
@@ -246,6 +247,8 @@ pub struct Coach {
     check_in: Option<(PainMoment, Option<u8>)>,
     /// Play each exercise's demonstration before it.
     show_demos: bool,
+    /// The end screen goes back to the home screen.
+    back_home: bool,
     showing: Option<Showing>,
     /// Counting in after a demonstration: until when.
     count_in_until: Option<Instant>,
@@ -344,6 +347,7 @@ impl Coach {
                 && super::display_available()
                 && !args.review
                 && args.source != super::SourceArg::Demo,
+            back_home: args.back_home,
             showing: None,
             count_in_until: None,
             demo_played_for: None,
@@ -426,6 +430,7 @@ impl Coach {
                 view_needed: placement::needed(exercise),
                 figure: first.clone(),
                 bounds,
+                props: demo.props.clone(),
                 progress: 0.0,
             },
             frames,
@@ -590,6 +595,13 @@ impl Coach {
                 return Ok(());
             }
             PainKey::Skip => {
+                self.end_check_in(moment);
+                return Ok(());
+            }
+            PainKey::Clicked(score) => {
+                let score = score.min(MAX_PAIN);
+                self.check_in = Some((moment, Some(score)));
+                self.session_command(t_ms, &pain(score, moment))?;
                 self.end_check_in(moment);
                 return Ok(());
             }
@@ -1043,7 +1055,12 @@ impl Coach {
         super::super::replay::print_summary(summary, self.json, &mut std::io::stdout().lock())?;
         let status = match summary.stop() {
             Some(stop) => Status::Stopped(stop.reason.clone()),
-            None => Status::Finished(summary.exercises.iter().map(|e| e.headline()).collect()),
+            None => Status::Finished(Box::new(EndScreen::new(
+                summary,
+                |id| self.catalog.exercise(id),
+                self.back_home,
+                self.demonstration,
+            ))),
         };
         self.show_status(status);
         let mut inference_ms = self.inference_ms.clone();

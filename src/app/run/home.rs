@@ -135,6 +135,10 @@ impl Home {
     /// The C key: the next camera (or the demonstration).
     pub fn next_source(&mut self) {
         self.set_source(self.source_index + 1);
+        // Only the demonstration: say why C changes nothing.
+        if self.sources.len() <= 1 {
+            self.screen.camera = NO_CAMERA_TO_CHOOSE.to_string();
+        }
     }
 
     /// What choosing tile `index` starts.
@@ -170,11 +174,18 @@ fn same_source(a: &SourceArg, b: &SourceArg) -> bool {
 }
 
 /// An exercise's picture: its demonstration's key pose.
-fn picture(exercise: &Exercise) -> Option<(posecoach::exercise::PoseFrame, Bounds)> {
+fn picture(
+    exercise: &Exercise,
+) -> Option<(
+    posecoach::exercise::PoseFrame,
+    Bounds,
+    Vec<posecoach::exercise::demo::Prop>,
+)> {
     use posecoach::exercise::body::Body as _;
-    let pose = exercise.demo.as_ref()?.key_pose().landmarks();
+    let demo = exercise.demo.as_ref()?;
+    let pose = demo.key_pose().landmarks();
     let bounds = Bounds::of(std::iter::once(&pose))?;
-    Some((pose, bounds))
+    Some((pose, bounds, demo.props.clone()))
 }
 
 /// When each was last done, from the history in `data_dir` if there is
@@ -203,3 +214,11 @@ pub struct Chooser {
     pub home: Home,
     pub choice: crossbeam_channel::Sender<Choice>,
 }
+
+/// Said on C when there is no camera to change to.
+pub const NO_CAMERA_TO_CHOOSE: &str =
+    "No camera found: the demonstration is coached (plug a camera in and start again)";
+
+/// Makes the home screen (with the history read afresh): at the start, and
+/// again each time an end screen goes back to it.
+pub type MakeChooser = Box<dyn Fn() -> anyhow::Result<Chooser> + Send>;

@@ -103,6 +103,8 @@ pub enum Command {
 pub enum PainKey {
     /// 0-9 (1 then 0 is 10).
     Digit(u8),
+    /// A click on a score's box: that score, confirmed.
+    Clicked(u8),
     Up,
     Down,
     Confirm,
@@ -232,6 +234,12 @@ pub struct RunArgs {
     /// Play each exercise's demonstration before it (in a window, not a
     /// review, not when the source is the demonstration itself).
     pub show_demos: bool,
+    /// The session was chosen on the home screen: its end screen goes back
+    /// there.
+    pub back_home: bool,
+    /// Close the window as soon as the session ends (scripted runs, the
+    /// benchmark) instead of leaving the end screen up until dismissed.
+    pub close_at_end: bool,
 }
 
 /// Whether a window can be opened here (an X display is set).
@@ -251,10 +259,17 @@ fn wants_home(args: &RunArgs) -> bool {
 pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     let window = args.window && display_available();
     let control = Arc::new(Control::default());
+    // The session under way when the home screen starts one after another
+    // (each with its own control).
+    let sessions: Arc<Mutex<Option<Arc<Control>>>> = Arc::default();
     {
         let control = control.clone();
+        let sessions = sessions.clone();
         // A second Ctrl-C gets the default behaviour back: nothing waits on it.
         let _ignored = ctrlc::set_handler(move || {
+            if let Some(session) = sessions.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                session.quit();
+            }
             if control.quit() {
                 std::process::exit(130);
             }
@@ -272,8 +287,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
     let (chooser, choice) = if home {
         let data_dir = super::data::data_dir(args.data_dir.as_deref())?;
         let (tx, rx) = crossbeam_channel::bounded(1);
-        let home = home::Home::new(&args.selection, &args.source, &data_dir)?;
-        (Some(home::Chooser { home, choice: tx }), Some(rx))
+        let (selection, source) = (args.selection.clone(), args.source.clone());
+        // The home screen, and again after each session's end screen, with
+        // the history read afresh ("Done today").
+        let make: home::MakeChooser = Box::new(move || {
+            Ok(home::Chooser {
+                home: home::Home::new(&selection, &source, &data_dir)?,
+                choice: tx.clone(),
+            })
+        });
+        (Some(make), Some(rx))
     } else {
         (None, None)
     };
@@ -284,11 +307,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
                 .spawn({
                     let control = control.clone();
                     let display = display.clone();
-                    let size = args.window_size;
-                    let stats = args.stats;
+                    let options = window::Options {
+                        size: args.window_size,
+                        show_stats: args.stats,
+                        close_at_end: args.close_at_end,
+                    };
                     move || {
-                        let shown =
-                            window::run(&display, &commands_tx, &control, size, stats, chooser);
+                        let shown = window::run(
+                            &display,
+                            &commands_tx,
+                            &control,
+                            options,
+                            chooser.as_ref(),
+                        );
                         if shown.is_err() {
                             // Nobody watches: the coach stops too.
                             control.quit();
@@ -300,6 +331,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
         )
     } else {
         drop(commands_tx);
+        drop(chooser);
         None
     };
     let join_window = |thread: Option<std::thread::JoinHandle<anyhow::Result<WindowStats>>>| {
@@ -308,51 +340,86 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
                 .map_err(|_| anyhow::anyhow!("the window thread failed"))?
         })
     };
-    let args = match choice.map(|rx| rx.recv()) {
-        // The window closed (or quit) on the home screen.
-        Some(Err(_)) => {
-            control.quit();
-            join_window(window_thread).transpose()?;
-            return Ok(true);
+    let Some(choice) = choice else {
+        // One session, as the flags say.
+        let session = match start_session(args, window, &control, display, commands_rx) {
+            Ok(session) => session,
+            Err(e) => {
+                control.quit();
+                let _ignored = join_window(window_thread);
+                return Err(e);
+            }
+        };
+        if args.window && !window {
+            eprintln!("note: no display (DISPLAY is not set): coaching without a window");
         }
-        Some(Ok(choice)) => RunArgs {
-            selection: choice.selection,
-            source: choice.source,
-            ..args.clone()
-        },
-        None => args.clone(),
-    };
-    let session = match start_session(&args, window, &control, display, commands_rx) {
-        Ok(session) => session,
-        Err(e) => {
+        // The window ends when the person closes it or dismisses the end
+        // screen; then the coach (which has finished, or is told to), then
+        // the capture.
+        let window_stats = join_window(window_thread).transpose();
+        if window_stats.is_err() {
             control.quit();
-            let _ignored = join_window(window_thread);
-            return Err(e);
         }
-    };
-    if args.window && !window {
-        eprintln!("note: no display (DISPLAY is not set): coaching without a window");
-    }
-    // The window ends when the person closes it or the end screen has been
-    // seen; then the coach (which has finished, or is told to), then the
-    // capture.
-    let window_stats = join_window(window_thread).transpose();
-    if window_stats.is_err() {
+        let outcome = session
+            .inference
+            .join()
+            .map_err(|_| anyhow::anyhow!("the inference thread failed"));
         control.quit();
+        session.capture.join();
+        let outcome = outcome??;
+        let window_stats = window_stats?;
+        if args.stats {
+            print_stats(&outcome, window_stats.as_ref(), session.dropped.get());
+        }
+        // A stop (for pain, or a safety limit) is the session working as it
+        // should: the exit status is for errors.
+        return Ok(true);
+    };
+    // From the home screen: a session per choice, until the window is
+    // closed (the chooser's sender goes with it) or the person quits.
+    let mut result = Ok(());
+    while let Ok(chosen) = choice.recv() {
+        if control.quitting() {
+            break;
+        }
+        let session_args = RunArgs {
+            selection: chosen.selection,
+            source: chosen.source,
+            back_home: true,
+            ..args.clone()
+        };
+        // Each session has its own control (its capture ends with it); a
+        // quit of the app (Ctrl-C) reaches the session's too.
+        let session_control = Arc::new(Control::default());
+        *sessions.lock().unwrap_or_else(|e| e.into_inner()) = Some(session_control.clone());
+        let session = match start_session(
+            &session_args,
+            window,
+            &session_control,
+            display.clone(),
+            commands_rx.clone(),
+        ) {
+            Ok(session) => session,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        };
+        let outcome = session
+            .inference
+            .join()
+            .map_err(|_| anyhow::anyhow!("the inference thread failed"));
+        session_control.quit();
+        session.capture.join();
+        if let Err(e) = outcome.and_then(|o| o) {
+            result = Err(e);
+            break;
+        }
     }
-    let outcome = session
-        .inference
-        .join()
-        .map_err(|_| anyhow::anyhow!("the inference thread failed"));
     control.quit();
-    session.capture.join();
-    let outcome = outcome??;
-    let window_stats = window_stats?;
-    if args.stats {
-        print_stats(&outcome, window_stats.as_ref(), session.dropped.get());
-    }
-    // A stop (for pain, or a safety limit) is the session working as it
-    // should: the exit status is for errors.
+    let window_stats = join_window(window_thread).transpose();
+    result?;
+    window_stats?;
     Ok(true)
 }
 

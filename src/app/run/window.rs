@@ -11,7 +11,7 @@ use anyhow::Context;
 use minifb::{Key, KeyRepeat, MouseButton, MouseMode, Window, WindowOptions};
 
 use super::coach::Display;
-use super::home::Chooser;
+use super::home::{Chooser, MakeChooser};
 use super::queue::Mailbox;
 use super::{Command, Control, PainKey, REDRAW_INTERVAL, quantile};
 use posecoach::overlay::home::Move;
@@ -19,9 +19,6 @@ use posecoach::overlay::{self, Canvas, Layout, Stats, Status, TextRenderer, View
 
 /// With nothing new, the picture is sent again this often anyway.
 const IDLE_REDRAW: Duration = Duration::from_secs(1);
-/// After the session completes, its summary stays up this long (any key
-/// closes it sooner). A stop for pain stays until closed.
-const END_SCREEN: Duration = Duration::from_secs(4);
 /// After a quit, how long to wait for the coach to save and say so.
 const QUIT_WAIT: Duration = Duration::from_secs(3);
 /// The on-screen latency readout is the median of this many latest frames.
@@ -116,14 +113,41 @@ fn digit(key: Key) -> Option<u8> {
         .map(|d| d as u8)
 }
 
+/// How the window is opened and ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub size: (usize, usize),
+    pub show_stats: bool,
+    /// Close as soon as the end screen is drawn (else it stays until
+    /// dismissed).
+    pub close_at_end: bool,
+}
+
+/// What a key does on the end screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EndKey {
+    /// Enter: back to the home screen (or close, without one).
+    Done,
+    Quit,
+}
+
+fn end_key(key: Key) -> Option<EndKey> {
+    match key {
+        Key::Enter | Key::NumPadEnter => Some(EndKey::Done),
+        Key::Escape | Key::Q => Some(EndKey::Quit),
+        _ => None,
+    }
+}
+
 pub fn run(
     display: &Mailbox<Display>,
     commands: &Sender<Command>,
     control: &Arc<Control>,
-    (width, height): (usize, usize),
-    show_stats: bool,
-    mut chooser: Option<Chooser>,
+    options: Options,
+    make_home: Option<&MakeChooser>,
 ) -> anyhow::Result<WindowStats> {
+    let (width, height) = options.size;
+    let show_stats = options.show_stats;
     let mut window = Window::new(
         WINDOW_TITLE,
         width,
@@ -138,6 +162,7 @@ pub fn run(
     window.set_target_fps(0);
     let mut text = TextRenderer::new()?;
     let mut canvas = Canvas::new(width, height)?;
+    let mut chooser = make_home.as_ref().map(|make| make()).transpose()?;
     let mut current: Option<Display> = None;
     let mut dirty = true;
     let started = Instant::now();
@@ -151,7 +176,7 @@ pub fn run(
     let mut mouse_was_down = false;
     loop {
         let wait = next_redraw.saturating_duration_since(Instant::now());
-        if let Some(new) = display.take(wait) {
+        if let Some(new) = display.take(wait).filter(|_| chooser.is_none()) {
             dirty = true;
             if matches!(new.status, Status::Finished(_) | Status::Stopped(_)) && ended_at.is_none()
             {
@@ -230,6 +255,9 @@ pub fn run(
                 HomeInput::Stay { changed } => dirty |= changed,
                 HomeInput::Chosen => {
                     chooser = None;
+                    current = None;
+                    ended_at = None;
+                    quit_seen = None;
                     dirty = true;
                 }
                 HomeInput::Quit => {
@@ -243,19 +271,48 @@ pub fn run(
             continue;
         }
         let quitting = control.quitting();
-        if let Some(ended) = ended_at {
-            // The end screen has been drawn once; after a quit that is all.
-            let pain = matches!(
-                current.as_ref().map(|d| &d.status),
-                Some(Status::Stopped(_))
-            );
-            if quitting || !keys.is_empty() || (!pain && ended.elapsed() >= END_SCREEN) {
+        if ended_at.is_some() {
+            // The end screen has been drawn once; after a quit (or for a
+            // scripted run) that is all. Else it stays until dismissed:
+            // Enter goes back to the home screen, if there is one.
+            if quitting || options.close_at_end {
                 break;
+            }
+            match keys.iter().find_map(|k| end_key(*k)) {
+                Some(EndKey::Done) => match &make_home {
+                    Some(make) => {
+                        chooser = Some(make()?);
+                        dirty = true;
+                    }
+                    None => break,
+                },
+                Some(EndKey::Quit) => break,
+                None => {}
             }
             continue;
         }
+        // A click on the pain scale chooses that score.
+        let mouse_down = window.get_mouse_down(MouseButton::Left);
+        let click = (mouse_down && !mouse_was_down)
+            .then(|| window.get_mouse_pos(MouseMode::Discard))
+            .flatten();
+        mouse_was_down = mouse_down;
+        if let (Some((x, y)), Some(Status::PainCheckIn { .. })) =
+            (click, current.as_ref().map(|d| &d.status))
+        {
+            let layout = Layout::new(canvas.width, canvas.height);
+            if let Some(score) = overlay::check_in::score_at(&layout, (f64::from(x), f64::from(y)))
+            {
+                let _ignored = commands.send(Command::Pain(PainKey::Clicked(score)));
+            }
+        }
         for key in keys {
             if let Some(command) = command_for(key, current.as_ref().map(|d| &d.status)) {
+                // From the home screen, quitting a session quits the app
+                // (each session has its own control).
+                if command == Command::Quit && make_home.is_some() {
+                    control.quit();
+                }
                 let _ignored = commands.send(command);
             }
         }

@@ -115,6 +115,27 @@ fn seconds(s: f64) -> String {
     }
 }
 
+/// Where measurement `m` is to get to, for its bar: its form target
+/// (whichever phase it is judged in), else its range in the phase the
+/// exercise works towards: the hold's, then the repetition's stages after
+/// the start.
+fn goal(exercise: &Exercise, m: usize) -> Option<(f64, f64)> {
+    if let Some(form) = exercise.form.iter().find(|f| f.measurement == m) {
+        return Some((form.target.min, form.target.max));
+    }
+    let hold = exercise.hold.as_ref().map(|h| h.phase);
+    let stages = match &exercise.reps.counting {
+        Counting::Sequence(sequence) => sequence.get(1..).unwrap_or_default(),
+        Counting::Circles { .. } | Counting::Holds => &[],
+    };
+    hold.into_iter()
+        .chain(stages.iter().copied())
+        .filter_map(|p| exercise.phases.get(p))
+        .flat_map(|phase| &phase.conditions)
+        .find(|c| c.measurement == m)
+        .map(|c| (c.enter.min, c.enter.max))
+}
+
 /// Repetitions (or circles) in a set: per side for sided exercises.
 fn per_set(exercise: &Exercise) -> u32 {
     match &exercise.reps.counting {
@@ -327,6 +348,9 @@ impl Engine {
                     .iter()
                     .find(|f| f.measurement == i && self.applies(&f.during))
                     .map(|f| (f.target.min, f.target.max)),
+                goal: goal(ex, i),
+                label: m.label.clone(),
+                shown: m.shown,
             })
             .collect();
         Feedback {
@@ -839,6 +863,12 @@ impl Engine {
                 held_s,
             } => {
                 if held_s >= 1.0 {
+                    events.push(Event::HoldShort {
+                        t_ms,
+                        side,
+                        held_s,
+                        target_s,
+                    });
                     self.event_cue(
                         "hold-too-short",
                         format!(

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::exercise::model::{Direction, Side};
+use crate::exercise::model::{Direction, Shown, Side};
 use crate::geometry::Point;
 
 /// Something that happened, for the session record and summary.
@@ -34,6 +34,14 @@ pub enum Event {
         in_form_s: f64,
         side: Option<Side>,
         score: f64,
+    },
+    /// A hold ended before its time (held a second or more): it did not
+    /// count.
+    HoldShort {
+        t_ms: f64,
+        side: Option<Side>,
+        held_s: f64,
+        target_s: f64,
     },
     SetCompleted {
         t_ms: f64,
@@ -72,6 +80,17 @@ pub struct Reading {
     pub unit: &'static str,
     /// The form target, where one applies now.
     pub target: Option<(f64, f64)>,
+    /// Where the value is to get to, whether or not it is judged now: the
+    /// form target, else the range of the phase the exercise works towards
+    /// (the hold's, or the repetition's turning point). None: nothing to
+    /// aim for, and the panel shows no bar.
+    #[serde(skip)]
+    pub goal: Option<(f64, f64)>,
+    /// What the person reads ("knee bend") and how the value is shown.
+    #[serde(skip)]
+    pub label: String,
+    #[serde(skip)]
+    pub shown: Shown,
     /// The points measured, in image pixels, for drawing: an angle's
     /// `[a, vertex, c]`, a segment's `[from, to]`, a deviation's
     /// `[point, a, b]`, a distance's or offset's two points, a circle's

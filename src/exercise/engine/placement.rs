@@ -109,7 +109,16 @@ pub fn judge(exercise: &Exercise, frame: Option<&PoseFrame>) -> Placement {
     let Some(frame) = frame else {
         return Placement::NoPerson;
     };
-    let names = frame.regions_out_of_picture(needed_landmarks(exercise));
+    // "Whole body in view" takes in the head, measured or not: a person
+    // is not told "Good" with their head cut off.
+    let mut wanted = needed_landmarks(exercise);
+    if wanted
+        .iter()
+        .any(|l| BodyRegion::of(*l) == BodyRegion::Feet)
+    {
+        wanted.push(Landmark::Nose);
+    }
+    let names = frame.regions_out_of_picture(wanted);
     if !names.is_empty() {
         let verb = if names == ["head"] { "is" } else { "are" };
         return Placement::MoveBack(format!("{} {verb}", and_list(&names)));
@@ -232,6 +241,14 @@ mod tests {
             "Camera: facing you, head and shoulders in view"
         );
         assert_eq!(needed(&wall_slide), "Camera: side-on, whole body in view");
+        // The wall slide measures no part of the head, but "whole body in
+        // view" is not said with the head cut off.
+        let mut headless = SidePose::standing().landmarks();
+        headless.points[Landmark::Nose.index()].y_px = -headless.image_size_px.1 * 0.1;
+        assert_eq!(
+            judge(&wall_slide, Some(&headless)),
+            Placement::MoveBack("head is".into())
+        );
     }
 
     #[test]

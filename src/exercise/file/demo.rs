@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{Checker, Num};
 use crate::exercise::body::{FrontPose, SidePose};
-use crate::exercise::demo::{Demo, DemoPart, DemoStep, Figure};
+use crate::exercise::demo::{Demo, DemoPart, DemoStep, Figure, Prop};
 use crate::exercise::model::{Side, View};
 
 /// Seconds the start pose is held when the file does not say.
@@ -32,6 +32,9 @@ pub(super) struct DemoFile {
     pose: Vec<PoseFile>,
     #[serde(default)]
     part: Vec<PartFile>,
+    /// What the guide says to use, drawn with the figure.
+    #[serde(default)]
+    props: Vec<String>,
 }
 
 /// One value for both sides, or [left, right].
@@ -225,10 +228,22 @@ pub(super) fn check(c: &mut Checker, view: View, file: &DemoFile) -> Option<Demo
             format!("lasts {total_s:.0} s: at most {MAX_DEMO_S:.0} s"),
         );
     }
+    let mut props = Vec::new();
+    for (i, name) in file.props.iter().enumerate() {
+        match Prop::from_name(name) {
+            Some(prop) if !props.contains(&prop) => props.push(prop),
+            Some(_) => c.problem(format!("demo.props[{i}]"), format!("'{name}' twice")),
+            None => c.problem(
+                format!("demo.props[{i}]"),
+                format!("unknown prop '{name}': use {}", Prop::NAMES.join(", ")),
+            ),
+        }
+    }
     Some(Demo {
         start: start?,
         lead_in_s,
         parts,
+        props,
     })
 }
 

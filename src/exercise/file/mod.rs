@@ -11,6 +11,9 @@ use super::model::*;
 use crate::geometry::{Axis, Reference};
 use crate::pose::Landmark;
 
+/// A measurement's `label` is shown beside its bar in the panel.
+const MAX_LABEL_CHARS: usize = 32;
+
 mod demo;
 
 /// The format version this program reads.
@@ -160,6 +163,7 @@ struct MeasurementFile {
     scale: Option<String>,
     axis: Option<String>,
     min_radius: Option<f64>,
+    label: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -996,10 +1000,28 @@ pub fn exercise_from_str(
                 )
             }
         };
+        let shown = Shown::of(&kind);
+        let label = match &m.label {
+            Some(label) => {
+                c.not_empty(&format!("{place}.label"), label);
+                if label.chars().count() > MAX_LABEL_CHARS {
+                    c.problem(
+                        format!("{place}.label"),
+                        format!(
+                            "longer than {MAX_LABEL_CHARS} characters: it is shown beside a bar"
+                        ),
+                    );
+                }
+                label.clone()
+            }
+            None => shown.default_label(&m.name),
+        };
         measurements.push(Measurement {
             name: m.name.clone(),
             kind,
             unit,
+            label,
+            shown,
         });
     }
     // Every name written, readable or not: a broken measurement or phase is
