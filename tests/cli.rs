@@ -811,3 +811,32 @@ fn a_closed_pipe_ends_quietly() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn report_on_a_video_says_what_the_file_is_and_what_report_wants() {
+    let video = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/videos/sports2d/demo.mp4"
+    );
+    let dir = temp_dir("report-video");
+    let out = posecoach()
+        .arg("report")
+        .arg(video)
+        .arg("-o")
+        .arg(dir.join("report.svg"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("demo.mp4: line 1:"), "{err}");
+    assert!(
+        err.contains("a binary file (a video or a picture?)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("posecoach replay VIDEO --exercise ID --record SESSION"),
+        "{err}"
+    );
+    assert!(!dir.join("report.svg").exists());
+}

@@ -502,8 +502,24 @@ impl Lines {
         let Some((first, _)) = self.next()? else {
             return Err(self.invalid(1, "empty file: not a recorded session".into()));
         };
-        let value: serde_json::Value = serde_json::from_str(&first)
-            .map_err(|e| self.invalid(1, format!("not a recorded session header: {e}")))?;
+        let value: serde_json::Value = serde_json::from_str(&first).map_err(|e| {
+            if first.trim_start().starts_with('{') {
+                self.invalid(1, format!("not a recorded session header: {e}"))
+            } else {
+                // A video, a picture, or some other text: say what is wanted.
+                let what = if first.contains('\u{FFFD}') || first.contains('\0') {
+                    "a binary file (a video or a picture?)"
+                } else {
+                    "text that is not JSON"
+                };
+                self.invalid(
+                    1,
+                    format!(
+                        "{what}, not a recorded session (JSON lines made by `posecoach run` or `record`); to coach a video: `posecoach replay VIDEO --exercise ID --record SESSION`, then use SESSION"
+                    ),
+                )
+            }
+        })?;
         let version = value
             .get(MAGIC_KEY)
             .and_then(serde_json::Value::as_u64)

@@ -342,11 +342,12 @@ impl Coach {
             pain: args.pain,
             ask_pain: args.pain.ask && args.window && super::display_available() && !args.review,
             check_in: None,
+            // The demonstration as a source too: shown first, then counted
+            // in, so coaching starts at its beginning, as with a camera.
             show_demos: args.show_demos
                 && args.window
                 && super::display_available()
-                && !args.review
-                && args.source != super::SourceArg::Demo,
+                && !args.review,
             back_home: args.back_home,
             showing: None,
             count_in_until: None,

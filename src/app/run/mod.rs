@@ -232,7 +232,7 @@ pub struct RunArgs {
     pub review: bool,
     pub pain: PainArgs,
     /// Play each exercise's demonstration before it (in a window, not a
-    /// review, not when the source is the demonstration itself).
+    /// review; the demonstration as a source too, as with a camera).
     pub show_demos: bool,
     /// The session was chosen on the home screen: its end screen goes back
     /// there.
