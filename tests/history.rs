@@ -507,3 +507,23 @@ fn programs_adding_at_once_all_land() {
     let history = history_json(&data, &["--until", "2026-11-24"]);
     assert_eq!(history["sessions"], 12, "{history}");
 }
+
+#[test]
+fn holds_that_fell_short_are_kept_with_the_time_held() {
+    let data = tmp_dir("history-short-holds");
+    let session = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sessions/model-wall-slide-short-holds.posecoach");
+    assert_eq!(history_add(&data, &[session]), 1);
+    let json = history_json(&data, &[]);
+    let held: Vec<&str> = json["short_holds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["held"].as_str().unwrap())
+        .collect();
+    assert_eq!(held, ["held 3.2 of 5 s", "held 3.0 of 5 s"], "{json}");
+    assert_eq!(json["short_holds"][0]["exercise_id"], "wall-slide");
+    let table = text(&history(&data).stdout);
+    assert!(table.contains("Holds that fell short: 2"), "{table}");
+    assert!(table.contains("wall-slide: held 3.2 of 5 s"), "{table}");
+}

@@ -110,6 +110,8 @@ pub struct ExerciseResult {
     /// What each stop said: the `pain_stops` pain stops first, then the
     /// safety stops (so a stop's cause is known without its wording).
     pub stop_reasons: Vec<String>,
+    /// Holds that ended before their time: "held 3.2 of 5 s".
+    pub short_holds: Vec<String>,
 }
 
 impl ExerciseResult {
@@ -224,6 +226,7 @@ impl SessionRecord {
                         .chain(s.stops.iter().filter(|st| st.cause != StopCause::Pain))
                         .map(|st| st.reason.clone())
                         .collect(),
+                    short_holds: s.short_holds.iter().map(|h| h.describe()).collect(),
                 }
             })
             .collect();
@@ -382,8 +385,9 @@ impl History {
             tx.execute(
                 "INSERT INTO exercise_results (session_id, position, exercise_id, reps, holds,
                      hold_s, in_form_s, sets_completed, form_score, rom_measurement, rom_unit,
-                     rom_better, rom_best, pain_stops, safety_stops, stop_reasons)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                     rom_better, rom_best, pain_stops, safety_stops, stop_reasons, short_holds)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17)",
                 params![
                     session_id,
                     position as i64,
@@ -401,6 +405,7 @@ impl History {
                     e.pain_stops,
                     e.safety_stops,
                     e.stop_reasons.join("\n"),
+                    e.short_holds.join("\n"),
                 ],
             )
             .map_err(fail)?;
@@ -482,7 +487,7 @@ impl History {
             .prepare(
                 "SELECT exercise_id, reps, holds, hold_s, in_form_s, sets_completed, form_score,
                         rom_measurement, rom_unit, rom_better, rom_best, pain_stops, safety_stops,
-                        stop_reasons
+                        stop_reasons, short_holds
                  FROM exercise_results WHERE session_id = ?1 ORDER BY position",
             )
             .map_err(|e| self.fail(&e))?;
@@ -512,6 +517,7 @@ impl History {
                         _ => None,
                     };
                     let reasons: String = r.get(13)?;
+                    let short: String = r.get(14)?;
                     Ok(ExerciseResult {
                         exercise_id: r.get(0)?,
                         reps: r.get(1)?,
@@ -524,6 +530,11 @@ impl History {
                         pain_stops: r.get(11)?,
                         safety_stops: r.get(12)?,
                         stop_reasons: reasons
+                            .lines()
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                        short_holds: short
                             .lines()
                             .filter(|l| !l.is_empty())
                             .map(str::to_string)

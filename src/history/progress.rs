@@ -82,6 +82,15 @@ pub struct StopEntry {
     pub pain: bool,
 }
 
+/// A hold that ended before its time, for the list at the end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShortHoldEntry {
+    pub local_date: String,
+    pub exercise_id: String,
+    /// "held 3.2 of 5 s".
+    pub held: String,
+}
+
 /// Pain and sessions in one week, over every session of the week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PainWeek {
@@ -109,6 +118,9 @@ pub struct ProgressReport {
     pub pain: Vec<PainWeek>,
     pub exercises: Vec<ExerciseProgress>,
     pub stops: Vec<StopEntry>,
+    /// Holds that fell short; left out when none did.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub short_holds: Vec<ShortHoldEntry>,
 }
 
 impl ProgressReport {
@@ -196,24 +208,37 @@ pub fn summarise(
             }
         })
         .collect();
-    let stops = in_period
-        .iter()
-        .flat_map(|(s, _)| {
+    // Every exercise result of the period (of the one exercise asked for),
+    // with its session.
+    let results = || {
+        in_period.iter().flat_map(|(s, _)| {
             s.exercises
                 .iter()
                 .filter(|e| only.is_none_or(|id| id == e.exercise_id))
-                .flat_map(move |e| {
-                    // The pain stops' reasons come first.
-                    e.stop_reasons
-                        .iter()
-                        .enumerate()
-                        .map(move |(i, reason)| StopEntry {
-                            local_date: s.local_date.clone(),
-                            exercise_id: e.exercise_id.clone(),
-                            reason: reason.clone(),
-                            pain: i < e.pain_stops as usize,
-                        })
+                .map(move |e| (s, e))
+        })
+    };
+    let stops = results()
+        .flat_map(|(s, e)| {
+            // The pain stops' reasons come first.
+            e.stop_reasons
+                .iter()
+                .enumerate()
+                .map(move |(i, reason)| StopEntry {
+                    local_date: s.local_date.clone(),
+                    exercise_id: e.exercise_id.clone(),
+                    reason: reason.clone(),
+                    pain: i < e.pain_stops as usize,
                 })
+        })
+        .collect();
+    let short_holds = results()
+        .flat_map(|(s, e)| {
+            e.short_holds.iter().map(move |held| ShortHoldEntry {
+                local_date: s.local_date.clone(),
+                exercise_id: e.exercise_id.clone(),
+                held: held.clone(),
+            })
         })
         .collect();
     let pain = weeks
@@ -227,6 +252,7 @@ pub fn summarise(
         pain,
         exercises,
         stops,
+        short_holds,
     }
 }
 
@@ -499,6 +525,12 @@ pub fn text(report: &ProgressReport) -> String {
             s.reason,
             if s.pain { " (pain)" } else { "" }
         );
+    }
+    if !report.short_holds.is_empty() {
+        let _ = writeln!(out, "\nHolds that fell short: {}", report.short_holds.len());
+        for h in &report.short_holds {
+            let _ = writeln!(out, "  {}  {}: {}", h.local_date, h.exercise_id, h.held);
+        }
     }
     out
 }

@@ -61,6 +61,9 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE sessions ADD COLUMN pain_before INTEGER;
     ALTER TABLE sessions ADD COLUMN pain_after INTEGER;
     ALTER TABLE sessions ADD COLUMN pain_during_max INTEGER;",
+    // 4: holds that ended before their time, one per line ("held 3.2 of
+    // 5 s").
+    "ALTER TABLE exercise_results ADD COLUMN short_holds TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The schema version this program writes.

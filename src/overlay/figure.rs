@@ -12,6 +12,11 @@ pub const GHOST: Rgb = Rgb(215, 185, 255);
 const GHOST_ALPHA: f32 = 0.5;
 /// The head's radius, as a fraction of the torso's length.
 const HEAD_TORSO_FRACTION: f64 = 0.15;
+/// The figure's torso: a broad shape in a muted colour, so the limbs in
+/// their sides' colours show over it.
+const TORSO: Rgb = Rgb(78, 86, 104);
+/// The torso is at least this many limb widths across.
+const TORSO_LINE_WIDTHS: f64 = 3.2;
 /// Room left around a figure in its box, as a fraction of the box.
 const MARGIN_FRACTION: f64 = 0.08;
 
@@ -98,6 +103,49 @@ pub fn draw_figure(
         };
         v(a).total_cmp(&v(b))
     });
+    // The torso as a body, not two lines: a broad shape from the shoulders
+    // to the hips, drawn first, so an arm hanging in front of it shows.
+    let mid_of = |a: Landmark, b: Landmark| {
+        let (p, q) = (at(a.index()), at(b.index()));
+        ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0)
+    };
+    let (sl, sr) = (
+        at(Landmark::LeftShoulder.index()),
+        at(Landmark::RightShoulder.index()),
+    );
+    let torso_w = (line_px * TORSO_LINE_WIDTHS).max((sl.0 - sr.0).hypot(sl.1 - sr.1) * 0.8);
+    canvas.line(
+        mid_of(Landmark::LeftShoulder, Landmark::RightShoulder),
+        mid_of(Landmark::LeftHip, Landmark::RightHip),
+        torso_w,
+        TORSO,
+        1.0,
+    );
+    // The torso's sides are the shape; the arms go last, over it.
+    let is_arm = |l: Landmark| {
+        matches!(
+            l,
+            Landmark::LeftElbow
+                | Landmark::RightElbow
+                | Landmark::LeftWrist
+                | Landmark::RightWrist
+                | Landmark::LeftPinky
+                | Landmark::RightPinky
+                | Landmark::LeftIndex
+                | Landmark::RightIndex
+                | Landmark::LeftThumb
+                | Landmark::RightThumb
+        )
+    };
+    let is_torso_side = |a: Landmark, b: Landmark| {
+        matches!(
+            (a, b),
+            (Landmark::LeftShoulder, Landmark::LeftHip)
+                | (Landmark::RightShoulder, Landmark::RightHip)
+        )
+    };
+    bones.retain(|(a, b)| !is_torso_side(*a, *b));
+    bones.sort_by_key(|(a, b)| is_arm(*a) || is_arm(*b));
     for (a, b) in bones {
         let colour = if side_colour(a) == side_colour(b) {
             side_colour(a)
@@ -114,13 +162,9 @@ pub fn draw_figure(
         );
     }
     // The head: a disc between the ears, a fifth of the torso across.
-    let mid = |a: Landmark, b: Landmark| {
-        let (p, q) = (at(a.index()), at(b.index()));
-        ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0)
-    };
-    let head = mid(Landmark::LeftEar, Landmark::RightEar);
-    let shoulders = mid(Landmark::LeftShoulder, Landmark::RightShoulder);
-    let hips = mid(Landmark::LeftHip, Landmark::RightHip);
+    let head = mid_of(Landmark::LeftEar, Landmark::RightEar);
+    let shoulders = mid_of(Landmark::LeftShoulder, Landmark::RightShoulder);
+    let hips = mid_of(Landmark::LeftHip, Landmark::RightHip);
     let torso = (shoulders.0 - hips.0).hypot(shoulders.1 - hips.1);
     let radius = (torso * HEAD_TORSO_FRACTION).max(line_px * 1.5);
     canvas.disc(head, radius, MIDLINE, 0.9);
