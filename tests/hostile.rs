@@ -601,3 +601,92 @@ fn a_model_giving_too_few_values_is_one_error_naming_it() {
     one_error_line(&out, 1, &["pose_landmark_lite.onnx", "Identity", "[1,195]"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The problems `posecoach` finds in `text`, each "place: reason".
+fn problems(result: Result<(), posecoach::exercise::FileError>) -> Vec<String> {
+    match result {
+        Ok(()) => Vec::new(),
+        Err(e) => e
+            .problems
+            .iter()
+            .map(|p| format!("{}: {}", p.place, p.reason))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_demonstration_repeated_4_billion_times_without_moving_is_too_long_up_front() {
+    // Issue 26, 1: it passed the 600 s check (0 s a repeat) and every
+    // repeat was then made, 9 GB.
+    let wall_slide = std::fs::read_to_string(root().join("exercises/wall-slide.toml")).unwrap();
+    let text = format!(
+        "{wall_slide}\n[[demo.part]]\nrepeat = 4294967295\nsteps = [{{ to = \"standing\", move_s = 0 }}]\n"
+    );
+    let started = Instant::now();
+    let found = problems(
+        posecoach::exercise::file::exercise_from_str(
+            Path::new("crafted.toml"),
+            &text,
+            &Default::default(),
+        )
+        .map(|_| ()),
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("demo: lasts") && p.contains("at most 600 s")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_routine_is_bounded_as_its_recording_is_read_back() {
+    use posecoach::exercise::file::routine_from_str;
+    let routine = |extra: &str, exercises: &str| {
+        format!("format = 1\nid = \"r\"\nname = \"R\"\nexercises = {exercises}\n{extra}\n")
+    };
+    let check = |text: &str| problems(routine_from_str(Path::new("r.toml"), text).map(|_| ()));
+    // Issue 26, 2 and 4: a pause the recording's reader refuses (601 s),
+    // or one that exhausts the memory (86400 s, 1e18 s), is refused here.
+    for pause in ["601", "86400", "1e18", "-1"] {
+        let found = check(&routine(
+            &format!("get_ready_s = {pause}"),
+            "[\"wall-slide\"]",
+        ));
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("get_ready_s:") && p.contains("0-600 s")),
+            "{pause}: {found:?}"
+        );
+    }
+    assert!(check(&routine("get_ready_s = 600", "[\"wall-slide\"]")).is_empty());
+    // Issue 26, 3: 10,000 exercises in one routine.
+    let many = format!("[{}]", vec!["\"wall-slide\""; 10_000].join(", "));
+    let found = check(&routine("", &many));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("exercises:") && p.contains("at most 50")),
+        "{found:?}"
+    );
+    // And a recording that says so is refused by the reader at its line,
+    // even with a header over 64 KB (issue 26, 11: it was taken for a
+    // video and answered "give --exercise ID"), under any name.
+    let dir = temp_dir("routine-bounds");
+    let header = HEADER.replace(
+        r#""exercises":["wall-slide"]"#,
+        &format!(r#""exercises":{}"#, many.replace(", ", ",")),
+    );
+    for name in ["many.posecoach", "many.txt"] {
+        let file = session(&dir, name, &[header.clone(), pose_line("0")]);
+        let out = run(&["replay", file.to_str().unwrap(), "--no-window"]);
+        one_error_line(&out, 1, &[name, "line 1", "10000 exercises (at most 50)"]);
+    }
+    // An empty session file, and a missing one, are said to be so.
+    let empty = session(&dir, "empty.posecoach", &[]);
+    std::fs::write(&empty, "").unwrap();
+    let out = run(&["replay", empty.to_str().unwrap(), "--no-window"]);
+    one_error_line(&out, 1, &["empty.posecoach", "empty file"]);
+}

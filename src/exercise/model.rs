@@ -647,6 +647,13 @@ impl Exercise {
     }
 }
 
+/// The longest "get ready" pause between a routine's exercises, in
+/// seconds: the routine check, the session and the recording's reader all
+/// hold to it, so what is recorded can be read back.
+pub const MAX_GET_READY_S: f64 = 600.0;
+/// The most exercises one routine (and one recorded session) may list.
+pub const MAX_ROUTINE_EXERCISES: usize = 50;
+
 /// A named programme of exercises done one after another.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Routine {

@@ -50,6 +50,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::exercise::engine::PoseFrame;
+use crate::exercise::model::{MAX_GET_READY_S, MAX_ROUTINE_EXERCISES};
 use crate::files;
 use crate::pose::{ImageLandmark, NUM_LANDMARKS, Pose};
 use crate::session::{MAX_PAIN, Plan, SessionCommand, SessionEvent};
@@ -85,8 +86,6 @@ const MAX_POSE_VALUE: f64 = 1000.0;
 /// The largest picture a header may claim (each side, in pixels): the
 /// largest image posecoach reads.
 const MAX_SIDE_PX: u32 = crate::source::MAX_IMAGE_SIDE_PX;
-/// The longest "get ready" pause a header may ask for, in seconds.
-const MAX_GET_READY_S: f64 = 600.0;
 /// The longest line read (a video frame's JPEG is well under 1 MB): a
 /// file with no line breaks is refused before it fills the memory.
 const MAX_LINE_BYTES: u64 = 64 * 1024 * 1024;
@@ -394,14 +393,26 @@ pub struct Recording {
     pub truncated_at_line: Option<usize>,
 }
 
+/// A recorded session's file name extension (`2026-12-03_wall-slide.posecoach`).
+pub const EXTENSION: &str = "posecoach";
+
 /// The longest header line looked at by `is_recording`: a video file has
 /// no line ends to stop at.
 const MAX_HEADER_BYTES: u64 = 64 * 1024;
 
-/// Whether `path` looks like a recorded session: its first line is a JSON
-/// object with a `posecoach_session` key (wherever in the object).
+/// Whether `path` is meant as a recorded session: named `.posecoach`, or
+/// its first line a JSON object with a `posecoach_session` key (wherever in
+/// the first 64 KB). Such a file is then read as one, and what is wrong
+/// with it is said by the reader, at its line, instead of it being taken
+/// for a video.
 pub fn is_recording(path: &Path) -> bool {
     use std::io::Read;
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(EXTENSION))
+    {
+        return true;
+    }
     let Ok(file) = File::open(path) else {
         return false;
     };
@@ -412,8 +423,8 @@ pub fn is_recording(path: &Path) -> bool {
     {
         return false;
     }
-    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&first)
-        .is_ok_and(|header| header.contains_key(MAGIC_KEY))
+    let text = String::from_utf8_lossy(&first);
+    text.trim_start().starts_with('{') && text.contains(&format!("\"{MAGIC_KEY}\""))
 }
 
 /// A line of a recording after the header.
@@ -566,6 +577,12 @@ impl Header {
         }
         if self.plan.exercises.is_empty() {
             return Err("no exercises".into());
+        }
+        if self.plan.exercises.len() > MAX_ROUTINE_EXERCISES {
+            return Err(format!(
+                "{} exercises (at most {MAX_ROUTINE_EXERCISES})",
+                self.plan.exercises.len()
+            ));
         }
         if let Some(started_at) = &self.started_at
             && chrono::DateTime::parse_from_rfc3339(started_at).is_err()

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::{Checker, Num};
-use crate::exercise::body::{FrontPose, SidePose};
+use crate::exercise::body::{FPS, FrontPose, SidePose};
 use crate::exercise::demo::{Demo, DemoPart, DemoStep, Figure, Prop};
 use crate::exercise::model::{Side, View};
 
@@ -206,7 +206,9 @@ pub(super) fn check(c: &mut Checker, view: View, file: &DemoFile) -> Option<Demo
                 .hold_s
                 .as_ref()
                 .map_or(0.0, |h| c.demo_seconds(&format!("{place}.hold_s"), h));
-            total_s += (move_s + hold_s) * f64::from(part.repeat.min(u32::from(u16::MAX)));
+            // A move takes at least one frame, however short it is said to
+            // be: a part repeated 4 billion times with no move time is not 0 s.
+            total_s += (move_s.max(1.0 / FPS) + hold_s) * f64::from(part.repeat);
             if let Some(to) = to {
                 steps.push(DemoStep {
                     pose: s.to.clone(),

@@ -1589,12 +1589,21 @@ pub fn routine_from_str(path: &Path, text: &str) -> Result<Routine, FileError> {
             reason: "name at least one exercise".into(),
         });
     }
+    if exercises.len() > MAX_ROUTINE_EXERCISES {
+        problems.push(Problem {
+            place: "exercises".into(),
+            reason: format!(
+                "{} exercises: at most {MAX_ROUTINE_EXERCISES}",
+                exercises.len()
+            ),
+        });
+    }
     if let Some(s) = get_ready_s
-        && !(s.is_finite() && s >= 0.0)
+        && !(0.0..=MAX_GET_READY_S).contains(&s)
     {
         problems.push(Problem {
             place: "get_ready_s".into(),
-            reason: format!("{s} is not a number of seconds"),
+            reason: format!("{s} s is not within 0-{MAX_GET_READY_S} s"),
         });
     }
     if !problems.is_empty() {
