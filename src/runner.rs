@@ -110,6 +110,10 @@ pub struct SessionRunner {
     estimator: Option<Box<dyn PoseEstimator + Send>>,
     record_to: Option<RecordTo>,
     recorder: Option<RecorderThread>,
+    /// Commands given before the first frame (a pain score given before
+    /// the session starts): the recording opens with the first frame's
+    /// size, and they are written first then.
+    commands_before_recording: Vec<(f64, SessionCommand)>,
     frames: u64,
     last_t_ms: f64,
 }
@@ -141,6 +145,7 @@ impl SessionRunner {
             estimator: None,
             record_to: None,
             recorder: None,
+            commands_before_recording: Vec::new(),
             frames: 0,
             last_t_ms: 0.0,
         })
@@ -276,8 +281,12 @@ impl SessionRunner {
         t_ms: f64,
         command: &SessionCommand,
     ) -> Result<Vec<SessionEvent>, RunnerError> {
-        if let Some(recorder) = &mut self.recorder {
-            recorder.command(t_ms, command.clone())?;
+        match &mut self.recorder {
+            Some(recorder) => recorder.command(t_ms, command.clone())?,
+            None if self.record_to.is_some() => {
+                self.commands_before_recording.push((t_ms, command.clone()));
+            }
+            None => {}
         }
         let events = self.session.apply(t_ms, command);
         self.record_events(&events)?;
@@ -336,7 +345,11 @@ impl SessionRunner {
                 video,
             };
             let recorder = Recorder::create(&target.path, &header)?;
-            self.recorder = Some(RecorderThread::start(recorder, video, target.live)?);
+            let mut recorder = RecorderThread::start(recorder, video, target.live)?;
+            for (t_ms, command) in self.commands_before_recording.drain(..) {
+                recorder.command(t_ms, command)?;
+            }
+            self.recorder = Some(recorder);
         }
         if let Some(recorder) = &mut self.recorder {
             recorder.frame(record, picture)?;

@@ -690,3 +690,43 @@ fn a_routine_is_bounded_as_its_recording_is_read_back() {
     let out = run(&["replay", empty.to_str().unwrap(), "--no-window"]);
     one_error_line(&out, 1, &["empty.posecoach", "empty file"]);
 }
+
+#[test]
+fn a_pain_score_given_before_the_first_frame_is_in_the_recording() {
+    // Issue 26, 5: --pain-before was in the live history but not in the
+    // file, so a replay showed "before -" and `history add` stored none.
+    let dir = temp_dir("pain-before");
+    let file = dir.join("pain.posecoach");
+    let out = run(&[
+        "run",
+        "--source",
+        "demo",
+        "--exercise",
+        "neck-stretch",
+        "--no-window",
+        "--mute",
+        "--pain-before",
+        "3",
+        "--record",
+        file.to_str().unwrap(),
+    ]);
+    succeeded(&out);
+    let out = run(&["replay", file.to_str().unwrap(), "--no-window", "--json"]);
+    succeeded(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["pain"]["before"], 3, "{summary}");
+    let data = dir.join("data");
+    succeeded(&run(&[
+        "history",
+        "add",
+        "--data-dir",
+        data.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]));
+    let out = run(&["history", "--json", "--data-dir", data.to_str().unwrap()]);
+    succeeded(&out);
+    let history: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let week = history["pain"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(week["before_mean"], 3.0, "{history}");
+}
