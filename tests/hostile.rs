@@ -684,7 +684,14 @@ fn a_routine_is_bounded_as_its_recording_is_read_back() {
         let out = run(&["replay", file.to_str().unwrap(), "--no-window"]);
         one_error_line(&out, 1, &[name, "line 1", "10000 exercises (at most 50)"]);
     }
-    // An empty session file, and a missing one, are said to be so.
+    // A missing file, named or not as a session, and an empty one, are
+    // said to be so.
+    for missing in ["gone.posecoach", "gone"] {
+        let path = dir.join(missing);
+        let out = run(&["replay", path.to_str().unwrap(), "--no-window"]);
+        let line = one_error_line(&out, 1, &[missing]);
+        assert!(!line.contains("--exercise"), "{line}");
+    }
     let empty = session(&dir, "empty.posecoach", &[]);
     std::fs::write(&empty, "").unwrap();
     let out = run(&["replay", empty.to_str().unwrap(), "--no-window"]);

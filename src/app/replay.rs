@@ -194,6 +194,10 @@ pub(crate) fn check_record_target(
 }
 
 pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
+    // Said first: a missing file is not a plan that lacks an exercise.
+    if !args.source.exists() {
+        bail!("{}: no such file or folder", args.source.display());
+    }
     check_record_target(args.record.as_ref(), Some(&args.source))?;
     // A recorded session: poses only, just the engine; with its video, the
     // model runs on the pictures.
