@@ -6,7 +6,7 @@
 
 use super::body::{Body, FPS, FrontPose, Motion, Rng, SidePose};
 use super::engine::{Engine, Event, PoseFrame};
-use super::model::{Counting, Exercise, SideMode};
+use super::model::{Counting, Exercise};
 
 /// "Show me how" holds a pose at most this long.
 pub const PREVIEW_HOLD_S: f64 = 4.0;
@@ -352,11 +352,7 @@ pub fn check(exercise: &Exercise) -> Option<DemoReport> {
 
 /// What one set counts, both sides included.
 pub fn per_set(exercise: &Exercise) -> usize {
-    let sides = match exercise.sides {
-        SideMode::Each | SideMode::Alternating => 2,
-        SideMode::None | SideMode::Only(_) => 1,
-    };
-    exercise.reps.per_set as usize * sides
+    (exercise.reps.per_set * exercise.sides_counted()) as usize
 }
 
 /// Seconds the figure takes to go from one exercise's last pose to the next

@@ -645,6 +645,27 @@ impl Exercise {
     pub fn phase_index(&self, name: &str) -> Option<usize> {
         self.phases.iter().position(|p| p.name == name)
     }
+
+    /// Repetitions (or circles) in a set: per side for sided exercises.
+    pub fn per_set(&self) -> u32 {
+        match &self.reps.counting {
+            Counting::Circles {
+                per_direction,
+                directions,
+                ..
+            } => per_direction * directions.len() as u32,
+            Counting::Sequence(_) | Counting::Holds => self.reps.per_set,
+        }
+    }
+
+    /// How many sides a set is counted for: 2 when each side (or both in
+    /// turn) gets its repetitions.
+    pub fn sides_counted(&self) -> u32 {
+        match self.sides {
+            SideMode::Each | SideMode::Alternating => 2,
+            SideMode::None | SideMode::Only(_) => 1,
+        }
+    }
 }
 
 /// The longest "get ready" pause between a routine's exercises, in

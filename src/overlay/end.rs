@@ -3,7 +3,7 @@
 //! until the person dismisses it.
 
 use super::{BACKGROUND, CARD, Canvas, GOOD, GREY, Layout, PANEL, TextRenderer, WARN, WHITE};
-use crate::exercise::model::{Counting, Exercise, Frequency, Period, SideMode};
+use crate::exercise::model::{Counting, Exercise, Frequency, Period};
 use crate::session::{ExerciseSummary, SessionSummary};
 
 /// The title when every exercise's plan was done, and when not.
@@ -42,20 +42,13 @@ pub struct EndScreen {
 
 /// How many of what one session of `exercise` asks for: (count, "repetitions").
 pub fn planned(exercise: &Exercise) -> (u32, &'static str) {
-    let sides = match exercise.sides {
-        SideMode::Each | SideMode::Alternating => 2,
-        SideMode::None | SideMode::Only(_) => 1,
+    let what = match exercise.reps.counting {
+        Counting::Circles { .. } => "circles",
+        Counting::Holds => "holds",
+        Counting::Sequence(_) => "repetitions",
     };
-    let (per_set, what) = match &exercise.reps.counting {
-        Counting::Circles {
-            per_direction,
-            directions,
-            ..
-        } => (per_direction * directions.len() as u32, "circles"),
-        Counting::Holds => (exercise.reps.per_set, "holds"),
-        Counting::Sequence(_) => (exercise.reps.per_set, "repetitions"),
-    };
-    (per_set * exercise.reps.sets.max(1) * sides, what)
+    let count = exercise.per_set() * exercise.reps.sets.max(1) * exercise.sides_counted();
+    (count, what)
 }
 
 /// When to do it again, by how often the guide advises it: "Next: later
@@ -113,12 +106,12 @@ impl EndScreen {
 }
 
 fn row(summary: &ExerciseSummary, exercise: Option<&Exercise>) -> EndRow {
-    let (done, complete) = match exercise.map(planned) {
-        Some((planned, what)) => {
-            let count = if what == "holds" {
-                summary.holds.len()
-            } else {
-                summary.reps.len()
+    let (done, complete) = match exercise.map(|e| (e, planned(e))) {
+        Some((exercise, (planned, what))) => {
+            // Circles are counted as repetitions.
+            let count = match exercise.reps.counting {
+                Counting::Holds => summary.holds.len(),
+                Counting::Sequence(_) | Counting::Circles { .. } => summary.reps.len(),
             } as u32;
             (format!("{count} of {planned} {what}"), count >= planned)
         }

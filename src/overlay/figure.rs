@@ -68,19 +68,14 @@ pub fn draw_figure(
     let scale = ((aw - 2.0 * mx) / bounds.w.max(1.0)).min((ah - 2.0 * my) / bounds.h.max(1.0));
     let x0 = ax + (aw - bounds.w * scale) / 2.0;
     let y0 = ay + (ah - bounds.h * scale) / 2.0;
-    let at = |i: usize| {
-        let p = pose.points[i];
-        (
-            x0 + (p.x_px - bounds.x) * scale,
-            y0 + (p.y_px - bounds.y) * scale,
-        )
-    };
+    let to_window = |x: f64, y: f64| (x0 + (x - bounds.x) * scale, y0 + (y - bounds.y) * scale);
+    let at = |i: usize| to_window(pose.points[i].x_px, pose.points[i].y_px);
     let line_px = (ah * 0.022).clamp(2.0, 12.0);
     // The floor (or the ground under the feet): a line under the figure.
     let floor_y = y0 + bounds.h * scale + line_px;
     canvas.line((ax + mx, floor_y), (ax + aw - mx, floor_y), 2.0, GREY, 0.5);
     let place = Placed {
-        at: &|x: f64, y: f64| (x0 + (x - bounds.x) * scale, y0 + (y - bounds.y) * scale),
+        at: &to_window,
         scale,
         floor_y,
         top_y: y0,
@@ -105,10 +100,7 @@ pub fn draw_figure(
     });
     // The torso as a body, not two lines: a broad shape from the shoulders
     // to the hips, drawn first, so an arm hanging in front of it shows.
-    let mid_of = |a: Landmark, b: Landmark| {
-        let (p, q) = (at(a.index()), at(b.index()));
-        ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0)
-    };
+    let mid_of = |a: Landmark, b: Landmark| midpoint(at(a.index()), at(b.index()));
     let (sl, sr) = (
         at(Landmark::LeftShoulder.index()),
         at(Landmark::RightShoulder.index()),
@@ -203,10 +195,7 @@ fn draw_prop(canvas: &mut Canvas, pose: &PoseFrame, prop: Prop, p: &Placed<'_>) 
         let q = pose.points[l.index()];
         (p.at)(q.x_px, q.y_px)
     };
-    let mid = |a: Landmark, b: Landmark| {
-        let (u, v) = (pt(a), pt(b));
-        ((u.0 + v.0) / 2.0, (u.1 + v.1) / 2.0)
-    };
+    let mid = |a: Landmark, b: Landmark| midpoint(pt(a), pt(b));
     let hips = mid(Landmark::LeftHip, Landmark::RightHip);
     let shoulders = mid(Landmark::LeftShoulder, Landmark::RightShoulder);
     // Which way the figure faces, in the window: the nose from the ears.
@@ -297,6 +286,11 @@ fn draw_prop(canvas: &mut Canvas, pose: &PoseFrame, prop: Prop, p: &Placed<'_>) 
             );
         }
     }
+}
+
+/// Halfway between two window points.
+fn midpoint(p: (f64, f64), q: (f64, f64)) -> (f64, f64) {
+    ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0)
 }
 
 /// The face's landmarks (nose to mouth): the figure's head is one disc.

@@ -164,7 +164,8 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     }
     // Stopped or finished, the picture freezes and nothing live is drawn
     // over it: the advice (or the summary) is shown alone.
-    let live = !banner_for(view).is_some_and(|(kind, _)| kind.is_dialog());
+    let banner = banner_for(view);
+    let live = !banner.as_ref().is_some_and(|(kind, _)| kind.is_dialog());
     if let Some(pose) = view.pose.filter(|_| live) {
         let (x, y, w, h) = layout.picture();
         let picture = LabelBox { x, y, w, h };
@@ -183,7 +184,9 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     if live {
         // The placement indicator, unless a message already says what to do.
         if let Some(placement) = view.placement
-            && banner_for(view).is_none_or(|(kind, _)| kind == Banner::GetReady)
+            && banner
+                .as_ref()
+                .is_none_or(|(kind, _)| *kind == Banner::GetReady)
         {
             let colour = if placement.is_good() { GOOD } else { WARN };
             cards.push((placement.message(), colour));
@@ -194,8 +197,9 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
         }
     }
     draw_panel(canvas, text, &layout, view.session, &cards);
-    draw_cue_band(canvas, text, &layout, view, live);
-    draw_dialog(canvas, text, &layout, view);
+    let banner = banner.as_ref().map(|(kind, title)| (*kind, title.as_str()));
+    draw_cue_band(canvas, text, &layout, view, banner);
+    draw_dialog(canvas, text, &layout, view, banner);
 }
 
 /// A short message on a card at the top of the panel, with a stripe and
@@ -869,7 +873,7 @@ fn draw_cue_band(
     text: &mut TextRenderer,
     l: &Layout,
     view: &View<'_>,
-    live: bool,
+    banner: Option<(Banner, &str)>,
 ) {
     let band_y = l.cue_band_y();
     canvas.fill_rect(
@@ -877,12 +881,12 @@ fn draw_cue_band(
         PANEL,
         1.0,
     );
-    if !live {
-        return;
-    }
-    if let Some((kind, title)) = banner_for(view) {
-        let line = banner_lines(view, kind).into_iter().next();
-        band_message(canvas, text, l, kind, &title, line.as_deref());
+    if let Some((kind, title)) = banner {
+        // A dialog is shown alone: the band stays empty under it.
+        if !kind.is_dialog() {
+            let line = banner_lines(view, kind, title).into_iter().next();
+            band_message(canvas, text, l, kind, title, line.as_deref());
+        }
         return;
     }
     let Some(cue) = view.session.and_then(|s| s.feedback.cue.as_deref()) else {
@@ -1046,7 +1050,7 @@ pub fn banner_for(view: &View<'_>) -> Option<(Banner, String)> {
 }
 
 /// The lines under a banner's title.
-fn banner_lines(view: &View<'_>, kind: Banner) -> Vec<String> {
+fn banner_lines(view: &View<'_>, kind: Banner, title: &str) -> Vec<String> {
     match (&view.status, kind) {
         (Status::Stopped(reason) | Status::StopAdvice(reason), _) => {
             let mut lines = vec![reason.clone()];
@@ -1076,7 +1080,7 @@ fn banner_lines(view: &View<'_>, kind: Banner) -> Vec<String> {
             vec!["Step back until your whole body is in the picture.".into()]
         }
         (_, Banner::Turn) => {
-            let front = banner_for(view).is_some_and(|(_, t)| t.starts_with("Face"));
+            let front = title.starts_with("Face");
             let view_word = if front { "front" } else { "side" };
             vec![format!("This exercise is judged from the {view_word}.")]
         }
@@ -1085,16 +1089,22 @@ fn banner_lines(view: &View<'_>, kind: Banner) -> Vec<String> {
 }
 
 /// The dialog of a stopped or finished session, or the pain check-in.
-fn draw_dialog(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: &View<'_>) {
-    let Some((kind, title)) = banner_for(view).filter(|(kind, _)| kind.is_dialog()) else {
+fn draw_dialog(
+    canvas: &mut Canvas,
+    text: &mut TextRenderer,
+    l: &Layout,
+    view: &View<'_>,
+    banner: Option<(Banner, &str)>,
+) {
+    let Some((kind, title)) = banner.filter(|(kind, _)| kind.is_dialog()) else {
         return;
     };
     if let Status::PainCheckIn { moment, selected } = view.status {
         check_in::draw(canvas, text, l, moment, selected);
         return;
     }
-    let lines = banner_lines(view, kind);
-    dialog(canvas, text, l, kind, &title, &lines);
+    let lines = banner_lines(view, kind, title);
+    dialog(canvas, text, l, kind, title, &lines);
 }
 
 #[cfg(test)]

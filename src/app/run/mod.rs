@@ -360,16 +360,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
         if window_stats.is_err() {
             control.quit();
         }
-        let outcome = session
-            .inference
-            .join()
-            .map_err(|_| anyhow::anyhow!("the inference thread failed"));
-        control.quit();
-        session.capture.join();
-        let outcome = outcome??;
+        let (outcome, dropped) = session.end(&control)?;
         let window_stats = window_stats?;
         if args.stats {
-            print_stats(&outcome, window_stats.as_ref(), session.dropped.get());
+            print_stats(&outcome, window_stats.as_ref(), dropped);
         }
         // A stop (for pain, or a safety limit) is the session working as it
         // should: the exit status is for errors.
@@ -405,13 +399,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
                 break;
             }
         };
-        let outcome = session
-            .inference
-            .join()
-            .map_err(|_| anyhow::anyhow!("the inference thread failed"));
-        session_control.quit();
-        session.capture.join();
-        if let Err(e) = outcome.and_then(|o| o) {
+        if let Err(e) = session.end(&session_control) {
             result = Err(e);
             break;
         }
@@ -428,6 +416,21 @@ struct Session {
     capture: capture::CaptureHandle,
     inference: std::thread::JoinHandle<anyhow::Result<coach::Outcome>>,
     dropped: queue::Dropped,
+}
+
+impl Session {
+    /// Waits for the coach (which has finished, or is told to), then stops
+    /// the capture under `control`; the coach's outcome and the frames
+    /// dropped.
+    fn end(self, control: &Control) -> anyhow::Result<(coach::Outcome, u64)> {
+        let outcome = self
+            .inference
+            .join()
+            .map_err(|_| anyhow::anyhow!("the inference thread failed"));
+        control.quit();
+        self.capture.join();
+        Ok((outcome??, self.dropped.get()))
+    }
 }
 
 /// Starts capturing and coaching (the window, if any, is already open).

@@ -245,11 +245,7 @@ pub fn run(
             break;
         }
         if let Some(home) = chooser.as_mut() {
-            let mouse_down = window.get_mouse_down(MouseButton::Left);
-            let click = (mouse_down && !mouse_was_down)
-                .then(|| window.get_mouse_pos(MouseMode::Discard))
-                .flatten();
-            mouse_was_down = mouse_down;
+            let click = new_click(&window, &mut mouse_was_down);
             let layout = Layout::new(canvas.width, canvas.height);
             match home_input(home, &layout, &keys, click) {
                 HomeInput::Stay { changed } => dirty |= changed,
@@ -292,11 +288,7 @@ pub fn run(
             continue;
         }
         // A click on the pain scale chooses that score.
-        let mouse_down = window.get_mouse_down(MouseButton::Left);
-        let click = (mouse_down && !mouse_was_down)
-            .then(|| window.get_mouse_pos(MouseMode::Discard))
-            .flatten();
-        mouse_was_down = mouse_down;
+        let click = new_click(&window, &mut mouse_was_down);
         if let (Some((x, y)), Some(Status::PainCheckIn { .. })) =
             (click, current.as_ref().map(|d| &d.status))
         {
@@ -334,6 +326,17 @@ pub fn run(
     stats.latency_ms_p95 = quantile(&mut latencies, 0.95);
     stats.latency_ms_max = latencies.iter().copied().fold(0.0, f64::max);
     Ok(stats)
+}
+
+/// Where the left button went down since the last look (a press, not a
+/// button held), in the window's pixels.
+fn new_click(window: &Window, was_down: &mut bool) -> Option<(f32, f32)> {
+    let down = window.get_mouse_down(MouseButton::Left);
+    let click = (down && !*was_down)
+        .then(|| window.get_mouse_pos(MouseMode::Discard))
+        .flatten();
+    *was_down = down;
+    click
 }
 
 /// What a key or a click did on the home screen.

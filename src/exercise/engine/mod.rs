@@ -136,18 +136,6 @@ fn goal(exercise: &Exercise, m: usize) -> Option<(f64, f64)> {
         .map(|c| (c.enter.min, c.enter.max))
 }
 
-/// Repetitions (or circles) in a set: per side for sided exercises.
-fn per_set(exercise: &Exercise) -> u32 {
-    match &exercise.reps.counting {
-        Counting::Circles {
-            per_direction,
-            directions,
-            ..
-        } => per_direction * directions.len() as u32,
-        Counting::Sequence(_) | Counting::Holds => exercise.reps.per_set,
-    }
-}
-
 impl Engine {
     pub fn new(exercise: Exercise) -> Engine {
         let n_cues = exercise.cues.len();
@@ -156,7 +144,7 @@ impl Engine {
         let safety = SafetyMonitor::new(exercise.safety.clone());
         let body = Measurer::new(&exercise);
         let phases = PhaseMachine::new(exercise.phases.clone());
-        let tally = Tally::new(exercise.sides, per_set(&exercise), exercise.reps.sets);
+        let tally = Tally::new(exercise.sides, exercise.per_set(), exercise.reps.sets);
         let sequence = match &exercise.reps.counting {
             Counting::Sequence(sequence) => {
                 let skippable: Vec<usize> =
@@ -333,7 +321,7 @@ impl Engine {
     /// What to show at `t_ms` without taking a new frame.
     pub fn feedback(&self, t_ms: f64) -> Feedback {
         let ex = &self.exercise;
-        let per_set = per_set(ex);
+        let per_set = ex.per_set();
         let readings = ex
             .measurements
             .iter()
