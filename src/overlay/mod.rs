@@ -202,6 +202,10 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, view: &View<'_>) {
     draw_dialog(canvas, text, &layout, view, banner);
 }
 
+/// The most lines a panel card shows (the advice on a rise of pain takes
+/// four at 1280x720).
+const CARD_LINES: usize = 4;
+
 /// A short message on a card at the top of the panel, with a stripe and
 /// the text in `colour`; returns the card's height.
 fn panel_card(
@@ -216,11 +220,11 @@ fn panel_card(
     let pad = l.h * 0.012;
     let lines = text.wrap(message, size, width - 3.0 * pad);
     let line_h = f64::from(size) * 1.25;
-    let h = line_h * lines.len().min(3) as f64 + pad * 1.5;
+    let h = line_h * lines.len().min(CARD_LINES) as f64 + pad * 1.5;
     canvas.fill_rect((x as i64, y as i64, width as i64, h as i64), CARD, 1.0);
     canvas.fill_rect((x as i64, y as i64, 8, h as i64), colour, 1.0);
     let mut baseline = y + pad * 0.5 + f64::from(size);
-    for line in lines.iter().take(3) {
+    for line in lines.iter().take(CARD_LINES) {
         text.draw(canvas, (x + 2.0 * pad, baseline), line, size, colour);
         baseline += line_h;
     }

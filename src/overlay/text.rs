@@ -33,6 +33,17 @@ struct Glyph {
 pub struct TextRenderer {
     face: Face<'static>,
     glyphs: HashMap<(char, u32), Glyph>,
+    /// Every text drawn, with where, when asked for (`record_drawn`): what
+    /// a test reads back of a frame, as a person reads the window.
+    drawn: Option<Vec<Drawn>>,
+}
+
+/// One text drawn: the words, the baseline's start and the size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn {
+    pub text: String,
+    pub at_px: (f64, f64),
+    pub size_px: u32,
 }
 
 impl std::fmt::Debug for TextRenderer {
@@ -110,7 +121,18 @@ impl TextRenderer {
         Ok(TextRenderer {
             face,
             glyphs: HashMap::new(),
+            drawn: None,
         })
+    }
+
+    /// From now on, keeps every text drawn until `take_drawn`.
+    pub fn record_drawn(&mut self) {
+        self.drawn.get_or_insert_with(Vec::new);
+    }
+
+    /// The texts drawn since recording began or since the last call.
+    pub fn take_drawn(&mut self) -> Vec<Drawn> {
+        self.drawn.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     fn glyph(&mut self, c: char, size_px: u32) -> &Glyph {
@@ -142,6 +164,13 @@ impl TextRenderer {
         size_px: u32,
         color: Rgb,
     ) -> f64 {
+        if let Some(drawn) = self.drawn.as_mut() {
+            drawn.push(Drawn {
+                text: text.to_string(),
+                at_px: (x, baseline_y),
+                size_px,
+            });
+        }
         let mut pen_x = x;
         for c in text.chars() {
             let glyph = self.glyph(c, size_px);

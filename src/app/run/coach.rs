@@ -21,7 +21,7 @@ use posecoach::audio::{Renderer, Sound, Speakers, Timeline, still_timely};
 use posecoach::exercise::body::{Body as _, FPS};
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::engine::placement::{self, Placement};
-use posecoach::exercise::engine::{PoseFrame, StopCause};
+use posecoach::exercise::engine::{Event, PoseFrame, StopCause};
 use posecoach::exercise::model::View as ExerciseView;
 use posecoach::history::{History, SessionInfo, SessionRecord};
 use posecoach::overlay::end::EndScreen;
@@ -43,6 +43,8 @@ const COUNT_IN_S: u64 = 3;
 const JUST_GIVEN_S: f64 = 1.0;
 /// How long a key's confirmation ("Pain 4 noted") stays up.
 const NOTE_SHOWN: Duration = Duration::from_millis(2500);
+/// How long the advice on a rise of pain ("go gently") stays up.
+const ADVICE_SHOWN: Duration = Duration::from_secs(8);
 /// The placement indicator stays up this long once counting starts.
 const PLACEMENT_SHOWN_MS: f64 = 5000.0;
 
@@ -575,9 +577,18 @@ impl Coach {
             if let PainKey::Digit(score) = key
                 && self.runner.as_ref().is_some_and(|r| !r.finished())
             {
-                self.session_command(t_ms, &pain(score, PainMoment::During))?;
-                // Confirmed on screen at once, for a moment.
-                self.note = Some((format!("Pain {score} noted"), Instant::now() + NOTE_SHOWN));
+                let said = self.session_command_said(t_ms, &pain(score, PainMoment::During))?;
+                // Confirmed on screen at once, for a moment; a rise's advice
+                // ("go gently") in its place, longer, over whatever else the
+                // screen says (the get-ready pause too).
+                let advice = said.iter().find_map(|e| match &e.event {
+                    Event::Cue { text, .. } => Some(text.clone()),
+                    _ => None,
+                });
+                self.note = Some(match advice {
+                    Some(text) => (text, Instant::now() + ADVICE_SHOWN),
+                    None => (format!("Pain {score} noted"), Instant::now() + NOTE_SHOWN),
+                });
                 self.show_status(self.status());
             }
             return Ok(());
@@ -968,9 +979,19 @@ impl Coach {
     /// Does what the person asked now (recorded, so a replay does it
     /// too), and says so.
     fn session_command(&mut self, t_ms: f64, command: &SessionCommand) -> anyhow::Result<()> {
+        self.session_command_said(t_ms, command).map(drop)
+    }
+
+    /// `session_command`, returning what the session said back.
+    fn session_command_said(
+        &mut self,
+        t_ms: f64,
+        command: &SessionCommand,
+    ) -> anyhow::Result<Vec<SessionEvent>> {
         let events = self.runner()?.command(t_ms, command)?;
         self.said(t_ms, command)?;
-        self.events(&events)
+        self.events(&events)?;
+        Ok(events)
     }
 
     /// Says what a command did: printed, and the pain advice spoken.
