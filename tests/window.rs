@@ -210,9 +210,15 @@ impl App {
     /// the window can take a press and its release in one update and miss
     /// the key (for keys whose second press does no harm).
     fn press_until(&mut self, window: &XWindow, keysym: u32, needle: &str) -> String {
+        self.act_until(window, |w| w.press(keysym), needle)
+    }
+
+    /// Does `act` (a key or a click the window may miss under load) again
+    /// every 2 s until the app prints a line with `needle`, and returns it.
+    fn act_until(&mut self, window: &XWindow, act: impl Fn(&XWindow), needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
-            window.press(keysym);
+            act(window);
             if let Some(line) = self.line_within(needle, Duration::from_secs(2)) {
                 return line;
             }
@@ -358,6 +364,24 @@ impl XWindow {
 
     /// The first screenshot `ready` accepts, polled until `WAIT`: what
     /// the window shows next is waited for by its pixels, not a sleep.
+    /// Does `act` (a key or a click the window may miss under load) again
+    /// every 2 s until a screenshot is `ready`.
+    fn act_until(&self, what: &str, act: impl Fn(&Self), ready: impl Fn(&Shot) -> bool) -> Shot {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            act(self);
+            let acted = Instant::now();
+            while acted.elapsed() < Duration::from_secs(2) {
+                let shot = self.screenshot();
+                if ready(&shot) {
+                    return shot;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            assert!(Instant::now() < deadline, "never: {what}");
+        }
+    }
+
     fn shot_when(&self, what: &str, ready: impl Fn(&Shot) -> bool) -> Shot {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -1361,8 +1385,7 @@ fn the_pain_check_in_asks_before_and_after_and_the_history_keeps_both() {
         std::thread::sleep(Duration::from_millis(300));
     }
     // A click on a score gives it (clicks work where keys do).
-    window.click(centre(2));
-    let after = app.wait_for_line("\"moment\":\"after\"");
+    let after = app.act_until(&window, |w| w.click(centre(2)), "\"moment\":\"after\"");
     assert!(after.contains("\"score\":2"), "{after}");
     app.wait_for_line("{\"exercises\"");
     app.press_until_exit(&window, XK_RETURN);
@@ -1385,6 +1408,12 @@ fn the_pain_check_in_asks_before_and_after_and_the_history_keeps_both() {
     assert_eq!(week["after_mean"], 2.0, "{history}");
 }
 
+/// Whether the home screen is up: its first tile's face fills most of it.
+fn home_shown(shot: &Shot, home: &posecoach::overlay::home::HomeScreen, layout: &Layout) -> bool {
+    let (x, y, w, h) = home.tile(layout, 0);
+    shot.count((x, y, x + w, y + h), Rgb(52, 60, 74), 2) > (w * h * 0.3) as usize
+}
+
 #[test]
 fn a_click_on_a_tile_of_the_home_screen_starts_that_exercise() {
     let xvfb = Xvfb::start();
@@ -1394,7 +1423,11 @@ fn a_click_on_a_tile_of_the_home_screen_starts_that_exercise() {
     let (home, ids) = home_layout();
     let wall_slide = ids.iter().position(|id| id == "wall-slide").unwrap();
     let (x, y, w, h) = home.tile(&layout, wall_slide);
-    window.click((x + w / 2.0, y + h / 2.0));
+    window.act_until(
+        "the home screen left",
+        |win| win.click((x + w / 2.0, y + h / 2.0)),
+        |shot| !home_shown(shot, &home, &layout),
+    );
     // Its demonstration first (Enter starts), then coaching.
     let first = app.press_until(&window, XK_RETURN, "\"exercise_id\"");
     assert!(first.contains("\"exercise_id\":\"wall-slide\""), "{first}");
@@ -1459,11 +1492,16 @@ fn a_stop_shows_its_advice_alone_then_asks_the_pain_once() {
         advice.count(cue_band, overlay::CUE_TEXT, 12) < 100,
         "no cue on the stop screen"
     );
-    // Enter: the pain now, asked once.
-    window.press(XK_RETURN);
-    let asked = window.shot_when("the pain question", |shot| {
-        shot.count(whole, check_in::CHECK_IN, 4) > 300
-    });
+    // A click (as Enter would): the pain now, asked once. (Clicked where
+    // the pain scale is not, so that a click again, if the window missed
+    // the first, gives no score.)
+    let off_the_scale = (layout.w * 0.5, layout.top_bar_px + 4.0);
+    assert_eq!(check_in::score_at(&layout, off_the_scale), None);
+    let asked = window.act_until(
+        "the pain question",
+        |w| w.click(off_the_scale),
+        |shot| shot.count(whole, check_in::CHECK_IN, 4) > 300,
+    );
     asked.save(&dir.join("asked.png"));
     window.press(XK_3);
     window.press(XK_RETURN);
@@ -1575,7 +1613,7 @@ fn a_pain_score_typed_during_the_session_is_confirmed_on_screen() {
 }
 
 #[test]
-fn the_end_screen_stays_until_enter_then_the_home_screen_and_a_demonstration_is_never_saved() {
+fn the_end_screen_stays_until_a_click_then_the_home_screen_and_a_demonstration_is_never_saved() {
     let xvfb = Xvfb::start();
     let dir = tmp_dir("end-home");
     let data = dir.join("data");
@@ -1585,14 +1623,15 @@ fn the_end_screen_stays_until_enter_then_the_home_screen_and_a_demonstration_is_
     let layout = Layout::new(WINDOW.0, WINDOW.1);
     let whole = (0.0, 0.0, layout.w, layout.h);
     let (home, ids) = home_layout();
-    let home_shown = |shot: &Shot| {
-        let (x, y, w, h) = home.tile(&layout, 0);
-        shot.count((x, y, x + w, y + h), Rgb(52, 60, 74), 2) > (w * h * 0.3) as usize
-    };
+    let home_shown = |shot: &Shot| home_shown(shot, &home, &layout);
     window.shot_when("the home screen", home_shown).keep("home");
     let wall_slide = ids.iter().position(|id| id == "wall-slide").unwrap();
     let (x, y, w, h) = home.tile(&layout, wall_slide);
-    window.click((x + w / 2.0, y + h / 2.0));
+    window.act_until(
+        "the home screen left",
+        |win| win.click((x + w / 2.0, y + h / 2.0)),
+        |shot| !home_shown(shot),
+    );
     // Shown first, as with a camera; Enter, the count-in, then coaching.
     app.press_until(&window, XK_RETURN, "\"event\":\"hold_started\"");
     window
@@ -1632,20 +1671,16 @@ fn the_end_screen_stays_until_enter_then_the_home_screen_and_a_demonstration_is_
             > 300,
         "still the end screen"
     );
-    // Enter: the home screen again (pressed again if the window, busy,
-    // missed it).
-    let deadline = Instant::now() + WAIT;
-    'home: loop {
-        window.press(XK_RETURN);
-        let pressed = Instant::now();
-        while pressed.elapsed() < Duration::from_secs(2) {
-            if home_shown(&window.screenshot()) {
-                break 'home;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        assert!(Instant::now() < deadline, "never: the home screen again");
-    }
+    // A click (as Enter would): the home screen again. (Clicked where no
+    // tile is, so that a click again, if the window missed the first,
+    // starts nothing.)
+    let off_the_tiles = (layout.w * 0.5, layout.top_bar_px + 4.0);
+    assert_eq!(home.tile_at(&layout, off_the_tiles), None);
+    window.act_until(
+        "the home screen again",
+        |w| w.click(off_the_tiles),
+        home_shown,
+    );
     app.press_until_exit(&window, XK_Q);
     let (ok, lines) = app.wait_exit(Duration::from_secs(20));
     assert!(ok, "{lines:?}");

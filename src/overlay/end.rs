@@ -10,8 +10,8 @@ use crate::session::{ExerciseSummary, SessionSummary};
 pub const TITLE: &str = "Session complete";
 pub const TITLE_ENDED: &str = "Session ended";
 /// The keys, when the home screen is there to go back to.
-pub const KEYS_HOME: &str = "Enter: back to the start   Q: quit";
-pub const KEYS_CLOSE: &str = "Enter or Q: close";
+pub const KEYS_HOME: &str = "Enter or click: back to the start   Q: quit";
+pub const KEYS_CLOSE: &str = "Enter, click or Q: close";
 
 /// One exercise's line on the end screen.
 #[derive(Debug, Clone, PartialEq)]

@@ -137,7 +137,7 @@ pub struct View<'a> {
 }
 
 /// Under a stop's advice, before the pain is asked.
-pub const NOTE_PAIN: &str = "Press Enter to note your pain now, or Q to close.";
+pub const NOTE_PAIN: &str = "Press Enter or click to note your pain now, or Q to close.";
 
 /// Said in the top bar while the demonstration is coached.
 pub const DEMONSTRATION_LABEL: &str = "Demonstration: not saved";

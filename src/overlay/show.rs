@@ -12,7 +12,7 @@ use crate::exercise::engine::PoseFrame;
 
 /// The demonstration's colour: its box's frame, the progress bar, titles.
 pub const SHOW_ME: Rgb = Rgb(90, 200, 255);
-pub const KEYS: &str = "Enter: start now   H: watch again   Q: quit";
+pub const KEYS: &str = "Enter or click: start now   H: watch again   Q: quit";
 const FIGURE_BOX: Rgb = Rgb(36, 40, 48);
 
 /// One moment of a demonstration.

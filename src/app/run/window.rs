@@ -81,6 +81,19 @@ fn command_for(key: Key, status: Option<&Status>) -> Option<Command> {
     })
 }
 
+/// What a click does where keys do: on the pain scale it chooses the score
+/// under it; on the stop advice and the show-how, anywhere, it is Enter.
+fn command_for_click(layout: &Layout, at: (f32, f32), status: Option<&Status>) -> Option<Command> {
+    match status? {
+        Status::PainCheckIn { .. } => {
+            overlay::check_in::score_at(layout, (f64::from(at.0), f64::from(at.1)))
+                .map(|score| Command::Pain(PainKey::Clicked(score)))
+        }
+        Status::StopAdvice(_) | Status::ShowMe(_) => command_for(Key::Enter, status),
+        _ => None,
+    }
+}
+
 /// The digit a key types, on the main row or the keypad.
 fn digit(key: Key) -> Option<u8> {
     const ROW: [Key; 10] = [
@@ -267,6 +280,7 @@ pub fn run(
             continue;
         }
         let quitting = control.quitting();
+        let click = new_click(&window, &mut mouse_was_down);
         if ended_at.is_some() {
             // The end screen has been drawn once; after a quit (or for a
             // scripted run) that is all. Else it stays until dismissed:
@@ -274,7 +288,8 @@ pub fn run(
             if quitting || options.close_at_end {
                 break;
             }
-            match keys.iter().find_map(|k| end_key(*k)) {
+            let clicked = click.map(|_| EndKey::Done);
+            match keys.iter().find_map(|k| end_key(*k)).or(clicked) {
                 Some(EndKey::Done) => match &make_home {
                     Some(make) => {
                         chooser = Some(make()?);
@@ -287,16 +302,11 @@ pub fn run(
             }
             continue;
         }
-        // A click on the pain scale chooses that score.
-        let click = new_click(&window, &mut mouse_was_down);
-        if let (Some((x, y)), Some(Status::PainCheckIn { .. })) =
-            (click, current.as_ref().map(|d| &d.status))
-        {
+        if let Some(command) = click.and_then(|(x, y)| {
             let layout = Layout::new(canvas.width, canvas.height);
-            if let Some(score) = overlay::check_in::score_at(&layout, (f64::from(x), f64::from(y)))
-            {
-                let _ignored = commands.send(Command::Pain(PainKey::Clicked(score)));
-            }
+            command_for_click(&layout, (x, y), current.as_ref().map(|d| &d.status))
+        }) {
+            let _ignored = commands.send(command);
         }
         for key in keys {
             if let Some(command) = command_for(key, current.as_ref().map(|d| &d.status)) {
