@@ -11,9 +11,12 @@ use std::path::Path;
 use posecoach::exercise::body::{Body, FPS, MODEL_IMAGE_PX};
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::demo;
+use posecoach::overlay::Rgb;
 use posecoach::overlay::canvas::Canvas;
+use posecoach::overlay::figure::{self, Picture, draw_picture};
 use posecoach::overlay::text::{Drawn, TextRenderer};
 use posecoach::overlay::{self, Status, View};
+use posecoach::pose::Landmark;
 use posecoach::session::Session;
 
 /// Every third frame of the demonstration's 30: each number drawn lives
@@ -176,4 +179,62 @@ fn the_wall_slide_shows_the_knee_bend_the_cue_asks_for_not_the_inner_angle() {
         "deepest knee bend {deepest}°"
     );
     assert!(straightest <= 15.0, "standing knee bend {straightest}°");
+}
+
+/// The home screen's picture of `id`, drawn in a tile's picture box.
+fn tile_picture(catalog: &Catalog, id: &str) -> (Picture, Canvas) {
+    let exercise = catalog.exercise(id).unwrap();
+    let picture = Picture::of(exercise.demo.as_ref().unwrap()).unwrap();
+    let mut canvas = Canvas::new(TILE_PICTURE_PX.0, TILE_PICTURE_PX.1).unwrap();
+    let area = (0.0, 0.0, TILE_PICTURE_PX.0 as f64, TILE_PICTURE_PX.1 as f64);
+    draw_picture(&mut canvas, &picture, area);
+    (picture, canvas)
+}
+
+/// A home screen tile's picture at 1280x720.
+const TILE_PICTURE_PX: (usize, usize) = (168, 90);
+
+/// Pixels near `colour` (anti-aliased edges included).
+fn pixels_of(canvas: &Canvas, colour: Rgb) -> usize {
+    (0..canvas.height)
+        .flat_map(|y| (0..canvas.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            canvas.get(x, y).is_some_and(|c| {
+                let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).abs();
+                d(c.0, colour.0) + d(c.1, colour.1) + d(c.2, colour.2) < 60
+            })
+        })
+        .count()
+}
+
+#[test]
+fn the_home_pictures_show_a_shoulder_roll_going_round_and_the_squeeze_lying_face_down() {
+    let catalog = catalog();
+    for exercise in &catalog.exercises {
+        let (picture, canvas) = tile_picture(&catalog, &exercise.id);
+        let arrow_px = pixels_of(&canvas, figure::CIRCLING);
+        if exercise.id == "shoulder-rolls" {
+            // The shoulder's loop (0.1 torso across, 3 pixels in a tile) is
+            // drawn as a round arrow big enough to see.
+            assert_eq!(picture.circlings.len(), 1, "{:?}", picture.circlings);
+            assert!(arrow_px > 40, "{arrow_px} pixels of the round arrow");
+        } else {
+            // Nothing else goes round: a leg raised and lowered is no loop.
+            assert!(picture.circlings.is_empty(), "{}", exercise.id);
+            assert_eq!(arrow_px, 0, "{}", exercise.id);
+        }
+    }
+    // Face down seen from above: along the picture (longer than tall),
+    // head on the right, on its mat; not a figure standing with its arms
+    // out.
+    let (squeeze, _) = tile_picture(&catalog, "scapular-squeeze");
+    assert!(squeeze.from_above);
+    let x = |l: Landmark| squeeze.pose.points[l.index()].x_px;
+    let y = |l: Landmark| squeeze.pose.points[l.index()].y_px;
+    assert!(x(Landmark::Nose) > x(Landmark::LeftHip) + 200.0);
+    assert!(x(Landmark::LeftHip) > x(Landmark::LeftAnkle) + 200.0);
+    assert!((y(Landmark::Nose) - y(Landmark::LeftAnkle)).abs() < 100.0);
+    // The arms out across the body, swept a little towards the feet.
+    assert!((y(Landmark::LeftWrist) - y(Landmark::RightWrist)).abs() > 400.0);
+    assert!(x(Landmark::LeftWrist) < x(Landmark::LeftShoulder));
 }

@@ -293,6 +293,32 @@ impl FrontPose {
         }
     }
 
+    /// This pose lying face down, seen from above instead of from the
+    /// head end: the whole length of the body along the picture, head to
+    /// the right, the arms out across it (a picture, not what a camera on
+    /// the floor sees).
+    pub fn from_above(&self) -> PoseFrame {
+        // Seen from the head end, an arm up the picture points to the
+        // feet; with the feet down the picture, it points down.
+        let towards_feet = |deg: [f64; 2]| deg.map(|d| 180.0 - d);
+        let whole = FrontPose {
+            hip_drop: TORSO,
+            leg_scale: 1.0,
+            upper_arm: towards_feet(self.upper_arm),
+            forearm: towards_feet(self.forearm),
+            ..*self
+        };
+        let mut frame = whole.landmarks();
+        // Seen from the back, not the front: mirrored, then turned so the
+        // head is to the right.
+        for p in &mut frame.points {
+            let (x, y) = (p.x_px, p.y_px);
+            p.x_px = MODEL_IMAGE_PX.0 - y;
+            p.y_px = MODEL_IMAGE_PX.1 - x;
+        }
+        frame
+    }
+
     pub fn lerp(&self, o: &FrontPose, f: f64) -> FrontPose {
         let l = |a: f64, b: f64| a + (b - a) * f;
         let l2 = |a: [f64; 2], b: [f64; 2]| [l(a[0], b[0]), l(a[1], b[1])];

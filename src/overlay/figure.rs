@@ -3,7 +3,8 @@
 //! target pose).
 
 use super::{Canvas, GREY, MIDLINE, Rect, Rgb, side_colour};
-use crate::exercise::demo::Prop;
+use crate::exercise::body::Body;
+use crate::exercise::demo::{Demo, Figure, Prop};
 use crate::exercise::engine::PoseFrame;
 use crate::pose::{Landmark, NUM_LANDMARKS, SKELETON};
 
@@ -17,6 +18,9 @@ const HEAD_TORSO_FRACTION: f64 = 0.15;
 const TORSO: Rgb = Rgb(78, 86, 104);
 /// The torso is at least this many limb widths across.
 const TORSO_LINE_WIDTHS: f64 = 3.2;
+/// An arm's dark edge, and how many limb widths across it is.
+const ARM_EDGE: Rgb = Rgb(24, 27, 33);
+const ARM_EDGE_WIDTHS: f64 = 1.9;
 /// Room left around a figure in its box, as a fraction of the box.
 const MARGIN_FRACTION: f64 = 0.08;
 
@@ -54,6 +58,222 @@ impl Bounds {
     }
 }
 
+/// A still picture of an exercise (a home screen tile): its key pose, the
+/// box the figure fits in, its props, and what a still cannot show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub pose: PoseFrame,
+    pub bounds: Bounds,
+    pub props: Vec<Prop>,
+    /// Movements too small to see at a tile's size (a shoulder's roll),
+    /// drawn as round arrows.
+    pub circlings: Vec<Circling>,
+    /// Lying face down seen from above, along the picture on a mat (seen
+    /// from the head end, as the camera does, the legs beyond the body
+    /// read as raised arms).
+    pub from_above: bool,
+}
+
+/// A point going round in a loop: where, how big, which way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Circling {
+    /// The loop's centre and mean radius, in the figure's pixels.
+    pub centre_px: (f64, f64),
+    pub radius_px: f64,
+    /// Clockwise on screen.
+    pub clockwise: bool,
+}
+
+/// A path goes round its centre if its angle about it turns this much.
+const CIRCLING_TURN_RAD: f64 = 1.5 * std::f64::consts::PI;
+/// A round arrow is at least this many limb widths across, to be seen.
+const CIRCLING_MIN_RADIUS_LINES: f64 = 3.0;
+/// And at least this share of the picture's height in radius.
+const CIRCLING_MIN_RADIUS_SHARE: f64 = 0.09;
+/// The round arrow's colour: a warm yellow, apart from the sides' colours.
+pub const CIRCLING: Rgb = Rgb(250, 215, 90);
+
+impl Circling {
+    /// How `landmark` goes round over `frames`, if its path turns about
+    /// its centre most of a whole turn.
+    pub fn of(frames: &[PoseFrame], landmark: Landmark) -> Option<Circling> {
+        let path: Vec<(f64, f64)> = frames
+            .iter()
+            .map(|f| f.points[landmark.index()])
+            .map(|p| (p.x_px, p.y_px))
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .collect();
+        let n = path.len() as f64;
+        let centre = path
+            .iter()
+            .fold((0.0, 0.0), |c, p| (c.0 + p.0 / n, c.1 + p.1 / n));
+        let angle = |p: &(f64, f64)| (p.1 - centre.1).atan2(p.0 - centre.0);
+        let turned_rad: f64 = path
+            .windows(2)
+            .map(|w| {
+                let d = angle(&w[1]) - angle(&w[0]);
+                (d + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU) - std::f64::consts::PI
+            })
+            .sum();
+        let radius_px = path
+            .iter()
+            .map(|p| (p.0 - centre.0).hypot(p.1 - centre.1))
+            .sum::<f64>()
+            / n;
+        (turned_rad.abs() >= CIRCLING_TURN_RAD && radius_px > 0.0).then_some(Circling {
+            centre_px: centre,
+            radius_px,
+            // (Down the screen is +y: a growing angle turns clockwise.)
+            clockwise: turned_rad > 0.0,
+        })
+    }
+}
+
+/// The joints a still picture looks for a loop in, from the trunk out: the
+/// first that goes round gets the round arrow (the arm hanging from a
+/// rolling shoulder goes round with it).
+const CIRCLING_JOINTS: [Landmark; 8] = [
+    Landmark::LeftShoulder,
+    Landmark::RightShoulder,
+    Landmark::LeftHip,
+    Landmark::RightHip,
+    Landmark::LeftElbow,
+    Landmark::RightElbow,
+    Landmark::LeftKnee,
+    Landmark::RightKnee,
+];
+
+impl Picture {
+    /// The still picture of a demonstration: its key pose, and the loop a
+    /// joint goes round in its "show me how", if one does.
+    pub fn of(demo: &Demo) -> Option<Picture> {
+        let key = demo.key_pose();
+        let (pose, from_above) = match key {
+            Figure::Front(front) if front.leg_scale < 0.0 => (front.from_above(), true),
+            _ => (key.landmarks(), false),
+        };
+        let bounds = Bounds::of(std::iter::once(&pose))?;
+        let preview: Vec<PoseFrame> = demo.preview().frames.iter().map(Body::landmarks).collect();
+        let circlings = CIRCLING_JOINTS
+            .iter()
+            .filter(|l| pose.visibility[l.index()] >= 0.5)
+            .find_map(|l| Circling::of(&preview, *l))
+            .into_iter()
+            .collect();
+        Some(Picture {
+            pose,
+            bounds,
+            props: if from_above {
+                Vec::new()
+            } else {
+                demo.props.clone()
+            },
+            circlings,
+            from_above,
+        })
+    }
+}
+
+/// Where a figure goes in a window rectangle: its bounds scaled to fill
+/// the rectangle less a margin, centred.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    bounds: Bounds,
+    scale: f64,
+    x0: f64,
+    y0: f64,
+}
+
+impl Fit {
+    fn new(bounds: Bounds, (ax, ay, aw, ah): Rect) -> Fit {
+        let (mx, my) = (aw * MARGIN_FRACTION, ah * MARGIN_FRACTION);
+        let scale = ((aw - 2.0 * mx) / bounds.w.max(1.0)).min((ah - 2.0 * my) / bounds.h.max(1.0));
+        Fit {
+            bounds,
+            scale,
+            x0: ax + (aw - bounds.w * scale) / 2.0,
+            y0: ay + (ah - bounds.h * scale) / 2.0,
+        }
+    }
+
+    fn window_point(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            self.x0 + (x - self.bounds.x) * self.scale,
+            self.y0 + (y - self.bounds.y) * self.scale,
+        )
+    }
+}
+
+/// A figure's limbs are this wide: a share of the height it is drawn in.
+fn line_px(area: Rect) -> f64 {
+    (area.3 * 0.022).clamp(2.0, 12.0)
+}
+
+/// Draws a still picture in the window rectangle `area`: the figure with
+/// its props (or, seen from above, on its mat), then its round arrows.
+pub fn draw_picture(canvas: &mut Canvas, picture: &Picture, area: Rect) {
+    if !picture.from_above {
+        draw_figure(canvas, &picture.pose, picture.bounds, &picture.props, area);
+    } else {
+        let fit = Fit::new(picture.bounds, area);
+        let line = line_px(area);
+        // The mat along the body, from beyond the feet to beyond the head,
+        // as wide as the shoulders and a half; the arms reach past it.
+        let at = |l: Landmark| {
+            let p = picture.pose.points[l.index()];
+            fit.window_point(p.x_px, p.y_px)
+        };
+        let (feet, head) = (at(Landmark::LeftAnkle), at(Landmark::Nose));
+        let (left, right) = (at(Landmark::LeftShoulder), at(Landmark::RightShoulder));
+        let half_w = (left.1 - right.1).abs() * 0.75;
+        let middle = (left.1 + right.1) / 2.0;
+        let (x0, x1) = (
+            feet.0.min(head.0) - line * 3.0,
+            feet.0.max(head.0) + line * 3.0,
+        );
+        canvas.fill_rect(
+            (
+                x0 as i64,
+                (middle - half_w) as i64,
+                (x1 - x0) as i64,
+                (2.0 * half_w) as i64,
+            ),
+            MAT,
+            0.8,
+        );
+        draw_body(canvas, &picture.pose, &fit, line);
+    }
+    let fit = Fit::new(picture.bounds, area);
+    let line = line_px(area);
+    for circling in &picture.circlings {
+        let centre = fit.window_point(circling.centre_px.0, circling.centre_px.1);
+        let radius = (circling.radius_px * fit.scale)
+            .max(line * CIRCLING_MIN_RADIUS_LINES)
+            .max(area.3 * CIRCLING_MIN_RADIUS_SHARE);
+        let sweep_rad = if circling.clockwise { 1.0 } else { -1.0 } * 1.7 * std::f64::consts::PI;
+        // From the top, round most of the way, with a head at the end.
+        let start_rad = -std::f64::consts::FRAC_PI_2;
+        canvas.arc(
+            centre, radius, start_rad, sweep_rad, line, false, CIRCLING, 1.0,
+        );
+        let end_rad = start_rad + sweep_rad;
+        let tip = (
+            centre.0 + radius * end_rad.cos(),
+            centre.1 + radius * end_rad.sin(),
+        );
+        // The head points along the way round: the tangent at the end.
+        let along = end_rad + sweep_rad.signum() * std::f64::consts::FRAC_PI_2;
+        for side in [-1.0, 1.0] {
+            let back = along + std::f64::consts::PI + side * 0.5;
+            let barb = (
+                tip.0 + line * 2.2 * back.cos(),
+                tip.1 + line * 2.2 * back.sin(),
+            );
+            canvas.line(tip, barb, line, CIRCLING, 1.0);
+        }
+    }
+}
+
 /// Draws `pose` scaled so that `bounds` fills the window rectangle `area`
 /// (x, y, w, h) less a margin, centred; bones in the sides' colours.
 pub fn draw_figure(
@@ -63,14 +283,12 @@ pub fn draw_figure(
     props: &[Prop],
     area: Rect,
 ) {
-    let (ax, ay, aw, ah) = area;
-    let (mx, my) = (aw * MARGIN_FRACTION, ah * MARGIN_FRACTION);
-    let scale = ((aw - 2.0 * mx) / bounds.w.max(1.0)).min((ah - 2.0 * my) / bounds.h.max(1.0));
-    let x0 = ax + (aw - bounds.w * scale) / 2.0;
-    let y0 = ay + (ah - bounds.h * scale) / 2.0;
-    let to_window = |x: f64, y: f64| (x0 + (x - bounds.x) * scale, y0 + (y - bounds.y) * scale);
-    let at = |i: usize| to_window(pose.points[i].x_px, pose.points[i].y_px);
-    let line_px = (ah * 0.022).clamp(2.0, 12.0);
+    let (ax, _, aw, _) = area;
+    let fit = Fit::new(bounds, area);
+    let mx = aw * MARGIN_FRACTION;
+    let to_window = |x: f64, y: f64| fit.window_point(x, y);
+    let (scale, x0, y0) = (fit.scale, fit.x0, fit.y0);
+    let line_px = line_px(area);
     // The floor (or the ground under the feet): a line under the figure.
     let floor_y = y0 + bounds.h * scale + line_px;
     canvas.line((ax + mx, floor_y), (ax + aw - mx, floor_y), 2.0, GREY, 0.5);
@@ -86,6 +304,13 @@ pub fn draw_figure(
     for prop in props {
         draw_prop(canvas, pose, *prop, &place);
     }
+    draw_body(canvas, pose, &fit, line_px);
+}
+
+/// The figure itself: the torso as a body, the limbs in their sides'
+/// colours (the far side fainter), the head, the joints.
+fn draw_body(canvas: &mut Canvas, pose: &PoseFrame, fit: &Fit, line_px: f64) {
+    let at = |i: usize| fit.window_point(pose.points[i].x_px, pose.points[i].y_px);
     // The far side first, so the near side is drawn over it.
     let mut bones: Vec<(Landmark, Landmark)> = SKELETON
         .iter()
@@ -138,19 +363,38 @@ pub fn draw_figure(
     };
     bones.retain(|(a, b)| !is_torso_side(*a, *b));
     bones.sort_by_key(|(a, b)| is_arm(*a) || is_arm(*b));
-    for (a, b) in bones {
+    let far = |(a, b): (Landmark, Landmark)| {
+        pose.visibility[a.index()].min(pose.visibility[b.index()]) < 0.5
+    };
+    let first_arm = bones
+        .iter()
+        .position(|(a, b)| is_arm(*a) || is_arm(*b))
+        .unwrap_or(bones.len());
+    for (k, &(a, b)) in bones.iter().enumerate() {
+        if k == first_arm {
+            // The near arm's dark edge, under both its bones, so an arm
+            // hanging in front of the torso shows as an arm.
+            for &bone in bones[first_arm..].iter().filter(|b| !far(**b)) {
+                canvas.line(
+                    at(bone.0.index()),
+                    at(bone.1.index()),
+                    line_px * ARM_EDGE_WIDTHS,
+                    ARM_EDGE,
+                    1.0,
+                );
+            }
+        }
         let colour = if side_colour(a) == side_colour(b) {
             side_colour(a)
         } else {
             MIDLINE
         };
-        let far = pose.visibility[a.index()].min(pose.visibility[b.index()]) < 0.5;
         canvas.line(
             at(a.index()),
             at(b.index()),
             line_px,
             colour,
-            if far { 0.45 } else { 1.0 },
+            if far((a, b)) { 0.45 } else { 1.0 },
         );
     }
     // The head: a disc between the ears, a fifth of the torso across.
@@ -188,6 +432,8 @@ struct Placed<'a> {
 const PROP: Rgb = Rgb(150, 110, 70);
 /// The exercise ball's colour.
 const BALL: Rgb = Rgb(70, 120, 200);
+/// An exercise mat's colour.
+const MAT: Rgb = Rgb(60, 110, 90);
 
 /// Draws a prop where the figure uses it (see [`Prop`]).
 fn draw_prop(canvas: &mut Canvas, pose: &PoseFrame, prop: Prop, p: &Placed<'_>) {
@@ -233,10 +479,11 @@ fn draw_prop(canvas: &mut Canvas, pose: &PoseFrame, prop: Prop, p: &Placed<'_>) 
             }
         }
         Prop::Door => {
-            // The frame the hands grip: a post at the front of the whole
-            // movement, where the hands reach.
-            let front = if facing > 0.0 { p.right_x } else { p.left_x };
-            let x = front + facing * line;
+            // The frame the forearms rest on: stepping forward through the
+            // doorway, the hands are left behind, at the back of the whole
+            // movement.
+            let back = if facing > 0.0 { p.left_x } else { p.right_x };
+            let x = back - facing * line;
             canvas.line((x, top - line * 4.0), (x, floor), line * 1.5, PROP, 0.9);
         }
         Prop::Pillow => {
@@ -281,7 +528,7 @@ fn draw_prop(canvas: &mut Canvas, pose: &PoseFrame, prop: Prop, p: &Placed<'_>) 
                     (x1 - x0) as i64,
                     (line * 1.2) as i64,
                 ),
-                Rgb(60, 110, 90),
+                MAT,
                 0.8,
             );
         }

@@ -3,11 +3,9 @@
 //! and when it was last done; chosen with the arrow keys and Enter or the
 //! mouse. The camera is picked here too.
 
-use super::figure::{Bounds, draw_figure};
+use super::figure::{Picture, draw_picture};
 use super::show::SHOW_ME;
 use super::{BACKGROUND, Canvas, GOOD, GREY, Layout, PANEL, Rect, Rgb, TextRenderer, WHITE};
-use crate::exercise::demo::Prop;
-use crate::exercise::engine::PoseFrame;
 
 /// Tiles per row.
 pub const COLUMNS: usize = 7;
@@ -32,7 +30,7 @@ pub struct HomeItem {
     pub view_needed: String,
     /// Its picture: the key pose of its demonstration (a routine: of its
     /// first exercises), with the box each fits in.
-    pub figures: Vec<(PoseFrame, Bounds, Vec<Prop>)>,
+    pub figures: Vec<Picture>,
 }
 
 /// What the home screen shows.
@@ -186,12 +184,10 @@ pub fn draw(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, home: &Hom
         let picture_h = (h - text_h).max(h * 0.3);
         let shown = item.figures.len().clamp(1, ROUTINE_FIGURES);
         let each_w = w / shown as f64;
-        for (k, (pose, bounds, props)) in item.figures.iter().take(ROUTINE_FIGURES).enumerate() {
-            draw_figure(
+        for (k, picture) in item.figures.iter().take(ROUTINE_FIGURES).enumerate() {
+            draw_picture(
                 canvas,
-                pose,
-                *bounds,
-                props,
+                picture,
                 (x + k as f64 * each_w, y + 4.0, each_w, picture_h),
             );
         }

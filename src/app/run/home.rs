@@ -10,9 +10,8 @@ use super::super::replay::Selection;
 use super::SourceArg;
 use posecoach::exercise::catalog::Catalog;
 use posecoach::exercise::engine::placement;
-use posecoach::exercise::model::Exercise;
 use posecoach::history::{DATABASE_FILE, History, LastDone};
-use posecoach::overlay::figure::Bounds;
+use posecoach::overlay::figure::Picture;
 use posecoach::overlay::home::{HomeItem, HomeScreen};
 use posecoach::source::camera::{CameraRequest, list_cameras};
 
@@ -53,7 +52,7 @@ impl Home {
                 .exercises
                 .iter()
                 .filter_map(|id| catalog.exercise(id))
-                .filter_map(picture)
+                .filter_map(|e| Picture::of(e.demo.as_ref()?))
                 .collect();
             let advised = routine
                 .exercises
@@ -84,7 +83,12 @@ impl Home {
                 }),
                 last_done: when(last.exercises.get(&exercise.id), today),
                 view_needed: placement::needed(exercise).to_lowercase(),
-                figures: picture(exercise).into_iter().collect(),
+                figures: exercise
+                    .demo
+                    .as_ref()
+                    .and_then(Picture::of)
+                    .into_iter()
+                    .collect(),
             });
         }
         let mut sources: Vec<(String, SourceArg)> = list_cameras()
@@ -171,21 +175,6 @@ fn same_source(a: &SourceArg, b: &SourceArg) -> bool {
         (SourceArg::Demo, SourceArg::Demo) => true,
         _ => false,
     }
-}
-
-/// An exercise's picture: its demonstration's key pose.
-fn picture(
-    exercise: &Exercise,
-) -> Option<(
-    posecoach::exercise::PoseFrame,
-    Bounds,
-    Vec<posecoach::exercise::demo::Prop>,
-)> {
-    use posecoach::exercise::body::Body as _;
-    let demo = exercise.demo.as_ref()?;
-    let pose = demo.key_pose().landmarks();
-    let bounds = Bounds::of(std::iter::once(&pose))?;
-    Some((pose, bounds, demo.props.clone()))
 }
 
 /// When each was last done, from the history in `data_dir` if there is
