@@ -1492,6 +1492,12 @@ fn a_stop_shows_its_advice_alone_then_asks_the_pain_once() {
         advice.count(cue_band, overlay::CUE_TEXT, 12) < 100,
         "no cue on the stop screen"
     );
+    // Nor a grade: no green "Form 100" beside a stop for pain.
+    let top_bar = (0.0, 0.0, layout.w, layout.top_bar_px);
+    assert!(
+        advice.count(top_bar, overlay::GOOD, 10) < 20,
+        "no form score on the stop screen"
+    );
     // A click (as Enter would): the pain now, asked once. (Clicked where
     // the pain scale is not, so that a click again, if the window missed
     // the first, gives no score.)

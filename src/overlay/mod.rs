@@ -608,7 +608,10 @@ fn draw_top_bar(canvas: &mut Canvas, text: &mut TextRenderer, l: &Layout, view: 
     }
     text.draw(canvas, (l.h * 0.02, baseline), &title, l.title_px, WHITE);
     let mut x = l.w - l.h * 0.02;
-    if let Some(score) = s.feedback.form_score {
+    // Stopped, there is no form to grade: a green "Form 100" beside the
+    // stop would say the opposite of the advice.
+    let stopped = matches!(view.status, Status::Stopped(_) | Status::StopAdvice(_));
+    if let Some(score) = s.feedback.form_score.filter(|_| !stopped) {
         let label = format!("Form {score:.0}");
         x -= text.width(&label, l.title_px);
         text.draw(
