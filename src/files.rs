@@ -49,6 +49,7 @@ pub fn replace_private(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    check_replaceable(path)?;
     let mut partial = path.as_os_str().to_owned();
     partial.push(format!(".partial-{}", std::process::id()));
     let partial = std::path::PathBuf::from(partial);
@@ -67,6 +68,48 @@ pub fn replace_private(
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// Whether [`replace_private`] may put a file at `path`: nothing is there
+/// yet, or a regular file is. A device (as /dev/null), a pipe, a socket,
+/// a folder or a link is never replaced by a file; the error says so.
+pub fn check_replaceable(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} is {}, not a regular file: posecoach only replaces files; choose a file name",
+                path.display(),
+                kind_of(&meta.file_type())
+            ),
+        )),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// What a file system entry is, in words.
+fn kind_of(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_fifo() {
+            return "a pipe";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else if kind.is_symlink() {
+        "a link"
+    } else {
+        "not a file"
+    }
 }
 
 /// Why a file could not be created, as a person reads it.

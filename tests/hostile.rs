@@ -737,3 +737,100 @@ fn a_pain_score_given_before_the_first_frame_is_in_the_recording() {
     let week = history["pain"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(week["before_mean"], 3.0, "{history}");
 }
+
+/// Issue 26, item 6: `--audio-out`, `report -o` and `history -o` write a
+/// temporary file and rename it over the path; over a device or a pipe
+/// that would make it a plain file (as root, /dev/null). Each is refused
+/// up front in one line, and the pipe, the folder and the link stay what
+/// they were.
+#[cfg(unix)]
+#[test]
+fn an_output_path_that_is_a_pipe_a_folder_or_a_link_is_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = temp_dir("not-a-file");
+    let sample = root().join("fixtures/sessions/model-wall-slide.posecoach");
+    let data = dir.join("data");
+    let made = Command::new("mkfifo")
+        .arg(dir.join("pipe.svg"))
+        .arg(dir.join("pipe.wav"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::create_dir(dir.join("folder.svg")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", dir.join("null.wav")).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let sample = sample.to_str().unwrap();
+    let data = data.to_str().unwrap();
+    for (args, kind) in [
+        (vec!["report", sample, "-o", &path("pipe.svg")], "a pipe"),
+        (
+            vec!["report", sample, "-o", &path("folder.svg")],
+            "a folder",
+        ),
+        (
+            vec!["history", "--data-dir", data, "-o", &path("pipe.svg")],
+            "a pipe",
+        ),
+        (
+            vec![
+                "run",
+                "--source",
+                sample,
+                "--no-window",
+                "--no-save",
+                "--audio-out",
+                &path("pipe.wav"),
+            ],
+            "a pipe",
+        ),
+        (
+            vec![
+                "run",
+                "--source",
+                sample,
+                "--no-window",
+                "--no-save",
+                "--audio-out",
+                &path("null.wav"),
+            ],
+            "a link",
+        ),
+    ] {
+        let out = run(&args);
+        one_error_line(&out, 1, &[kind, "not a regular file"]);
+    }
+    let kind = |name: &str| {
+        std::fs::symlink_metadata(dir.join(name))
+            .unwrap()
+            .file_type()
+    };
+    assert!(kind("pipe.svg").is_fifo());
+    assert!(kind("pipe.wav").is_fifo());
+    assert!(kind("folder.svg").is_dir());
+    assert!(kind("null.wav").is_symlink());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_limit_that_sums_to_infinity_is_refused_not_a_stop_that_never_fires() {
+    // Issue 26, 7: "big + big" with big = 1e308 passed, and the safety
+    // stop read "below -inf": it could never fire.
+    let wall_slide = std::fs::read_to_string(root().join("exercises/wall-slide.toml")).unwrap();
+    let limit = r#"below = "knee_angle_deg - 40""#;
+    assert!(wall_slide.contains(limit));
+    let text = wall_slide.replace(limit, r#"below = "knee_angle_deg - 1e308 - 1e308""#);
+    let found = problems(
+        posecoach::exercise::file::exercise_from_str(
+            Path::new("crafted.toml"),
+            &text,
+            &Default::default(),
+        )
+        .map(|_| ()),
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("safety[0]") && p.contains("comes to -inf")),
+        "{found:?}"
+    );
+}

@@ -44,7 +44,10 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
         bail!("--weeks must be at least 1");
     }
     let chart_format = match &args.output {
-        Some(path) => Some(ChartFormat::of(path, "chart")?),
+        Some(path) => {
+            posecoach::files::check_replaceable(path).map_err(|e| anyhow::anyhow!("-o: {e}"))?;
+            Some(ChartFormat::of(path, "chart")?)
+        }
         None => None,
     };
     let dir = super::data::data_dir(args.data_dir.as_deref())?;

@@ -64,6 +64,7 @@ pub(crate) fn write_chart(
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     let format = ChartFormat::of(&args.output, "report")?;
+    posecoach::files::check_replaceable(&args.output).map_err(|e| anyhow::anyhow!("-o: {e}"))?;
     // The key measurement's value in every frame, per entry of the summary
     // (an exercise restarted has an entry of its own).
     let mut samples: BTreeMap<usize, Vec<(f64, Option<f64>)>> = BTreeMap::new();

@@ -275,6 +275,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<bool> {
             }
         });
     }
+    // The sound track is written at the end: a path it cannot go to is
+    // refused before the session, not after it.
+    if let Some(path) = &args.audio_out {
+        posecoach::files::check_replaceable(path)
+            .map_err(|e| anyhow::anyhow!("--audio-out: {e}"))?;
+    }
     let home = wants_home(args);
     if home && !window {
         anyhow::bail!(

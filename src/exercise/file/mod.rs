@@ -651,6 +651,14 @@ fn eval(text: &str, params: &BTreeMap<String, f64>) -> Result<f64, String> {
         };
         total += sign * value;
     }
+    // Finite terms can still sum past the largest number: a limit of
+    // infinity would never be reached (a safety stop that cannot fire).
+    if !total.is_finite() {
+        return Err(format!(
+            "'{}' comes to {total}, not a finite number",
+            text.trim()
+        ));
+    }
     Ok(total)
 }
 
@@ -1660,6 +1668,10 @@ mod tests {
             ("", "is not a sum"),
             ("inf - knee_angle_deg", "'inf' is not a finite number"),
             ("knee_angle_deg - - 2", "is not a sum"),
+            // Issue 26, item 7: finite terms summing past the largest
+            // number.
+            ("1e308 + 1e308", "comes to inf, not a finite number"),
+            ("-1e308 - 1e308", "comes to -inf, not a finite number"),
         ] {
             let err = eval(text, &p).unwrap_err();
             assert!(err.contains(says), "{text}: {err}");
