@@ -667,15 +667,20 @@ fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_
     let record = dir.join("session.posecoach");
     let mut app = App::demo(&xvfb, &record);
     let window = XWindow::find(&xvfb);
-    // The walker is well in view about 3.5 s in.
-    std::thread::sleep(Duration::from_millis(3500));
+    let layout = Layout::new(WINDOW.0, WINDOW.1);
+    // The walker well in view (about 3.5 s in): a skeleton a third of the
+    // picture tall.
+    let (px, py, pw, ph) = layout.picture();
+    window.shot_when("the walker in view", |shot| {
+        shot.person_box((px, py, px + pw, py + ph))
+            .is_some_and(|b| b.3 - b.1 > ph / 3.0)
+    });
     window.press(XK_SPACE);
     let paused = app.wait_for_line("\"event\":\"paused\"");
     let t_ms = serde_json::from_str::<serde_json::Value>(&paused).unwrap()["t_ms"]
         .as_f64()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(400));
-    let shot = window.screenshot();
+    let shot = window.shot_when("the paused banner", |shot| paused_shown(shot, &layout));
     shot.save(&dir.join("paused.png"));
     assert_eq!((shot.width, shot.height), WINDOW);
 
@@ -688,7 +693,6 @@ fn paused_window_shows_the_skeleton_on_the_person_the_counters_and_the_stop_key_
         .unwrap_or_else(|| panic!("no recorded frame at {t_ms} ms"));
     let landmarks = frame.landmarks().expect("a person at the pause");
     let (w, h) = (recording.header.width, recording.header.height);
-    let layout = Layout::new(WINDOW.0, WINDOW.1);
     let placement = layout.image_placement((w, h), false);
     // Skeleton bones seen well, away from the bars, panel and the paused banner.
     let free = |(x, y): (f64, f64)| {
@@ -965,16 +969,12 @@ fn replay_in_a_window_reviews_a_recording_and_saves_nothing() {
     );
     let window = XWindow::find(&xvfb);
     // A poses-only session: the skeleton on a plain background, moving.
-    std::thread::sleep(Duration::from_millis(1500));
-    let shot = window.screenshot();
-    shot.save(&dir.join("replay.png"));
     let layout = Layout::new(WINDOW.0, WINDOW.1);
     let whole = (0.0, 0.0, layout.w, layout.h);
-    assert!(
-        shot.count(whole, overlay::LEFT_SIDE, 10) + shot.count(whole, overlay::RIGHT_SIDE, 10)
-            > 200,
-        "the skeleton is drawn"
-    );
+    let shot = window.shot_when("the skeleton drawn", |shot| {
+        shot.count(whole, overlay::LEFT_SIDE, 10) + shot.count(whole, overlay::RIGHT_SIDE, 10) > 200
+    });
+    shot.save(&dir.join("replay.png"));
     // The end of the recording: the end screen, until Enter. One JSON
     // line, the summary, and nothing saved anywhere.
     app.wait_for_line("{\"exercises\"");
@@ -1139,14 +1139,12 @@ fn the_home_screen_lists_every_routine_and_exercise_with_a_picture_and_the_keys_
     }
     window.press(XK_DOWN);
     window.press(XK_UP);
-    std::thread::sleep(Duration::from_millis(300));
-    let moved = window.screenshot();
+    // Prevention chosen, the first no longer (as soon as the window has
+    // taken the keys).
+    let moved = window.shot_when("prevention chosen", |shot| {
+        frame_pixels(shot, &home, prevention) > 300 && frame_pixels(shot, &home, 0) < 50
+    });
     moved.save(&dir.join("home-chosen.png"));
-    assert!(
-        frame_pixels(&moved, &home, prevention) > 300,
-        "prevention chosen"
-    );
-    assert!(frame_pixels(&moved, &home, 0) < 50, "the first no longer");
 
     // Enter starts it: the routine's demonstrations, coached, each shown
     // first as with a camera (Enter again starts the count-in).
@@ -1266,8 +1264,7 @@ fn the_demonstration_plays_beside_the_camera_image_then_counts_in_and_h_plays_it
     // G on a paused picture: the ghost of the target pose over the person.
     window.press(XK_SPACE);
     app.wait_for_line("\"event\":\"paused\"");
-    std::thread::sleep(Duration::from_millis(400));
-    let plain = window.screenshot();
+    let plain = window.shot_when("the paused banner", |shot| paused_shown(shot, &layout));
     window.press(XK_G);
     let changed = |a: &Shot, b: &Shot| {
         (layout.top_bar_px as usize..layout.cue_band_y() as usize)
@@ -1344,22 +1341,20 @@ fn the_pain_check_in_asks_before_and_after_and_the_history_keeps_both() {
         asked.count((0.0, 0.0, layout.w, layout.h), check_in::CHECK_IN, 4) > 300,
         "the check-in's title"
     );
-    // 4: its box raised and the others dimmed.
-    window.press(XK_4);
-    std::thread::sleep(Duration::from_millis(300));
-    let chosen = window.screenshot();
-    chosen.save(&dir.join("check-in-4.png"));
-    chosen.keep("check-in");
+    // 4: its box raised and the others dimmed (pressed again if the
+    // window, busy, missed it: a 4 again is still 4).
     let (x, y) = centre(4);
     let (_, _, _, side) = check_in::score_box(&layout, 4);
-    assert!(
+    let raised = |shot: &Shot| {
         close_to(
-            chosen.get(x as i64, (y - side * 0.15) as i64).unwrap(),
+            shot.get(x as i64, (y - side * 0.15) as i64).unwrap(),
             check_in::score_colour(4),
-            6
-        ),
-        "4 raised"
-    );
+            6,
+        )
+    };
+    let chosen = window.act_until("4 raised", |w| w.press(XK_4), raised);
+    chosen.save(&dir.join("check-in-4.png"));
+    chosen.keep("check-in");
     let (x7, y7) = centre(7);
     assert!(
         !close_to(
@@ -1406,6 +1401,13 @@ fn the_pain_check_in_asks_before_and_after_and_the_history_keeps_both() {
     assert_eq!(week["sessions_rated"], 1, "{history}");
     assert_eq!(week["before_mean"], 4.0, "{history}");
     assert_eq!(week["after_mean"], 2.0, "{history}");
+}
+
+/// Whether the paused banner is up: its colour in the cue band (opaque,
+/// so the picture cannot count).
+fn paused_shown(shot: &Shot, layout: &Layout) -> bool {
+    let band = (0.0, layout.cue_band_y(), layout.w, layout.h);
+    shot.count(band, Banner::Paused.colour(), 4) > 300
 }
 
 /// Whether the home screen is up: its first tile's face fills most of it.
