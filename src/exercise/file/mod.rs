@@ -641,6 +641,7 @@ fn eval(text: &str, params: &BTreeMap<String, f64>) -> Result<f64, String> {
         }
     }
     let mut total = 0.0;
+    let mut terms_finite = true;
     for (sign, w) in terms {
         let value = match w.parse::<f64>() {
             Ok(v) if v.is_finite() => v,
@@ -649,11 +650,13 @@ fn eval(text: &str, params: &BTreeMap<String, f64>) -> Result<f64, String> {
                 .get(&w)
                 .ok_or_else(|| format!("unknown parameter '{w}' (declare it under [params])"))?,
         };
+        terms_finite &= value.is_finite();
         total += sign * value;
     }
     // Finite terms can still sum past the largest number: a limit of
     // infinity would never be reached (a safety stop that cannot fire).
-    if !total.is_finite() {
+    // (A parameter that is not finite is reported once, where it is set.)
+    if terms_finite && !total.is_finite() {
         return Err(format!(
             "'{}' comes to {total}, not a finite number",
             text.trim()
