@@ -608,6 +608,41 @@ impl Session {
 
 /// The summary as text a person reads (and golden files hold): counts per
 /// exercise, then every repetition, hold, cue and stop with its time.
+/// Coaches the demonstrations of `exercises` one after another as a
+/// session of them coaches them (`run --source demo`), and says what the
+/// session did not complete: each exercise left undone, in order. Empty
+/// when the routine's demonstration goes through every exercise.
+pub fn check_demonstration(exercises: &[Exercise], get_ready_s: f64) -> Vec<String> {
+    use crate::exercise::body::{Body, FPS};
+    let Some(motion) = crate::exercise::demo::session_motion(exercises, get_ready_s) else {
+        return vec!["no exercise of it has a demonstration".into()];
+    };
+    let Some(mut session) = Session::new(exercises.to_vec(), get_ready_s) else {
+        return vec!["it has no exercises".into()];
+    };
+    let mut completed = Vec::new();
+    for (i, figure) in motion.frames.iter().enumerate() {
+        let t_ms = i as f64 * 1000.0 / FPS;
+        let (_, events) = session.update(t_ms, Some(&figure.landmarks()));
+        completed.extend(
+            events
+                .into_iter()
+                .filter(|e| matches!(e.event, Event::ExerciseCompleted { .. }))
+                .map(|e| e.exercise_id),
+        );
+    }
+    exercises
+        .iter()
+        .filter(|e| e.demo.is_some() && !completed.contains(&e.id))
+        .map(|e| {
+            format!(
+                "{}: not completed by its demonstration in the routine, so the routine would stay on it",
+                e.id
+            )
+        })
+        .collect()
+}
+
 pub fn summary_text(summary: &SessionSummary) -> String {
     use std::fmt::Write;
     let side = |s: &Option<Side>| s.map(|s| format!(" {}", s.name())).unwrap_or_default();

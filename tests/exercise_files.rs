@@ -441,6 +441,11 @@ fn every_mistake_is_refused_with_its_key() {
         ),
         (
             "per_set = 5",
+            "per_set = 5\nsets = 11",
+            "x.toml: reps.sets: must be 1 to 10",
+        ),
+        (
+            "per_set = 5",
             "per_set = \"five\"",
             "x.toml: reps: invalid type: string \"five\", expected u32",
         ),

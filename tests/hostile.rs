@@ -834,3 +834,30 @@ fn a_limit_that_sums_to_infinity_is_refused_not_a_stop_that_never_fires() {
         "{found:?}"
     );
 }
+
+#[test]
+fn exercises_check_coaches_a_routine_s_demonstration_end_to_end_and_names_a_missing_exercise() {
+    // Issue 26, item 9 and a smaller item: a routine naming a missing
+    // exercise passed `exercises check`, and nothing replayed a routine's
+    // demonstrations, so "everything" stopped at shoulder rolls.
+    let dir = temp_dir("routine-check");
+    let routines = dir.join("routines");
+    std::fs::create_dir_all(&routines).unwrap();
+    let everything = root().join("exercises/routines/everything.toml");
+    let out = run(&["exercises", "check", everything.to_str().unwrap()]);
+    succeeded(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("all 13 exercises completed in turn"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let missing = routines.join("missing.toml");
+    std::fs::write(
+        &missing,
+        "format = 1\nid = \"missing\"\nname = \"Missing\"\nexercises = [\"wall-slide\", \"wal-slide\"]\n",
+    )
+    .unwrap();
+    let out = run(&["exercises", "check", missing.to_str().unwrap()]);
+    one_error_line(&out, 1, &["missing.toml", "exercises[1]", "'wal-slide'"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -287,3 +287,43 @@ per = "day"
     // The 6 s sit, with the moments of sliding in and out of its range.
     assert!((6.0..7.5).contains(&longest), "{longest}");
 }
+
+/// Issue 26, item 9: `run --source demo --routine everything` coached two
+/// exercises and stopped: shoulder rolls asks for 3 sets and its
+/// demonstration showed 1, so the routine never went on. Every shipped
+/// routine's demonstration, coached as the session coaches it, completes
+/// every exercise in turn.
+#[test]
+fn every_routine_s_demonstration_completes_every_exercise_in_turn() {
+    use posecoach::exercise::body::{Body, FPS};
+    use posecoach::exercise::catalog::Catalog;
+    use posecoach::exercise::demo;
+    use posecoach::exercise::engine::Event;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises");
+    let catalog = Catalog::load(&[dir], &Default::default());
+    assert!(catalog.problems.is_empty(), "{:?}", catalog.problems);
+    assert!(catalog.routines.len() >= 5);
+    for routine in &catalog.routines {
+        let exercises: Vec<_> = routine
+            .exercises
+            .iter()
+            .map(|id| catalog.exercise(id).unwrap().clone())
+            .collect();
+        let motion = demo::session_motion(&exercises, routine.get_ready_s).unwrap();
+        let mut session = Session::new(exercises.clone(), routine.get_ready_s).unwrap();
+        let mut completed = Vec::new();
+        for (i, figure) in motion.frames.iter().enumerate() {
+            let (_, events) = session.update(i as f64 * 1000.0 / FPS, Some(&figure.landmarks()));
+            for e in events {
+                if matches!(e.event, Event::ExerciseCompleted { .. }) {
+                    completed.push(e.exercise_id);
+                }
+            }
+        }
+        assert_eq!(
+            completed, routine.exercises,
+            "routine {}: completed in its demonstration",
+            routine.id
+        );
+    }
+}

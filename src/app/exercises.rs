@@ -2,14 +2,14 @@
 //! check exercise files.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use posecoach::exercise::catalog::{Catalog, default_exercises_dir};
 use posecoach::exercise::demo;
 use posecoach::exercise::file::{load_exercise, load_routine};
-use posecoach::exercise::model::{Counting, Exercise, SideMode};
+use posecoach::exercise::model::{Counting, Exercise, Routine, SideMode};
 
 /// The folders exercises load from: the installed set, then the user's.
 pub fn exercise_dirs(user_dir: Option<&PathBuf>) -> Vec<PathBuf> {
@@ -129,10 +129,14 @@ pub fn check(files: &[PathBuf]) -> bool {
     for path in files {
         let is_routine = path.parent().is_some_and(|p| p.ends_with("routines"));
         let result = if is_routine {
-            load_routine(path).map(|r| (format!("routine {}", r.id), Vec::new(), Vec::new()))
+            load_routine(path).map(|r| {
+                let (said, problems) = routine_lines(path, &r);
+                (format!("routine {}", r.id), said, problems)
+            })
         } else {
             load_exercise(path, &BTreeMap::new()).map(|e| {
                 let (shown, problems) = demo_lines(&e);
+                let problems = problems.iter().map(|p| format!("demo: {p}")).collect();
                 let mut said = posecoach::exercise::describe::describe(&e);
                 said.extend(shown);
                 (format!("exercise {}", e.id), said, problems)
@@ -151,7 +155,7 @@ pub fn check(files: &[PathBuf]) -> bool {
                     println!("  {line}");
                 }
                 for problem in problems {
-                    eprintln!("error: {}: demo: {problem}", path.display());
+                    eprintln!("error: {}: {problem}", path.display());
                 }
             }
             Err(e) => {
@@ -163,6 +167,40 @@ pub fn check(files: &[PathBuf]) -> bool {
         }
     }
     all_ok
+}
+
+/// A routine's exercises (from the folder its `routines/` folder is in,
+/// and the shipped ones), its demonstration coached end to end, and what is
+/// wrong: an exercise it names that is not there, one it would never get
+/// past.
+fn routine_lines(path: &Path, routine: &Routine) -> (Vec<String>, Vec<String>) {
+    let mut dirs = exercise_dirs(None);
+    dirs.extend(path.parent().and_then(Path::parent).map(Path::to_path_buf));
+    let catalog = Catalog::load(&dirs, &BTreeMap::new());
+    let mut problems = Vec::new();
+    let mut exercises = Vec::new();
+    for (i, id) in routine.exercises.iter().enumerate() {
+        match catalog.exercise(id) {
+            Some(e) => exercises.push(e.clone()),
+            None => problems.push(format!("exercises[{i}]: no exercise with id '{id}'")),
+        }
+    }
+    if !problems.is_empty() {
+        return (Vec::new(), problems);
+    }
+    problems.extend(posecoach::session::check_demonstration(
+        &exercises,
+        routine.get_ready_s,
+    ));
+    let said = if problems.is_empty() {
+        vec![format!(
+            "Demonstration, coached as one session: all {} exercises completed in turn.",
+            exercises.len()
+        )]
+    } else {
+        Vec::new()
+    };
+    (said, problems)
 }
 
 /// What coaching the exercise's demonstration gave, in words, and what is

@@ -6,7 +6,7 @@
 
 use super::body::{Body, FPS, FrontPose, Motion, Rng, SidePose};
 use super::engine::{Engine, Event, PoseFrame};
-use super::model::{Counting, Exercise};
+use super::model::{Counting, Exercise, MAX_SETS};
 
 /// "Show me how" holds a pose at most this long.
 pub const PREVIEW_HOLD_S: f64 = 4.0;
@@ -364,16 +364,29 @@ const SETTLE_S: f64 = 1.0;
 
 /// The demonstrations of a session's exercises one after another, as the
 /// session coaches them: with mistakes, and each next one's start pose
-/// held through the "get ready" pause between them. An exercise without a
-/// demonstration is left out.
+/// held through the "get ready" pause between them. A demonstration shows
+/// one set; an exercise of several sets is shown again (without its
+/// mistakes) until all are done, so that the session goes on to the next.
+/// An exercise without a demonstration is left out.
 pub fn session_motion(exercises: &[Exercise], get_ready_s: f64) -> Option<Motion<Figure>> {
-    let mut demos = exercises.iter().filter_map(|e| e.demo.as_ref());
-    let mut motion = demos.next()?.motion(true);
-    for demo in demos {
-        motion = motion
-            .to(demo.start, BETWEEN_EXERCISES_S)
-            .hold(get_ready_s + SETTLE_S)
-            .then(demo.motion(true));
+    let mut motion: Option<Motion<Figure>> = None;
+    for exercise in exercises {
+        let Some(demo) = exercise.demo.as_ref() else {
+            continue;
+        };
+        let mut sets = demo.motion(true);
+        for _ in 1..exercise.reps.sets.min(MAX_SETS) {
+            sets = sets
+                .to(demo.start, BETWEEN_EXERCISES_S)
+                .then(demo.motion(false));
+        }
+        motion = Some(match motion {
+            None => sets,
+            Some(before) => before
+                .to(demo.start, BETWEEN_EXERCISES_S)
+                .hold(get_ready_s + SETTLE_S)
+                .then(sets),
+        });
     }
-    Some(motion)
+    motion
 }

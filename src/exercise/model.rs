@@ -672,6 +672,9 @@ impl Exercise {
 /// seconds: the routine check, the session and the recording's reader all
 /// hold to it, so what is recorded can be read back.
 pub const MAX_GET_READY_S: f64 = 600.0;
+/// The most sets an exercise may ask for: a session's demonstration shows
+/// every set, so this bounds its length too.
+pub const MAX_SETS: u32 = 10;
 /// The most exercises one routine (and one recorded session) may list.
 pub const MAX_ROUTINE_EXERCISES: usize = 50;
 

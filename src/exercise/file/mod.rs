@@ -1184,8 +1184,8 @@ pub fn exercise_from_str(
             if reps.per_set == 0 {
                 c.problem("reps.per_set", "must be at least 1");
             }
-            if reps.sets == 0 {
-                c.problem("reps.sets", "must be at least 1");
+            if !(1..=MAX_SETS).contains(&reps.sets) {
+                c.problem("reps.sets", format!("must be 1 to {MAX_SETS}"));
             }
             c.finite("reps.min_rep_s", reps.min_rep_s);
             c.finite("reps.max_rep_s", reps.max_rep_s);
@@ -1231,8 +1231,8 @@ pub fn exercise_from_str(
             if per_set == 0 {
                 c.problem("hold.per_set", "must be at least 1");
             }
-            if sets == 0 {
-                c.problem("hold.sets", "must be at least 1");
+            if !(1..=MAX_SETS).contains(&sets) {
+                c.problem("hold.sets", format!("must be 1 to {MAX_SETS}"));
             }
             Reps {
                 counting: Counting::Holds,
