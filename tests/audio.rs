@@ -23,7 +23,12 @@ fn tmp(name: &str) -> PathBuf {
 /// Runs the recorded wall-slide session without a window; its events and
 /// the audio file's samples.
 fn run(wav: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, Vec<i16>) {
-    let out = Command::new(BIN)
+    run_in(Command::new(BIN), wav, extra)
+}
+
+/// The same, with `command` set up by the caller (its environment).
+fn run_in(mut command: Command, wav: &Path, extra: &[&str]) -> (Vec<serde_json::Value>, Vec<i16>) {
+    let out = command
         .args([
             "run",
             "--source",
@@ -147,17 +152,36 @@ fn cues_are_spoken_when_espeak_ng_is_installed() {
     }
     let wav = tmp("speech");
     let (events, samples) = run(&wav, &[]);
+    // The same session with no espeak-ng to be found: its tones alone
+    // (some land on a cue's millisecond, so loudness alone proves nothing).
+    let no_programs =
+        std::env::temp_dir().join(format!("posecoach-audio-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&no_programs).unwrap();
+    let mut unspoken = Command::new(BIN);
+    unspoken.env("PATH", &no_programs);
+    let tones_wav = tmp("tones-only");
+    let (_, tones) = run_in(unspoken, &tones_wav, &[]);
+    // (Speech can run past the last tone: the file is that much longer.)
+    assert!(tones.len() <= samples.len());
     let cues = times(&events, "cue");
     assert!(!cues.is_empty());
     for &t in &cues {
-        // Speech: loud samples during the second after the cue.
-        let loud = samples[at(t)..at(t + 1000.0).min(samples.len())]
-            .iter()
-            .filter(|s| s.unsigned_abs() > 2000)
+        // Speech: loud samples, beyond the tones, in the second after the cue.
+        let range = at(t)..at(t + 1000.0).min(samples.len());
+        let spoken = range
+            .filter(|&i| {
+                let tone = tones.get(i).copied().unwrap_or(0);
+                (i32::from(samples[i]) - i32::from(tone)).unsigned_abs() > 2000
+            })
             .count();
-        assert!(loud > 500, "cue at {t} ms not spoken ({loud} loud samples)");
+        assert!(
+            spoken > 500,
+            "cue at {t} ms not spoken ({spoken} loud samples beyond the tones)"
+        );
     }
     let _ = std::fs::remove_file(&wav);
+    let _ = std::fs::remove_file(&tones_wav);
+    let _ = std::fs::remove_dir(&no_programs);
 }
 
 #[test]
