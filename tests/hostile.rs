@@ -861,3 +861,89 @@ fn exercises_check_coaches_a_routine_s_demonstration_end_to_end_and_names_a_miss
     one_error_line(&out, 1, &["missing.toml", "exercises[1]", "'wal-slide'"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn big_files_quoted_values_and_many_poses_are_refused_quickly_in_short_lines() {
+    // Issue 26, item 10: a 10 MB file printed 618 MB in 39 s, and with it
+    // in --exercises every command took 34 s; 60k key poses took 21-27 s.
+    let dir = temp_dir("big");
+    let wall_slide = std::fs::read_to_string(root().join("exercises/wall-slide.toml")).unwrap();
+    let big = format!(
+        "{wall_slide}\n# {}\n",
+        "padding ".repeat(10 * 1024 * 1024 / 8)
+    );
+    std::fs::write(dir.join("big.toml"), &big).unwrap();
+    let started = Instant::now();
+    let out = run(&["exercises", "--exercises", dir.to_str().unwrap()]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("big.toml") && stderr.contains("over 262144 bytes"),
+        "{stderr}"
+    );
+    assert!(stderr.len() < 2000, "{} bytes of errors", stderr.len());
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let check = |text: &str| {
+        let started = Instant::now();
+        let found = problems(
+            posecoach::exercise::file::exercise_from_str(
+                Path::new("crafted.toml"),
+                text,
+                &Default::default(),
+            )
+            .map(|_| ()),
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(
+            found.iter().all(|p| p.len() < 400),
+            "{:?}",
+            found.iter().map(|p| p.len()).collect::<Vec<_>>()
+        );
+        found
+    };
+    // A cue quoting a 309-digit value 2000 times: 600 KB of message.
+    let cue = r#"message = "Slide lower: bend your knees to {180 - knee_angle_deg} degrees""#;
+    assert!(wall_slide.contains(cue));
+    let text = wall_slide
+        .replace(cue, &format!("message = \"{}\"", "{big}".repeat(2000)))
+        .replace("[params]", "[params]\nbig = 1e308");
+    let found = check(&text);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("cue[0].message: over 1000 characters")),
+        "{found:?}"
+    );
+    // 60k key poses, each from the one before.
+    let mut poses = String::new();
+    for i in 0..60_000 {
+        let from = if i == 0 {
+            "standing".to_string()
+        } else {
+            format!("p{}", i - 1)
+        };
+        poses.push_str(&format!(
+            "[[demo.pose]]\nname = \"p{i}\"\nfrom = \"{from}\"\n"
+        ));
+    }
+    let found = check(&format!("{wall_slide}\n{poses}"));
+    assert!(
+        found
+            .iter()
+            .any(|p| p == "demo.pose: 60003 key poses; a demonstration has at most 200"),
+        "{found:?}"
+    );
+    // A megabyte of landmark name, quoted back cut.
+    let points = r#"points = ["working.hip", "working.knee", "working.ankle"]"#;
+    assert!(wall_slide.contains(points));
+    let text = wall_slide.replace(
+        points,
+        &format!(
+            "points = [\"{}\", \"working.knee\", \"working.ankle\"]",
+            "x".repeat(1 << 20)
+        ),
+    );
+    let found = check(&text);
+    assert!(found.iter().any(|p| p.contains("... (cut)")), "{found:?}");
+}

@@ -119,10 +119,25 @@ impl Checker<'_> {
     }
 }
 
+/// The most key poses a demonstration may name.
+const MAX_DEMO_POSES: usize = 200;
+
 /// Checks `[demo]` for an exercise seen in `view`; problems go to `c`.
 pub(super) fn check(c: &mut Checker, view: View, file: &DemoFile) -> Option<Demo> {
     let front = view == View::Front;
-    let mut named: Vec<(String, Figure)> = Vec::new();
+    // By name: a lookup per pose and per step, not a search (60k poses
+    // took 21-27 s).
+    let mut named: std::collections::HashMap<String, Figure> = std::collections::HashMap::new();
+    if file.pose.len() > MAX_DEMO_POSES {
+        c.problem(
+            "demo.pose",
+            format!(
+                "{} key poses; a demonstration has at most {MAX_DEMO_POSES}",
+                file.pose.len()
+            ),
+        );
+        return None;
+    }
     let base = |name: &str| -> Option<Figure> {
         match (front, name) {
             (false, "standing") => Some(Figure::Side(SidePose::standing())),
@@ -137,7 +152,7 @@ pub(super) fn check(c: &mut Checker, view: View, file: &DemoFile) -> Option<Demo
     for (i, p) in file.pose.iter().enumerate() {
         let place = format!("demo.pose[{i}]");
         c.not_empty(&format!("{place}.name"), &p.name);
-        if base(&p.name).is_some() || named.iter().any(|(n, _)| *n == p.name) {
+        if base(&p.name).is_some() || named.contains_key(&p.name) {
             c.problem(
                 format!("{place}.name"),
                 format!(
@@ -147,8 +162,7 @@ pub(super) fn check(c: &mut Checker, view: View, file: &DemoFile) -> Option<Demo
                 ),
             );
         }
-        let from =
-            base(&p.from).or_else(|| named.iter().find(|(n, _)| *n == p.from).map(|(_, f)| *f));
+        let from = base(&p.from).or_else(|| named.get(&p.from).copied());
         let Some(from) = from.or_else(|| {
             c.problem(
                 format!("{place}.from"),
@@ -167,10 +181,10 @@ pub(super) fn check(c: &mut Checker, view: View, file: &DemoFile) -> Option<Demo
             Figure::Side(s) => Figure::Side(side_pose(c, &place, p, s)),
             Figure::Front(f) => Figure::Front(front_pose(c, &place, p, f)),
         };
-        named.push((p.name.clone(), figure));
+        named.entry(p.name.clone()).or_insert(figure);
     }
     let find = |c: &mut Checker, place: &str, name: &str| -> Option<Figure> {
-        let found = base(name).or_else(|| named.iter().find(|(n, _)| n == name).map(|(_, f)| *f));
+        let found = base(name).or_else(|| named.get(name).copied());
         if found.is_none() {
             c.problem(place, format!("unknown pose '{name}'"));
         }

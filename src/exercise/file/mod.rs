@@ -62,7 +62,7 @@ impl FileError {
             path: path.to_path_buf(),
             problems: vec![Problem {
                 place: place.into(),
-                reason: reason.into(),
+                reason: cut(reason.into()),
             }],
         }
     }
@@ -452,7 +452,7 @@ impl Checker<'_> {
     fn problem(&mut self, place: impl Into<String>, reason: impl Into<String>) {
         self.problems.push(Problem {
             place: place.into(),
-            reason: reason.into(),
+            reason: cut(reason.into()),
         });
     }
 
@@ -665,6 +665,9 @@ fn eval(text: &str, params: &BTreeMap<String, f64>) -> Result<f64, String> {
     Ok(total)
 }
 
+/// A message, its values filled in, is at most this long.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
 /// Replaces each `{expression}` in a message by its value, so a cue can say
 /// the target the person chose ("stop at {180 - knee_angle_deg} degrees").
 fn fill(text: &str, params: &BTreeMap<String, f64>) -> Result<String, String> {
@@ -678,6 +681,12 @@ fn fill(text: &str, params: &BTreeMap<String, f64>) -> Result<String, String> {
             .ok_or_else(|| format!("'{{' without its '}}' in \"{text}\""))?;
         out.push_str(&format_number(eval(&after[..close], params)?));
         rest = &after[close + 1..];
+        // Each value can be 300 digits: a message stays a sentence.
+        if out.len() > MAX_MESSAGE_CHARS {
+            return Err(format!(
+                "over {MAX_MESSAGE_CHARS} characters with its values filled in: a message is a sentence"
+            ));
+        }
     }
     if rest.contains('}') {
         return Err(format!("'}}' without its '{{' in \"{text}\""));
@@ -1571,16 +1580,47 @@ pub fn load_exercise(
     path: &Path,
     overrides: &BTreeMap<String, f64>,
 ) -> Result<Exercise, FileError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| FileError::single(path, "file", e.to_string()))?;
-    exercise_from_str(path, &text, overrides)
+    exercise_from_str(path, &read_bounded(path)?, overrides)
 }
 
 /// Loads one routine file.
 pub fn load_routine(path: &Path) -> Result<Routine, FileError> {
-    let text = std::fs::read_to_string(path)
+    routine_from_str(path, &read_bounded(path)?)
+}
+
+/// An exercise or routine file is at most this big (the shipped ones are
+/// under 5 KB): a bigger one is refused before it is read.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024;
+/// A problem's reason is cut to this many characters: a value quoted in it
+/// can be a megabyte.
+const MAX_REASON_CHARS: usize = 300;
+
+/// Cuts `reason` to [`MAX_REASON_CHARS`], saying so.
+fn cut(reason: String) -> String {
+    match reason.char_indices().nth(MAX_REASON_CHARS) {
+        Some((at, _)) => format!("{}... (cut)", &reason[..at]),
+        None => reason,
+    }
+}
+
+/// The text of `path`, refused when it is over [`MAX_FILE_BYTES`].
+fn read_bounded(path: &Path) -> Result<String, FileError> {
+    use std::io::Read;
+    let file =
+        std::fs::File::open(path).map_err(|e| FileError::single(path, "file", e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| FileError::single(path, "file", e.to_string()))?;
-    routine_from_str(path, &text)
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError::single(
+            path,
+            "file",
+            format!("over {MAX_FILE_BYTES} bytes: an exercise or routine file is smaller"),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| FileError::single(path, "file", "not UTF-8 text".to_string()))
 }
 
 /// Parses and validates one routine file's text.
