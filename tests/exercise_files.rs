@@ -732,7 +732,7 @@ fn every_demonstration_mistake_is_refused_with_its_key() {
         (
             "thigh_deg = 45",
             "thigh_deg = 3500",
-            "x.toml: demo.pose[0].thigh_deg: 3500 is beyond +-360",
+            "x.toml: demo.pose[0].thigh_deg: 3500 is beyond +-540",
         ),
         (
             "thigh_deg = 45",

@@ -947,3 +947,54 @@ fn big_files_quoted_values_and_many_poses_are_refused_quickly_in_short_lines() {
     let found = check(&text);
     assert!(found.iter().any(|p| p.contains("... (cut)")), "{found:?}");
 }
+
+#[test]
+fn a_documented_parameter_is_taken_across_its_range_or_refused_naming_the_bound() {
+    // Issue 26, item 8: inversion's target_angle_deg from 166 to 180 (180
+    // is the documented "head straight down") and hold_s of 572 or more
+    // gave WARN lines about the shipped file, then "inversion takes no
+    // parameters".
+    for angle in ["166", "180"] {
+        let param = format!("target_angle_deg={angle}");
+        let out = run(&[
+            "run",
+            "--source",
+            "demo",
+            "--exercise",
+            "inversion",
+            "--param",
+            &param,
+            "--no-window",
+            "--no-save",
+            "--no-check-in",
+            "--mute",
+        ]);
+        succeeded(&out);
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("inversion.toml"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = run(&[
+        "run",
+        "--source",
+        "demo",
+        "--exercise",
+        "inversion",
+        "--param",
+        "hold_s=600",
+        "--no-window",
+        "--no-save",
+        "--no-check-in",
+    ]);
+    one_error_line(
+        &out,
+        1,
+        &[
+            "--param hold_s=600",
+            "inversion cannot be coached with it",
+            "0-600 s",
+        ],
+    );
+}

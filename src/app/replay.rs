@@ -301,15 +301,8 @@ pub(crate) fn resolve(
     let recorded = header.map(|h| &h.plan);
     let mut params = recorded.map(|p| p.params.clone()).unwrap_or_default();
     params.extend(selection.params.clone());
-    let catalog = Catalog::load(
-        &super::exercises::exercise_dirs(selection.user_exercises.as_ref()),
-        &params,
-    );
-    for problem in &catalog.problems {
-        for line in problem.lines() {
-            tracing::warn!("{line}");
-        }
-    }
+    let dirs = super::exercises::exercise_dirs(selection.user_exercises.as_ref());
+    let catalog = Catalog::load(&dirs, &params);
     let plan = match (&selection.exercise, &selection.routine, recorded) {
         (Some(id), None, _) => Plan {
             params,
@@ -336,8 +329,66 @@ pub(crate) fn resolve(
         },
         _ => bail!("give --exercise ID or --routine ID"),
     };
+    refused_params(selection, recorded, &plan, &catalog, &dirs)?;
+    for problem in &catalog.problems {
+        for line in problem.lines() {
+            tracing::warn!("{line}");
+        }
+    }
     check_params(&selection.params, &plan.exercises, &catalog)?;
     Ok((plan, catalog))
+}
+
+/// An exercise of the plan that its file refuses only with the `--param`
+/// values given (a bound its demonstration then breaks): one error naming
+/// the values and the bound, not a missing exercise.
+fn refused_params(
+    selection: &Selection,
+    recorded: Option<&Plan>,
+    plan: &Plan,
+    catalog: &Catalog,
+    dirs: &[std::path::PathBuf],
+) -> anyhow::Result<()> {
+    let missing: Vec<&String> = plan
+        .exercises
+        .iter()
+        .filter(|id| catalog.exercise(id).is_none())
+        .collect();
+    if selection.params.is_empty() || missing.is_empty() {
+        return Ok(());
+    }
+    let without = Catalog::load(
+        dirs,
+        &recorded.map(|p| p.params.clone()).unwrap_or_default(),
+    );
+    let Some(id) = missing
+        .into_iter()
+        .find(|id| without.exercise(id).is_some())
+    else {
+        return Ok(());
+    };
+    let given: Vec<String> = selection
+        .params
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    let why: Vec<String> = catalog
+        .problems
+        .iter()
+        // (The exercise's own file; not the routines left without it.)
+        .filter(|p| p.path.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| !without.problems.iter().any(|w| w.path == p.path))
+        .flat_map(|p| {
+            p.problems
+                .iter()
+                .map(|q| format!("{}: {}", q.place, q.reason))
+        })
+        .collect();
+    bail!(
+        "--param {}: {id} cannot be coached with it: {}",
+        given.join(" "),
+        why.join("; ")
+    )
 }
 
 /// The plan's exercises, from the catalog.
