@@ -954,21 +954,23 @@ fn a_documented_parameter_is_taken_across_its_range_or_refused_naming_the_bound(
     // is the documented "head straight down") and hold_s of 572 or more
     // gave WARN lines about the shipped file, then "inversion takes no
     // parameters".
-    for angle in ["166", "180"] {
-        let param = format!("target_angle_deg={angle}");
-        let out = run(&[
+    let coach = |param: &str| {
+        run(&[
             "run",
             "--source",
             "demo",
             "--exercise",
             "inversion",
             "--param",
-            &param,
+            param,
             "--no-window",
             "--no-save",
             "--no-check-in",
             "--mute",
-        ]);
+        ])
+    };
+    for angle in ["166", "180"] {
+        let out = coach(&format!("target_angle_deg={angle}"));
         succeeded(&out);
         assert!(
             !String::from_utf8_lossy(&out.stderr).contains("inversion.toml"),
@@ -976,18 +978,7 @@ fn a_documented_parameter_is_taken_across_its_range_or_refused_naming_the_bound(
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let out = run(&[
-        "run",
-        "--source",
-        "demo",
-        "--exercise",
-        "inversion",
-        "--param",
-        "hold_s=600",
-        "--no-window",
-        "--no-save",
-        "--no-check-in",
-    ]);
+    let out = coach("hold_s=600");
     one_error_line(
         &out,
         1,
