@@ -83,7 +83,7 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// Also load exercises from this folder.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_parser = existing_dir)]
         exercises: Option<PathBuf>,
         /// Set an exercise parameter, e.g. target_angle_deg=45 (repeatable).
         #[arg(long = "param", value_name = "NAME=VALUE", value_parser = app::replay::parse_param)]
@@ -124,7 +124,7 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
         /// Also load exercises from this folder.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", value_parser = existing_dir)]
         exercises: Option<PathBuf>,
     },
     /// Progress week by week: sessions against the guide's advice, the best
@@ -152,7 +152,7 @@ enum Command {
         #[arg(long, value_name = "DIR", global = true)]
         data_dir: Option<PathBuf>,
         /// Also load exercises from this folder.
-        #[arg(long, value_name = "DIR", global = true)]
+        #[arg(long, value_name = "DIR", value_parser = existing_dir, global = true)]
         exercises: Option<PathBuf>,
         #[command(subcommand)]
         action: Option<HistoryAction>,
@@ -190,7 +190,7 @@ enum Command {
     Exercises {
         /// Also load exercises (and routines/) from this folder; its files
         /// replace installed ones with the same id.
-        #[arg(long, value_name = "DIR", global = true)]
+        #[arg(long, value_name = "DIR", value_parser = existing_dir, global = true)]
         exercises: Option<PathBuf>,
         /// Print a JSON object with the exercises and routines.
         #[arg(long)]
@@ -268,7 +268,7 @@ struct RunOptions {
     #[arg(long, default_value = "1280x720", value_parser = parse_size)]
     size: (usize, usize),
     /// Also load exercises from this folder.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = existing_dir)]
     exercises: Option<PathBuf>,
     /// Set an exercise parameter, e.g. target_angle_deg=45 (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = app::replay::parse_param)]
@@ -383,6 +383,18 @@ fn parse_hours(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(h) if (0.0..=max_h).contains(&h) => Ok(h),
         _ => Err(format!("'{text}': give hours from 0 to {max_h}")),
+    }
+}
+
+/// A folder that is there: `--exercises /no/such/dir` is a mistake to
+/// say, not a folder to pass over with a warning.
+fn existing_dir(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Ok(path),
+        Ok(_) => Err(format!("{text} is not a folder")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!("no folder {text}")),
+        Err(e) => Err(format!("{text}: {e}")),
     }
 }
 

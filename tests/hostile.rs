@@ -989,3 +989,22 @@ fn a_documented_parameter_is_taken_across_its_range_or_refused_naming_the_bound(
         ],
     );
 }
+
+#[test]
+fn exercises_from_a_folder_that_is_not_there_is_an_error_not_a_warning() {
+    // Issue 26, smaller item: `--exercises /no/such/dir` only warned, and
+    // the installed exercises were coached as if nothing was asked.
+    let out = run(&["exercises", "--exercises", "/no/such/dir"]);
+    one_error_line(&out, 2, &["--exercises", "no folder /no/such/dir"]);
+    let file = root().join("exercises/wall-slide.toml");
+    let out = run(&[
+        "run",
+        "--source",
+        "demo",
+        "--exercise",
+        "wall-slide",
+        "--exercises",
+        file.to_str().unwrap(),
+    ]);
+    one_error_line(&out, 2, &["wall-slide.toml is not a folder"]);
+}

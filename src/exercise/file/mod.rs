@@ -620,7 +620,15 @@ fn eval(text: &str, params: &BTreeMap<String, f64>) -> Result<f64, String> {
     let mut sign: Option<f64> = None;
     let mut word = String::new();
     for ch in text.chars().chain(std::iter::once('\0')) {
-        if ch == '+' || ch == '-' || ch == '\0' {
+        // The sign of an exponent ("1.65e+2") is part of its number.
+        let exponent_sign = (ch == '+' || ch == '-')
+            && word
+                .trim()
+                .strip_suffix(['e', 'E'])
+                .is_some_and(|m| !m.is_empty() && m.parse::<f64>().is_ok());
+        if exponent_sign {
+            word.push(ch);
+        } else if ch == '+' || ch == '-' || ch == '\0' {
             let w = word.trim();
             if w.is_empty() {
                 // An operator with nothing before it: only a leading sign.
@@ -1693,6 +1701,10 @@ mod tests {
             ("180 - knee_angle_deg", 45.0),
             ("-knee_angle_deg + 200", 65.0),
             ("knee_angle_deg - hold_s + 0.5", 130.5),
+            // An exponent's sign is not a sum's.
+            ("1.65e+2", 165.0),
+            ("1.65E+2 - 5", 160.0),
+            ("2e-1 + knee_angle_deg", 135.2),
         ] {
             assert_eq!(eval(text, &p), Ok(want), "{text}");
         }
