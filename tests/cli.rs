@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use common::cli::{posecoach, text};
 
@@ -231,24 +231,59 @@ fn wrong_model_names_the_shapes() {
 
 #[test]
 fn frames_folder_is_tracked_as_one_video() {
+    // The first 30 frames of the bundled clip, as pictures in a folder,
+    // are tracked as the clip itself is: the same frames with a person (a
+    // person walks in at the fifth), the hips in the same place, following
+    // them as they move.
     let dir = temp_dir("frames");
-    // The same photo three times: the second and third frames are tracked
-    // from the first one's landmarks and land in the same place.
-    for i in 0..3 {
-        std::fs::copy(photo("messi5.jpg"), dir.join(format!("{i:03}.jpg"))).unwrap();
-    }
-    let out = posecoach()
-        .args(["pose", "--json", "--frames"])
-        .arg(&dir)
-        .output()
+    let clip = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/videos/sports2d/demo.mp4"
+    );
+    let status = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-i", clip, "-frames:v", "30"])
+        .arg(dir.join("%03d.png"))
+        .status()
         .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let records = records.as_array().unwrap();
-    assert_eq!(records.len(), 3);
-    assert_eq!(records[2]["source"], "002.jpg");
-    let hip = |r: &serde_json::Value| r["landmarks"][23][0].as_f64().unwrap();
-    assert!((hip(&records[0]) - hip(&records[2])).abs() < 0.02);
+    assert!(status.success());
+    let pose = |frames: &Path| -> Vec<Option<f64>> {
+        let out = posecoach()
+            .args(["pose", "--json", "--frames"])
+            .arg(frames)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        records
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(30)
+            .map(|r| r["landmarks"][23][0].as_f64())
+            .collect()
+    };
+    let folder = pose(&dir);
+    let video = pose(Path::new(clip));
+    assert_eq!(folder.len(), 30);
+    let found = |hips: &[Option<f64>]| hips.iter().map(Option::is_some).collect::<Vec<_>>();
+    assert_eq!(found(&folder), found(&video));
+    let both: Vec<(f64, f64)> = folder
+        .iter()
+        .zip(&video)
+        .filter_map(|(a, b)| Some(((*a)?, (*b)?)))
+        .collect();
+    assert!(both.len() >= 20, "{folder:?}");
+    for (a, b) in &both {
+        assert!((a - b).abs() < 0.03, "folder {a} and video {b}: {folder:?}");
+    }
+    // Not one still picture: the hips move, and are followed smoothly.
+    let (lo, hi) = both.iter().fold((f64::MAX, f64::MIN), |(lo, hi), (a, _)| {
+        (lo.min(*a), hi.max(*a))
+    });
+    assert!(hi - lo > 0.03, "{folder:?}");
+    for pair in both.windows(2) {
+        assert!((pair[0].0 - pair[1].0).abs() < 0.04, "{folder:?}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 
