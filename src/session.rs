@@ -613,13 +613,28 @@ impl Session {
 /// session did not complete: each exercise left undone, in order. Empty
 /// when the routine's demonstration goes through every exercise.
 pub fn check_demonstration(exercises: &[Exercise], get_ready_s: f64) -> Vec<String> {
-    use crate::exercise::body::{Body, FPS};
-    let Some(motion) = crate::exercise::demo::session_motion(exercises, get_ready_s) else {
+    let Some(completed) = demonstration_completes(exercises, get_ready_s) else {
         return vec!["no exercise of it has a demonstration".into()];
     };
-    let Some(mut session) = Session::new(exercises.to_vec(), get_ready_s) else {
-        return vec!["it has no exercises".into()];
-    };
+    exercises
+        .iter()
+        .filter(|e| e.demo.is_some() && !completed.contains(&e.id))
+        .map(|e| {
+            format!(
+                "{}: not completed by its demonstration in the routine, so the routine would stay on it",
+                e.id
+            )
+        })
+        .collect()
+}
+
+/// The exercises a session of `exercises` completes, in the order it
+/// completes them, when it coaches their demonstrations one after another
+/// (None: there is nothing to coach).
+pub fn demonstration_completes(exercises: &[Exercise], get_ready_s: f64) -> Option<Vec<String>> {
+    use crate::exercise::body::{Body, FPS};
+    let motion = crate::exercise::demo::session_motion(exercises, get_ready_s)?;
+    let mut session = Session::new(exercises.to_vec(), get_ready_s)?;
     let mut completed = Vec::new();
     for (i, figure) in motion.frames.iter().enumerate() {
         let t_ms = i as f64 * 1000.0 / FPS;
@@ -631,16 +646,7 @@ pub fn check_demonstration(exercises: &[Exercise], get_ready_s: f64) -> Vec<Stri
                 .map(|e| e.exercise_id),
         );
     }
-    exercises
-        .iter()
-        .filter(|e| e.demo.is_some() && !completed.contains(&e.id))
-        .map(|e| {
-            format!(
-                "{}: not completed by its demonstration in the routine, so the routine would stay on it",
-                e.id
-            )
-        })
-        .collect()
+    Some(completed)
 }
 
 pub fn summary_text(summary: &SessionSummary) -> String {

@@ -761,42 +761,33 @@ fn an_output_path_that_is_a_pipe_a_folder_or_a_link_is_never_replaced() {
     let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
     let sample = sample.to_str().unwrap();
     let data = data.to_str().unwrap();
+    // (Each path one argument, spaces and all.)
+    let args = |words: &[&str], name: &str| {
+        let mut args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        args.push(path(name));
+        args
+    };
+    let sound_to = |name: &str| {
+        let run = [
+            "run",
+            "--source",
+            sample,
+            "--no-window",
+            "--no-save",
+            "--audio-out",
+        ];
+        args(&run, name)
+    };
+    let report_to = |name: &str| args(&["report", sample, "-o"], name);
+    let chart_to = |name: &str| args(&["history", "--data-dir", data, "-o"], name);
     for (args, kind) in [
-        (vec!["report", sample, "-o", &path("pipe.svg")], "a pipe"),
-        (
-            vec!["report", sample, "-o", &path("folder.svg")],
-            "a folder",
-        ),
-        (
-            vec!["history", "--data-dir", data, "-o", &path("pipe.svg")],
-            "a pipe",
-        ),
-        (
-            vec![
-                "run",
-                "--source",
-                sample,
-                "--no-window",
-                "--no-save",
-                "--audio-out",
-                &path("pipe.wav"),
-            ],
-            "a pipe",
-        ),
-        (
-            vec![
-                "run",
-                "--source",
-                sample,
-                "--no-window",
-                "--no-save",
-                "--audio-out",
-                &path("null.wav"),
-            ],
-            "a link",
-        ),
+        (report_to("pipe.svg"), "a pipe"),
+        (report_to("folder.svg"), "a folder"),
+        (chart_to("pipe.svg"), "a pipe"),
+        (sound_to("pipe.wav"), "a pipe"),
+        (sound_to("null.wav"), "a link"),
     ] {
-        let out = run(&args);
+        let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         one_error_line(&out, 1, &[kind, "not a regular file"]);
     }
     let kind = |name: &str| {

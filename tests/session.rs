@@ -295,10 +295,7 @@ per = "day"
 /// every exercise in turn.
 #[test]
 fn every_routine_s_demonstration_completes_every_exercise_in_turn() {
-    use posecoach::exercise::body::{Body, FPS};
     use posecoach::exercise::catalog::Catalog;
-    use posecoach::exercise::demo;
-    use posecoach::exercise::engine::Event;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises");
     let catalog = Catalog::load(&[dir], &Default::default());
     assert!(catalog.problems.is_empty(), "{:?}", catalog.problems);
@@ -309,17 +306,8 @@ fn every_routine_s_demonstration_completes_every_exercise_in_turn() {
             .iter()
             .map(|id| catalog.exercise(id).unwrap().clone())
             .collect();
-        let motion = demo::session_motion(&exercises, routine.get_ready_s).unwrap();
-        let mut session = Session::new(exercises.clone(), routine.get_ready_s).unwrap();
-        let mut completed = Vec::new();
-        for (i, figure) in motion.frames.iter().enumerate() {
-            let (_, events) = session.update(i as f64 * 1000.0 / FPS, Some(&figure.landmarks()));
-            for e in events {
-                if matches!(e.event, Event::ExerciseCompleted { .. }) {
-                    completed.push(e.exercise_id);
-                }
-            }
-        }
+        let completed =
+            posecoach::session::demonstration_completes(&exercises, routine.get_ready_s).unwrap();
         assert_eq!(
             completed, routine.exercises,
             "routine {}: completed in its demonstration",

@@ -177,21 +177,20 @@ fn routine_lines(path: &Path, routine: &Routine) -> (Vec<String>, Vec<String>) {
     let mut dirs = exercise_dirs(None);
     dirs.extend(path.parent().and_then(Path::parent).map(Path::to_path_buf));
     let catalog = Catalog::load(&dirs, &BTreeMap::new());
-    let mut problems = Vec::new();
-    let mut exercises = Vec::new();
-    for (i, id) in routine.exercises.iter().enumerate() {
-        match catalog.exercise(id) {
-            Some(e) => exercises.push(e.clone()),
-            None => problems.push(format!("exercises[{i}]: no exercise with id '{id}'")),
-        }
-    }
-    if !problems.is_empty() {
+    let missing = catalog.missing_exercises(routine);
+    if !missing.is_empty() {
+        let problems = missing
+            .iter()
+            .map(|p| format!("{}: {}", p.place, p.reason))
+            .collect();
         return (Vec::new(), problems);
     }
-    problems.extend(posecoach::session::check_demonstration(
-        &exercises,
-        routine.get_ready_s,
-    ));
+    let exercises: Vec<Exercise> = routine
+        .exercises
+        .iter()
+        .filter_map(|id| catalog.exercise(id).cloned())
+        .collect();
+    let problems = posecoach::session::check_demonstration(&exercises, routine.get_ready_s);
     let said = if problems.is_empty() {
         vec![format!(
             "Demonstration, coached as one session: all {} exercises completed in turn.",

@@ -82,16 +82,7 @@ impl Catalog {
             problems,
         };
         for routine in routines.into_values() {
-            let missing: Vec<Problem> = routine
-                .exercises
-                .iter()
-                .enumerate()
-                .filter(|(_, id)| catalog.exercise(id).is_none())
-                .map(|(i, id)| Problem {
-                    place: format!("exercises[{i}]"),
-                    reason: format!("no exercise with id '{id}'"),
-                })
-                .collect();
+            let missing = catalog.missing_exercises(&routine);
             if missing.is_empty() {
                 catalog.routines.push(routine);
             } else {
@@ -102,6 +93,20 @@ impl Catalog {
             }
         }
         catalog
+    }
+
+    /// Each exercise `routine` lists that is not here, with its place.
+    pub fn missing_exercises(&self, routine: &Routine) -> Vec<Problem> {
+        routine
+            .exercises
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| self.exercise(id).is_none())
+            .map(|(i, id)| Problem {
+                place: format!("exercises[{i}]"),
+                reason: format!("no exercise with id '{id}'"),
+            })
+            .collect()
     }
 
     pub fn exercise(&self, id: &str) -> Option<&Exercise> {

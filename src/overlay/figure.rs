@@ -212,11 +212,11 @@ fn line_px(area: Rect) -> f64 {
 /// Draws a still picture in the window rectangle `area`: the figure with
 /// its props (or, seen from above, on its mat), then its round arrows.
 pub fn draw_picture(canvas: &mut Canvas, picture: &Picture, area: Rect) {
+    let fit = Fit::new(picture.bounds, area);
+    let line = line_px(area);
     if !picture.from_above {
         draw_figure(canvas, &picture.pose, picture.bounds, &picture.props, area);
     } else {
-        let fit = Fit::new(picture.bounds, area);
-        let line = line_px(area);
         // The mat along the body, from beyond the feet to beyond the head,
         // as wide as the shoulders and a half; the arms reach past it.
         let at = |l: Landmark| {
@@ -243,8 +243,6 @@ pub fn draw_picture(canvas: &mut Canvas, picture: &Picture, area: Rect) {
         );
         draw_body(canvas, &picture.pose, &fit, line);
     }
-    let fit = Fit::new(picture.bounds, area);
-    let line = line_px(area);
     for circling in &picture.circlings {
         let centre = fit.window_point(circling.centre_px.0, circling.centre_px.1);
         let radius = (circling.radius_px * fit.scale)
