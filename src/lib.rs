@@ -16,6 +16,7 @@ pub mod history;
 pub mod install;
 pub mod overlay;
 pub mod pose;
+pub mod quote;
 pub mod recording;
 pub mod report;
 pub mod runner;

@@ -459,12 +459,9 @@ fn a_damaged_foreign_or_newer_database_is_reported_and_left_alone() {
 
     // A history from a newer posecoach.
     let data = dir.join("newer");
-    let out = history(&data);
-    assert!(
-        out.status.success(),
-        "a new history is made: {}",
-        text(&out.stderr)
-    );
+    let session = dir.join("newer.posecoach");
+    wall_slide_session(&session, "2026-11-20T08:00:00+00:00", 140.0);
+    assert_eq!(history_add(&data, &[session]), 1, "a new history is made");
     let conn = rusqlite::Connection::open(data.join("history.sqlite")).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
@@ -526,4 +523,38 @@ fn holds_that_fell_short_are_kept_with_the_time_held() {
     let table = text(&history(&data).stdout);
     assert!(table.contains("Holds that fell short: 2"), "{table}");
     assert!(table.contains("wall-slide: held 3.2 of 5 s"), "{table}");
+}
+
+#[test]
+fn a_session_a_locked_history_cannot_take_is_saved_and_says_how_to_add_it() {
+    let dir = tmp_dir("history-locked");
+    let data = dir.join("data");
+    let session = dir.join("first.posecoach");
+    wall_slide_session(&session, "2026-11-20T08:00:00+00:00", 140.0);
+    assert_eq!(history_add(&data, &[session]), 1);
+    // Another program holds the history for longer than a run waits.
+    let lock = rusqlite::Connection::open(data.join("history.sqlite")).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let out = run_recorded_wall_slide(&data, &[]);
+    lock.execute_batch("COMMIT").unwrap();
+    drop(lock);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_else(|| panic!("an error line: {stderr}"));
+    assert!(line.contains("busy"), "{line}");
+    let command = line
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("a command to run: {line}"));
+    let saved = command
+        .strip_prefix("posecoach history add ")
+        .unwrap_or_else(|| panic!("history add: {line}"));
+    assert!(Path::new(saved).is_file(), "the session is saved: {line}");
+    // Doing what it says puts the session in.
+    assert_eq!(history_add(&data, &[PathBuf::from(saved)]), 1);
+    // The run is of today: the week shown holds it.
+    assert!(history_json(&data, &[])["sessions"].as_u64().unwrap() >= 1);
 }

@@ -999,3 +999,144 @@ fn exercises_from_a_folder_that_is_not_there_is_an_error_not_a_warning() {
     ]);
     one_error_line(&out, 2, &["wall-slide.toml is not a folder"]);
 }
+
+/// A data folder whose history holds the fixture sessions `names`.
+fn history_of(tag: &str, names: &[&str]) -> PathBuf {
+    let dir = temp_dir(tag);
+    let mut args = vec![
+        "history".to_string(),
+        "--data-dir".into(),
+        dir.display().to_string(),
+        "add".into(),
+    ];
+    args.extend(names.iter().map(|n| {
+        root()
+            .join("fixtures/sessions")
+            .join(format!("{n}.posecoach"))
+            .display()
+            .to_string()
+    }));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    succeeded(&run(&args));
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn a_history_its_reader_cannot_write_is_shown_and_left_unchanged() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = history_of("read-only", &["model-wall-slide", "model-floor-bridge"]);
+    let db = dir.join("history.sqlite");
+    let before = std::fs::read(&db).unwrap();
+    // Root writes whatever the permissions say: the reader is then
+    // `nobody`, with its own copy of the program.
+    let root_user = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let mut show = if root_user {
+        let bin = dir.join("posecoach");
+        std::fs::copy(common::cli::BIN, &bin).unwrap();
+        for path in [&dir, &db] {
+            std::os::unix::fs::chown(path, Some(65534), Some(65534)).unwrap();
+        }
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        cmd
+    } else {
+        Command::new(common::cli::BIN)
+    };
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let out = show
+        .args(["history", "--data-dir"])
+        .arg(&dir)
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    succeeded(&out);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("2 sessions"), "{table}");
+    assert!(table.contains("wall-slide"), "{table}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the history is unchanged"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_value_out_of_range_leaves_out_its_session_named_not_the_whole_history() {
+    let dir = history_of(
+        "bad-row",
+        &[
+            "model-wall-slide",
+            "model-floor-bridge",
+            "model-back-extension",
+        ],
+    );
+    let db = dir.join("history.sqlite");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let bad_id: i64 = conn
+        .query_row(
+            "SELECT session_id FROM exercise_results WHERE exercise_id = 'floor-bridge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE exercise_results SET reps = 99999999999 WHERE session_id = ?1",
+        [bad_id],
+    )
+    .unwrap();
+    drop(conn);
+    let out = run(&["history", "--data-dir", dir.to_str().unwrap()]);
+    succeeded(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    for word in [
+        "history.sqlite",
+        &format!("session {bad_id} of "),
+        "reps 99999999999 is out of range",
+        "left out",
+    ] {
+        assert!(stderr.contains(word), "{word:?} in {stderr}");
+    }
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("2 sessions"), "{table}");
+    assert!(
+        table.contains("wall-slide") && !table.contains("floor-bridge"),
+        "{table}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_damaged_history_is_one_line_naming_the_first_problem_and_how_many_more() {
+    let dir = temp_dir("damaged");
+    let db = dir.join("history.sqlite");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+         INSERT INTO notes (body) SELECT printf('note %d of a long table', i) FROM n;",
+    )
+    .unwrap();
+    drop(conn);
+    // Every page after the first few written over in the middle.
+    let mut bytes = std::fs::read(&db).unwrap();
+    for page in 3..bytes.len() / 4096 {
+        for (i, b) in bytes[page * 4096 + 100..page * 4096 + 150]
+            .iter_mut()
+            .enumerate()
+        {
+            *b = (page * 31 + i * 17) as u8;
+        }
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let out = run(&["history", "--data-dir", dir.to_str().unwrap()]);
+    let line = one_error_line(&out, 1, &["history.sqlite", "damaged", "more problems"]);
+    assert!(line.len() < 400, "{line}");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "left as it is");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::report::{ChartFormat, write_chart};
 use posecoach::history::progress::{self, Span};
-use posecoach::history::{Added, History, SessionInfo, SessionRecord};
+use posecoach::history::{Added, DATABASE_FILE, History, SessionInfo, SessionRecord, Sessions};
 
 /// Weeks shown when none are asked for.
 pub const DEFAULT_WEEKS: u32 = 8;
@@ -51,7 +51,8 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
         None => None,
     };
     let dir = super::data::data_dir(args.data_dir.as_deref())?;
-    let history = History::open_in(&dir)?;
+    let database = dir.join(DATABASE_FILE);
+    let history = History::open_to_read(&database)?;
     let catalog = catalog(args.user_exercises.as_ref());
     if let Some(id) = &args.exercise
         && catalog.exercise(id).is_none()
@@ -61,12 +62,20 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
     let today = args
         .until
         .unwrap_or_else(|| super::data::now().date_naive());
-    let first_day = history
-        .first_date()?
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+    let first_day = match &history {
+        Some(history) => history.first_date()?,
+        None => None,
+    }
+    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
     let span = Span::new(today, args.weeks, first_day);
-    let sessions = history.sessions_since(&span.from.to_string())?;
-    let report = progress::summarise(&sessions, &catalog, span, args.exercise.as_deref());
+    let sessions = match &history {
+        Some(history) => history.sessions_since(&span.from.to_string())?,
+        None => Sessions::default(),
+    };
+    for why in &sessions.left_out {
+        eprintln!("warning: {}: {why}: left out", database.display());
+    }
+    let report = progress::summarise(&sessions.records, &catalog, span, args.exercise.as_deref());
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
@@ -74,7 +83,7 @@ pub fn show(args: &HistoryArgs) -> anyhow::Result<()> {
         if first_day.is_none() {
             println!(
                 "\nNo sessions yet in {}. Every session `posecoach run` finishes is added.",
-                history.path().display()
+                database.display()
             );
         }
     }

@@ -300,14 +300,7 @@ impl History {
         )
         .map_err(sql)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(sql)?;
-        if check != "ok" {
-            return Err(fail(format!(
-                "the history database is damaged ({check}); it was left as it is: move it aside to start a new one"
-            )));
-        }
+        check_health(&conn).map_err(|e| fail(e.to_string()))?;
         // Whose file it is, read-only, before anything is written to it.
         let schema_error = |e| match e {
             schema::SchemaError::Sql(e) => fail(explain(&e)),
@@ -323,6 +316,61 @@ impl History {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Opens the database at `path` to read it only, so that a history
+    /// the person cannot write (a read-only file or folder) can still be
+    /// shown. `None` when there is no history yet: nothing is created.
+    /// A history from an older posecoach is first brought up to date,
+    /// which needs write access.
+    pub fn open_to_read(path: &Path) -> Result<Option<History>, HistoryError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let fail = |reason: String| HistoryError {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let sql = |e: rusqlite::Error| fail(explain(&e));
+        let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, read_only).map_err(sql)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        if let Err(e) = check_health(&conn) {
+            // A history written with a journal (-wal and -shm files) is only
+            // readable in a read-only folder as an unchanging file.
+            let cannot_open = |e: &rusqlite::Error| {
+                matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+                )
+            };
+            if !matches!(&e, Health::Sql(sql_error) if cannot_open(sql_error)) {
+                return Err(fail(e.to_string()));
+            }
+            conn = Connection::open_with_flags(
+                immutable_uri(path),
+                read_only | OpenFlags::SQLITE_OPEN_URI,
+            )
+            .map_err(sql)?;
+            check_health(&conn).map_err(|e| fail(e.to_string()))?;
+        }
+        let version = schema::check_identity(&mut conn).map_err(|e| match e {
+            schema::SchemaError::Sql(e) => fail(explain(&e)),
+            other => fail(other.to_string()),
+        })?;
+        if version < schema::current_version() {
+            drop(conn);
+            return Self::open(path).map(Some).map_err(|e| {
+                fail(format!(
+                    "this history is from an older posecoach (version {version}) and could not be brought up to date: {}",
+                    e.reason
+                ))
+            });
+        }
+        Ok(Some(History {
+            conn,
+            path: path.to_path_buf(),
+        }))
     }
 
     pub fn path(&self) -> &Path {
@@ -451,9 +499,11 @@ impl History {
     }
 
     /// The sessions on or after `from_date` (YYYY-MM-DD), oldest first,
-    /// with all their exercises.
-    pub fn sessions_since(&self, from_date: &str) -> Result<Vec<SessionRecord>, HistoryError> {
-        let mut sessions = self
+    /// with all their exercises. A session with a value out of its range
+    /// (edited or damaged by hand) is left out and named, not the whole
+    /// history.
+    pub fn sessions_since(&self, from_date: &str) -> Result<Sessions, HistoryError> {
+        let rows = self
             .conn
             .prepare(
                 "SELECT id, started_at_ms, local_date, duration_s, routine, source, recording,
@@ -462,22 +512,13 @@ impl History {
             )
             .and_then(|mut stmt| {
                 stmt.query_map([from_date], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        SessionRecord {
-                            started_at_ms: r.get(1)?,
-                            local_date: r.get(2)?,
-                            duration_s: r.get(3)?,
-                            routine: r.get(4)?,
-                            source: r.get(5)?,
-                            recording: r.get(6)?,
-                            recording_sha256: r.get(7)?,
-                            pain_before: r.get(8)?,
-                            pain_after: r.get(9)?,
-                            pain_during_max: r.get(10)?,
-                            exercises: Vec::new(),
-                        },
-                    ))
+                    let name = match r.get::<_, String>(2) {
+                        Ok(date) if date.len() == "YYYY-MM-DD".len() => {
+                            format!("session {} of {date}", r.get::<_, i64>(0)?)
+                        }
+                        _ => format!("session {}", r.get::<_, i64>(0)?),
+                    };
+                    Ok((r.get::<_, i64>(0)?, name, session_of(r)))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()
             })
@@ -491,61 +532,200 @@ impl History {
                  FROM exercise_results WHERE session_id = ?1 ORDER BY position",
             )
             .map_err(|e| self.fail(&e))?;
-        for (id, session) in &mut sessions {
-            session.exercises = stmt
-                .query_map([*id], |r| {
-                    let rom = match (
-                        r.get::<_, Option<String>>(7)?,
-                        r.get::<_, Option<String>>(8)?,
-                        r.get::<_, Option<String>>(9)?,
-                        r.get::<_, Option<f64>>(10)?,
-                    ) {
-                        (Some(measurement), Some(unit), Some(better), Some(best)) => {
-                            Some(RangeOfMotion {
-                                range: RangeInfo {
-                                    measurement,
-                                    unit,
-                                    better: if better == "lower" {
-                                        Better::Lower
-                                    } else {
-                                        Better::Higher
-                                    },
-                                },
-                                best,
-                            })
-                        }
-                        _ => None,
-                    };
-                    let reasons: String = r.get(13)?;
-                    let short: String = r.get(14)?;
-                    Ok(ExerciseResult {
-                        exercise_id: r.get(0)?,
-                        reps: r.get(1)?,
-                        holds: r.get(2)?,
-                        hold_s: r.get(3)?,
-                        in_form_s: r.get(4)?,
-                        sets_completed: r.get(5)?,
-                        form_score: r.get(6)?,
-                        range_of_motion: rom,
-                        pain_stops: r.get(11)?,
-                        safety_stops: r.get(12)?,
-                        stop_reasons: reasons
-                            .lines()
-                            .filter(|l| !l.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                        short_holds: short
-                            .lines()
-                            .filter(|l| !l.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                    })
-                })
+        let mut read = Sessions::default();
+        for (id, name, session) in rows {
+            let exercises = stmt
+                .query_map([id], |r| Ok(exercise_of(r)))
                 .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
                 .map_err(|e| self.fail(&e))?;
+            match session.and_then(|mut s| {
+                s.exercises = exercises.into_iter().collect::<Result<_, _>>()?;
+                Ok(s)
+            }) {
+                Ok(s) => read.records.push(s),
+                Err(reason) => read.left_out.push(format!("{name}: {reason}")),
+            }
         }
-        Ok(sessions.into_iter().map(|(_, s)| s).collect())
+        Ok(read)
     }
+}
+
+/// What `History::sessions_since` read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sessions {
+    pub records: Vec<SessionRecord>,
+    /// The sessions that could not be read, each "session ID of DATE:
+    /// why".
+    pub left_out: Vec<String>,
+}
+
+/// Column `i` (named `name`) of a row, or why it cannot be read.
+fn column<T: rusqlite::types::FromSql>(
+    r: &rusqlite::Row,
+    i: usize,
+    name: &str,
+) -> Result<T, String> {
+    r.get(i).map_err(|e| match e {
+        rusqlite::Error::IntegralValueOutOfRange(_, v) => format!("{name} {v} is out of range"),
+        rusqlite::Error::InvalidColumnType(_, _, kind) => {
+            format!("{name} holds {kind}, not a value of its kind")
+        }
+        other => format!("{name}: {other}"),
+    })
+}
+
+/// `value` if it lies in `range`, else why not.
+fn within(value: f64, range: std::ops::RangeInclusive<f64>, name: &str) -> Result<f64, String> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{name} {value} is not within {}-{}",
+            range.start(),
+            range.end()
+        ))
+    }
+}
+
+/// The longest a session or hold may have lasted: a day.
+const MAX_STORED_S: f64 = 86_400.0;
+
+fn session_of(r: &rusqlite::Row) -> Result<SessionRecord, String> {
+    let pain = |i: usize, name: &str| -> Result<Option<u8>, String> {
+        let score: Option<u8> = column(r, i, name)?;
+        match score {
+            Some(s) if s > crate::session::MAX_PAIN => Err(format!(
+                "{name} {s} is not within 0-{}",
+                crate::session::MAX_PAIN
+            )),
+            other => Ok(other),
+        }
+    };
+    let local_date: String = column(r, 2, "local_date")?;
+    if chrono::NaiveDate::parse_from_str(&local_date, "%Y-%m-%d").is_err() {
+        return Err(format!(
+            "local_date {:?} is not a date (YYYY-MM-DD)",
+            crate::quote::cut(&local_date, crate::quote::MAX_QUOTED_CHARS)
+        ));
+    }
+    Ok(SessionRecord {
+        started_at_ms: column(r, 1, "started_at_ms")?,
+        local_date,
+        duration_s: within(
+            column(r, 3, "duration_s")?,
+            0.0..=MAX_STORED_S,
+            "duration_s",
+        )?,
+        routine: column(r, 4, "routine")?,
+        source: column(r, 5, "source")?,
+        recording: column(r, 6, "recording")?,
+        recording_sha256: column(r, 7, "recording_sha256")?,
+        pain_before: pain(8, "pain_before")?,
+        pain_after: pain(9, "pain_after")?,
+        pain_during_max: pain(10, "pain_during_max")?,
+        exercises: Vec::new(),
+    })
+}
+
+fn exercise_of(r: &rusqlite::Row) -> Result<ExerciseResult, String> {
+    let seconds = |i: usize, name: &str| within(column(r, i, name)?, 0.0..=MAX_STORED_S, name);
+    let lines = |i: usize, name: &str| -> Result<Vec<String>, String> {
+        let text: String = column(r, i, name)?;
+        Ok(text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect())
+    };
+    let range_of_motion = match (
+        column::<Option<String>>(r, 7, "rom_measurement")?,
+        column::<Option<String>>(r, 8, "rom_unit")?,
+        column::<Option<String>>(r, 9, "rom_better")?,
+        column::<Option<f64>>(r, 10, "rom_best")?,
+    ) {
+        (Some(measurement), Some(unit), Some(better), Some(best)) => Some(RangeOfMotion {
+            range: RangeInfo {
+                measurement,
+                unit,
+                better: match better.as_str() {
+                    "lower" => Better::Lower,
+                    "higher" => Better::Higher,
+                    other => {
+                        return Err(format!(
+                            "rom_better {:?} is neither \"lower\" nor \"higher\"",
+                            crate::quote::cut(other, crate::quote::MAX_QUOTED_CHARS)
+                        ));
+                    }
+                },
+            },
+            best: within(best, -1e6..=1e6, "rom_best")?,
+        }),
+        _ => None,
+    };
+    Ok(ExerciseResult {
+        exercise_id: column(r, 0, "exercise_id")?,
+        reps: column(r, 1, "reps")?,
+        holds: column(r, 2, "holds")?,
+        hold_s: seconds(3, "hold_s")?,
+        in_form_s: seconds(4, "in_form_s")?,
+        sets_completed: column(r, 5, "sets_completed")?,
+        form_score: column::<Option<f64>>(r, 6, "form_score")?
+            .map(|f| within(f, 0.0..=100.0, "form_score"))
+            .transpose()?,
+        range_of_motion,
+        pain_stops: column(r, 11, "pain_stops")?,
+        safety_stops: column(r, 12, "safety_stops")?,
+        stop_reasons: lines(13, "stop_reasons")?,
+        short_holds: lines(14, "short_holds")?,
+    })
+}
+
+/// Why a database is not healthy.
+#[derive(Debug, thiserror::Error)]
+enum Health {
+    #[error("{}", explain(.0))]
+    Sql(rusqlite::Error),
+    #[error(
+        "the history database is damaged ({0}); it was left as it is: move it aside to start a new one"
+    )]
+    Damaged(String),
+}
+
+/// SQLite's quick check of the whole file. A damaged file has one problem
+/// per page: the first is said, and how many more there are.
+fn check_health(conn: &Connection) -> Result<(), Health> {
+    let problems: Vec<String> = conn
+        .prepare("PRAGMA quick_check")
+        .and_then(|mut stmt| {
+            stmt.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(Health::Sql)?;
+    let lines: Vec<&str> = problems
+        .iter()
+        .flat_map(|p| p.lines())
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("***") && *l != "ok")
+        .collect();
+    match lines.split_first() {
+        None => Ok(()),
+        Some((first, [])) => Err(Health::Damaged(first.to_string())),
+        Some((first, more)) => Err(Health::Damaged(format!(
+            "{first}, and {} more problems",
+            more.len()
+        ))),
+    }
+}
+
+/// An SQLite URI opening `path` as a file nothing changes.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.display().to_string().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            c => uri.push(c),
+        }
+    }
+    uri + "?immutable=1"
 }
 
 /// A SQLite error in words a person can act on.

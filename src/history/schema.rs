@@ -97,9 +97,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), SchemaError> {
 
 /// Whether the file is a posecoach history (or an empty file) that this
 /// program can read, without changing anything in it: checked before
-/// anything is written, the journal mode included.
-pub fn check_identity(conn: &mut Connection) -> Result<(), SchemaError> {
-    check_with(conn, MIGRATIONS.len() as u32).map(|_| ())
+/// anything is written, the journal mode included. Returns its version.
+pub fn check_identity(conn: &mut Connection) -> Result<u32, SchemaError> {
+    check_with(conn, MIGRATIONS.len() as u32)
 }
 
 /// The file's schema version, if it is ours and not newer than `known`.

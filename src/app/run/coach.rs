@@ -1036,8 +1036,18 @@ impl Coach {
                 .transpose()?,
         };
         let record = SessionRecord::new(&info, &finished.summary, &finished.ranges, &self.catalog);
-        History::open_in(dir)?.add(&record)?;
-        Ok(())
+        match (
+            History::open_in(dir).and_then(|mut h| h.add(&record)),
+            &finished.saved,
+        ) {
+            (Ok(_), _) => Ok(()),
+            // Nothing is lost: the recording holds the whole session.
+            (Err(e), Some(saved)) => Err(anyhow::anyhow!(
+                "{e}; the session is saved: add it to the history later with `posecoach history add {}`",
+                saved.display()
+            )),
+            (Err(e), None) => Err(e.into()),
+        }
     }
 
     /// Closes the recording, the audio file, prints the summary and shows

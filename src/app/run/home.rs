@@ -180,10 +180,10 @@ fn same_source(a: &SourceArg, b: &SourceArg) -> bool {
 /// When each was last done, from the history in `data_dir` if there is
 /// one (it is not created).
 fn last_done(data_dir: &std::path::Path) -> anyhow::Result<LastDone> {
-    if !data_dir.join(DATABASE_FILE).exists() {
-        return Ok(LastDone::default());
+    match History::open_to_read(&data_dir.join(DATABASE_FILE))? {
+        Some(history) => Ok(history.last_done()?),
+        None => Ok(LastDone::default()),
     }
-    Ok(History::open_in(data_dir)?.last_done()?)
 }
 
 /// "Done today", "Done yesterday", "Done 3 days ago", "Not done yet".

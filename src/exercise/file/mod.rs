@@ -62,7 +62,7 @@ impl FileError {
             path: path.to_path_buf(),
             problems: vec![Problem {
                 place: place.into(),
-                reason: cut(reason.into()),
+                reason: cut(&reason.into()),
             }],
         }
     }
@@ -452,7 +452,7 @@ impl Checker<'_> {
     fn problem(&mut self, place: impl Into<String>, reason: impl Into<String>) {
         self.problems.push(Problem {
             place: place.into(),
-            reason: cut(reason.into()),
+            reason: cut(&reason.into()),
         });
     }
 
@@ -1604,11 +1604,8 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024;
 const MAX_REASON_CHARS: usize = 300;
 
 /// Cuts `reason` to [`MAX_REASON_CHARS`], saying so.
-fn cut(reason: String) -> String {
-    match reason.char_indices().nth(MAX_REASON_CHARS) {
-        Some((at, _)) => format!("{}... (cut)", &reason[..at]),
-        None => reason,
-    }
+fn cut(reason: &str) -> String {
+    crate::quote::cut(reason, MAX_REASON_CHARS)
 }
 
 /// The text of `path`, refused when it is over [`MAX_FILE_BYTES`].

@@ -1,0 +1,28 @@
+//! Values quoted back in messages: a value read from a file or a flag can
+//! be a megabyte, and a message stays one readable line.
+
+/// Characters of a value a message quotes.
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// `text` cut to `max_chars` characters, with "... (cut)" when it was cut.
+pub fn cut(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}... (cut)", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_on_a_character_and_say_so() {
+        assert_eq!(cut("short", 80), "short");
+        assert_eq!(cut("ééééé", 2), "éé... (cut)");
+        assert_eq!(
+            cut(&"x".repeat(1_000_000), 80).len(),
+            80 + "... (cut)".len()
+        );
+    }
+}
