@@ -1140,3 +1140,85 @@ fn a_damaged_history_is_one_line_naming_the_first_problem_and_how_many_more() {
     assert_eq!(std::fs::read(&db).unwrap(), bytes, "left as it is");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_folder_of_broken_images_is_a_few_lines_and_an_error_when_none_can_be_read() {
+    let dir = temp_dir("broken-frames");
+    let broken = dir.join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    const BROKEN: usize = 20_000;
+    for i in 0..BROKEN {
+        std::fs::write(broken.join(format!("{i:06}.jpg")), b"not an image").unwrap();
+    }
+    let out = run(&[
+        "replay",
+        broken.to_str().unwrap(),
+        "--exercise",
+        "wall-slide",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().count() <= 6, "{stderr}");
+    let last = stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("error:") && last.contains(&format!("none of its {BROKEN} frames")),
+        "{last}"
+    );
+    assert!(out.stdout.is_empty(), "no empty summary");
+    // Coached as a live source: the same lines, and a failure.
+    let out = run(&[
+        "run",
+        "--source",
+        broken.to_str().unwrap(),
+        "--exercise",
+        "wall-slide",
+        "--no-window",
+        "--mute",
+        "--no-save",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let said: Vec<&str> = stderr.lines().filter(|l| l.contains("broken")).collect();
+    assert!(said.len() <= 6, "{stderr}");
+    assert!(
+        said.last()
+            .unwrap()
+            .contains(&format!("none of its {BROKEN} frames")),
+        "{stderr}"
+    );
+
+    // Two real photos among ten broken: coached, and the broken counted.
+    let mixed = dir.join("mixed");
+    std::fs::create_dir_all(&mixed).unwrap();
+    for i in 0..10 {
+        std::fs::write(mixed.join(format!("b{i:02}.jpg")), b"not an image").unwrap();
+    }
+    std::fs::copy(
+        root().join("fixtures/photos/messi5.jpg"),
+        mixed.join("a0.jpg"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/photos/messi5.jpg"),
+        mixed.join("a1.jpg"),
+    )
+    .unwrap();
+    let out = run(&[
+        "replay",
+        mixed.to_str().unwrap(),
+        "--exercise",
+        "wall-slide",
+    ]);
+    succeeded(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 6, "{stderr}");
+    assert!(
+        warnings[5].contains("10 of 12 frames could not be read"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

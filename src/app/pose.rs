@@ -10,7 +10,7 @@ use serde::Serialize;
 use posecoach::pose::{
     BlazePose, BlazePoseConfig, Landmark, ModelVariant, Pose, PoseEstimator, TrackingMode,
 };
-use posecoach::source::{DEFAULT_FOLDER_FPS, FrameSource, ImageFolder, Prefetched};
+use posecoach::source::{DEFAULT_FOLDER_FPS, FrameSource, ImageFolder, Prefetched, Unreadable};
 
 /// What to run the pose model on and how to print it.
 #[derive(Debug, Clone)]
@@ -73,9 +73,11 @@ pub fn run(args: &PoseArgs) -> anyhow::Result<bool> {
     if let Some(dir) = &args.frames {
         // The next frame is decoded while the model runs on this one.
         let mut folder = Prefetched::new(posecoach::source::open(dir)?);
+        let mut unreadable = Unreadable::default();
         loop {
             match folder.next_frame() {
                 Ok(Some(frame)) => {
+                    unreadable.read();
                     let pose = estimator.estimate(&frame.image, frame.t_ms)?;
                     emit(
                         PoseRecord::new(frame.name, &frame.image, pose.as_ref()),
@@ -88,9 +90,14 @@ pub fn run(args: &PoseArgs) -> anyhow::Result<bool> {
                     // A frame that cannot be read loses the track.
                     estimator.reset();
                     all_read = false;
-                    eprintln!("error: {e}");
+                    if let Some(warning) = unreadable.note(&e) {
+                        eprintln!("{warning}");
+                    }
                 }
             }
+        }
+        if let Some(count) = unreadable.finish(dir)? {
+            eprintln!("{count}");
         }
     }
     let mut photos = Prefetched::new(Box::new(ImageFolder::from_files(

@@ -18,7 +18,7 @@ use posecoach::pose::{BlazePose, BlazePoseConfig, ModelVariant, TrackingMode};
 use posecoach::recording::{self, Header, SessionVideo};
 use posecoach::runner::{self, Finished, Input, RecordTo, Seen, SessionRunner};
 use posecoach::session::{Plan, SessionEvent, SessionFeedback, SessionSummary};
-use posecoach::source::{self, FrameSource, Prefetched};
+use posecoach::source::{self, FrameSource, Prefetched, Unreadable};
 
 /// Which exercises to coach, and from where.
 #[derive(Debug, Clone, Default)]
@@ -249,18 +249,22 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             config.intra_threads = args.intra_threads;
             let estimator = BlazePose::new(&config).context("cannot load the pose model")?;
             runner = runner.with_estimator(Box::new(estimator));
+            let mut unreadable = Unreadable::default();
             loop {
                 let frame = match frames.next_frame() {
                     Ok(Some(frame)) => frame,
                     Ok(None) => break,
                     Err(e) => {
                         // One unreadable frame is skipped; the track is lost.
-                        output.progress.finish();
-                        eprintln!("warning: {e}");
+                        if let Some(warning) = unreadable.note(&e) {
+                            output.progress.finish();
+                            eprintln!("{warning}");
+                        }
                         runner.lose_track();
                         continue;
                     }
                 };
+                unreadable.read();
                 pacer.wait_for(frame.t_ms, &control);
                 let size = (frame.image.width(), frame.image.height());
                 let image = Arc::new(frame.image);
@@ -274,6 +278,10 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 if runner.finished() {
                     break;
                 }
+            }
+            output.progress.finish();
+            if let Some(count) = unreadable.finish(&args.source)? {
+                eprintln!("{count}");
             }
         }
     }

@@ -42,6 +42,8 @@ pub enum SourceError {
     /// the file and line).
     #[error("{0}")]
     Recording(String),
+    #[error("{path}: none of its {frames} frames could be read (the first few are named above)")]
+    NothingReadable { path: PathBuf, frames: usize },
     #[error("the thread reading frames stopped before the end")]
     ReaderStopped,
 }
@@ -65,6 +67,57 @@ pub trait FrameSource {
     /// where that is known (not for a camera).
     fn progress(&self) -> Option<f64> {
         None
+    }
+}
+
+/// How many unreadable frames are each said; after them, only how many.
+pub const SAID_UNREADABLE_FRAMES: usize = 5;
+
+/// The frames of a file or folder that could not be read: the first
+/// [`SAID_UNREADABLE_FRAMES`] are said, then only how many, so a folder of
+/// 100,000 broken images is a few lines, not 100,000.
+#[derive(Debug, Default)]
+pub struct Unreadable {
+    unreadable: usize,
+    read: usize,
+}
+
+impl Unreadable {
+    /// Notes a frame read.
+    pub fn read(&mut self) {
+        self.read += 1;
+    }
+
+    /// Notes a frame that could not be read: the warning to print, if it
+    /// is still one to say.
+    pub fn note(&mut self, error: &SourceError) -> Option<String> {
+        self.unreadable += 1;
+        match self.unreadable {
+            n if n < SAID_UNREADABLE_FRAMES => Some(format!("warning: {error}")),
+            SAID_UNREADABLE_FRAMES => Some(format!(
+                "warning: {error} (more unreadable frames are counted, not said)"
+            )),
+            _ => None,
+        }
+    }
+
+    /// At the end of `source`: an error when frames were unreadable and
+    /// none could be read, else the count to say when some went unsaid.
+    pub fn finish(&self, source: &Path) -> Result<Option<String>, SourceError> {
+        if self.unreadable > 0 && self.read == 0 {
+            return Err(SourceError::NothingReadable {
+                path: source.to_path_buf(),
+                frames: self.unreadable,
+            });
+        }
+        Ok((self.unreadable > SAID_UNREADABLE_FRAMES).then(|| {
+            format!(
+                "warning: {}: {} of {} frames could not be read and were skipped",
+                source.display(),
+                self.unreadable,
+                self.unreadable + self.read
+            )
+        }))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The capture thread: reads frames from a camera, a file or a recorded
 //! session and queues them for inference, paced as asked.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,7 @@ use posecoach::recording::{
     self, FrameRecord, Header, Line, Reader, RecordedCommand, SessionVideo,
 };
 use posecoach::source::camera::{Camera, CameraRequest};
-use posecoach::source::{self, FrameSource};
+use posecoach::source::{self, FrameSource, Unreadable};
 
 /// How long to wait before asking a camera again after a failed frame.
 const CAMERA_RETRY: Duration = Duration::from_millis(10);
@@ -68,14 +68,17 @@ pub struct SourceInfo {
 #[derive(Debug)]
 pub struct CaptureHandle {
     pub info: SourceInfo,
-    thread: std::thread::JoinHandle<()>,
+    thread: std::thread::JoinHandle<Result<(), source::SourceError>>,
 }
 
 impl CaptureHandle {
-    pub fn join(self) {
-        if self.thread.join().is_err() {
+    /// Waits for the capture to end: an error when its source had no
+    /// readable frame at all.
+    pub fn join(self) -> Result<(), source::SourceError> {
+        self.thread.join().unwrap_or_else(|_| {
             tracing::warn!("the capture thread failed");
-        }
+            Ok(())
+        })
     }
 }
 
@@ -179,15 +182,22 @@ pub fn start(
                 Ok(opened) => opened,
                 Err(e) => {
                     let _ignored = opened_tx.send(Err(e));
-                    return;
+                    return Ok(());
                 }
             };
+            let source = match &spec {
+                SourceSpec::Path(path) => path.clone(),
+                _ => PathBuf::from(&info.name),
+            };
             if opened_tx.send(Ok(info)).is_err() {
-                return;
+                return Ok(());
             }
             let mut pacer = Pacer::new(pacing);
+            let mut read = Ok(());
             match opened {
-                Opened::Frames(frames) => read_frames(frames, &queue, &control, &mut pacer),
+                Opened::Frames(frames) => {
+                    read = read_frames(frames, &source, &queue, &control, &mut pacer);
+                }
                 Opened::Recording(reader) => {
                     read_recording(*reader, &queue, &control, &mut pacer);
                 }
@@ -197,6 +207,7 @@ pub fn start(
             }
             // Dropping the producer tells inference the input has ended.
             drop(queue);
+            read
         })
         .context("cannot start the capture thread")?;
     match opened_rx.recv() {
@@ -214,33 +225,43 @@ pub fn start(
 
 fn read_frames(
     mut frames: Box<dyn FrameSource>,
+    source: &Path,
     queue: &Producer<Captured>,
     control: &Control,
     pacer: &mut Pacer,
-) {
+) -> Result<(), source::SourceError> {
+    let mut unreadable = Unreadable::default();
     while !control.quitting() {
         if !pacer.wait_while_paused(control) {
-            return;
+            return Ok(());
         }
         let frame = match frames.next_frame() {
             Ok(Some(frame)) => frame,
-            Ok(None) => return,
+            Ok(None) => {
+                if let Some(count) = unreadable.finish(source)? {
+                    eprintln!("{count}");
+                }
+                return Ok(());
+            }
             Err(e) if pacer.pacing == Pacing::Camera => {
                 tracing::warn!("{e}");
                 if !control.sleep_until(Instant::now() + CAMERA_RETRY) {
-                    return;
+                    return Ok(());
                 }
                 continue;
             }
             Err(e) => {
                 // One unreadable frame is skipped (a video that broke off
                 // says so, then ends).
-                eprintln!("warning: {e}");
+                if let Some(warning) = unreadable.note(&e) {
+                    eprintln!("{warning}");
+                }
                 continue;
             }
         };
+        unreadable.read();
         if !pacer.wait_for(frame.t_ms, control) {
-            return;
+            return Ok(());
         }
         let size = frame.image.dimensions();
         let captured = Captured {
@@ -251,9 +272,10 @@ fn read_frames(
             arrived: Instant::now(),
         };
         if !queue.push(captured) {
-            return;
+            return Ok(());
         }
     }
+    Ok(())
 }
 
 fn read_recording(

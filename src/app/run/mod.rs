@@ -434,8 +434,10 @@ impl Session {
             .join()
             .map_err(|_| anyhow::anyhow!("the inference thread failed"));
         control.quit();
-        self.capture.join();
-        Ok((outcome??, self.dropped.get()))
+        let captured = self.capture.join();
+        let outcome = outcome??;
+        captured?;
+        Ok((outcome, self.dropped.get()))
     }
 }
 
@@ -479,7 +481,7 @@ fn start_session(
             // Nothing will take the frames: the capture thread ends.
             drop(frames_rx);
             control.quit();
-            capture.join();
+            let _ignored = capture.join();
             return Err(e);
         }
     };
