@@ -352,7 +352,7 @@ fn every_mistake_is_refused_with_its_key() {
         (
             "for_s = 1.0",
             "for_s = -1.0",
-            "x.toml: safety[0].for_s: must not be below 0",
+            "x.toml: safety[0].for_s: -1 s is not within 0-600 s",
         ),
         (
             "target_s = 3",
@@ -515,6 +515,62 @@ fn an_exercise_that_is_held_needs_no_reps() {
 }
 
 #[test]
+fn durations_and_tolerances_may_be_sums_and_are_bounded() {
+    // Sums of parameters, as the format says of any number.
+    let text = GOOD
+        .replacen("depth_deg = 120", "depth_deg = 120\nsettle_s = 2", 1)
+        .replacen("for_s = 1.0", "for_s = \"settle_s - 1\"", 1)
+        .replacen("tolerance = 8", "tolerance = \"settle_s + 6\"", 1)
+        .replacen("min_rep_s = 2", "min_rep_s = \"settle_s\"", 1)
+        .replacen(
+            "target_s = 3",
+            "target_s = 3\ngrace_s = \"settle_s / 2\"",
+            1,
+        );
+    // A division is not a sum: refused at its key, once.
+    assert_eq!(
+        problems_of(&text),
+        ["x.toml: hold.grace_s: unknown parameter 'settle_s / 2' (declare it under [params])"]
+    );
+    let text = text.replacen("\"settle_s / 2\"", "\"settle_s - 1.5\"", 1);
+    let exercise = exercise_from_str(Path::new("x.toml"), &text, &BTreeMap::new()).unwrap();
+    assert_eq!(exercise.safety[0].for_s, 1.0);
+    assert_eq!(exercise.form[0].tolerance, 8.0);
+    assert_eq!(exercise.reps.min_rep_s, 2.0);
+    assert_eq!(exercise.hold.as_ref().unwrap().grace_s, 0.5);
+    // Each has one bound, said with the value.
+    for (from, to, line) in [
+        (
+            "for_s = 1.0",
+            "for_s = 1e9",
+            "x.toml: safety[0].for_s: 1000000000 s is not within 0-600 s",
+        ),
+        (
+            "target_s = 3",
+            "target_s = \"depth_deg * 9\"",
+            "x.toml: hold.target_s: unknown parameter 'depth_deg * 9' (declare it under [params])",
+        ),
+        (
+            "target_s = 3",
+            "target_s = \"depth_deg + 500\"",
+            "x.toml: hold.target_s: 620 s is not within 0-600 s",
+        ),
+        (
+            "min_rep_s = 2",
+            "min_rep_s = \"depth_deg * 1e300\"",
+            "x.toml: reps.min_rep_s: unknown parameter 'depth_deg * 1e300' (declare it under [params])",
+        ),
+        (
+            "tolerance = 8",
+            "tolerance = \"depth_deg - 120\"",
+            "x.toml: form[0].tolerance: 0: must be above 0 (at most 540)",
+        ),
+    ] {
+        assert_eq!(problems_of(&GOOD.replacen(from, to, 1)), [line], "{to}");
+    }
+}
+
+#[test]
 fn several_broken_tables_are_all_reported() {
     let text = GOOD
         .replacen("per_set = 5", "per_set = \"five\"", 1)
@@ -535,7 +591,7 @@ fn several_broken_tables_are_all_reported() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("x.toml: form[0]: invalid type")),
+            .any(|l| l.starts_with("x.toml: form[0].tolerance: unknown parameter 'wide'")),
         "{lines:#?}"
     );
 }

@@ -30,7 +30,7 @@ const FRONT_BASES: [&str; 2] = ["standing", "prone"];
 #[derive(Debug, Deserialize)]
 pub(super) struct DemoFile {
     start: String,
-    lead_in_s: Option<f64>,
+    lead_in_s: Option<Num>,
     #[serde(default)]
     pose: Vec<PoseFile>,
     #[serde(default)]
@@ -194,7 +194,12 @@ pub(super) fn check(c: &mut Checker, view: View, file: &DemoFile) -> Option<Demo
         found
     };
     let start = find(c, "demo.start", &file.start);
-    let lead_in_s = c.seconds("demo.lead_in_s", file.lead_in_s, DEFAULT_LEAD_IN_S, false);
+    let lead_in_s = c.seconds(
+        "demo.lead_in_s",
+        file.lead_in_s.as_ref(),
+        DEFAULT_LEAD_IN_S,
+        false,
+    );
     if file.part.is_empty() {
         c.problem(
             "demo.part",

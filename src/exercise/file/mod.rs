@@ -31,6 +31,9 @@ const DEFAULT_SAFETY_FOR_S: f64 = 0.5;
 const DEFAULT_GET_READY_S: f64 = 10.0;
 /// Jitter-proof minimum radius of a circle, as a fraction of the torso.
 const DEFAULT_CIRCLE_MIN_RADIUS: f64 = 0.02;
+/// The largest circle radius that may be asked of a shoulder: a torso
+/// length.
+const MAX_CIRCLE_MIN_RADIUS: f64 = 1.0;
 
 /// One problem in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +165,7 @@ struct MeasurementFile {
     reference: Option<String>,
     scale: Option<String>,
     axis: Option<String>,
-    min_radius: Option<f64>,
+    min_radius: Option<Num>,
     label: Option<String>,
 }
 
@@ -186,15 +189,12 @@ struct RepsFile {
     per_set: u32,
     #[serde(default = "one")]
     sets: u32,
-    #[serde(default)]
-    min_rep_s: f64,
-    #[serde(default)]
-    max_rep_s: f64,
+    min_rep_s: Option<Num>,
+    max_rep_s: Option<Num>,
     /// Stages a repetition may leave out: phase name and what to say.
     #[serde(default)]
     skippable: Vec<SkippableFile>,
-    #[serde(default)]
-    pass_start_s: f64,
+    pass_start_s: Option<Num>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -240,7 +240,7 @@ pub const DIRECTION_SLOT: &str = "{direction}";
 struct HoldFile {
     phase: String,
     target_s: Num,
-    grace_s: Option<f64>,
+    grace_s: Option<Num>,
     /// For an exercise without [reps]: holds per set, and sets.
     per_set: Option<u32>,
     sets: Option<u32>,
@@ -250,7 +250,7 @@ struct HoldFile {
 struct FormFile {
     measurement: String,
     target: [Num; 2],
-    tolerance: f64,
+    tolerance: Num,
     #[serde(default)]
     during: Vec<String>,
     cue_below: Option<String>,
@@ -263,7 +263,7 @@ struct ReachFile {
     measurement: String,
     at: String,
     target: [Num; 2],
-    tolerance: f64,
+    tolerance: Num,
     /// "not counted" (the default) or "lower score".
     missed: Option<String>,
     cue_short: String,
@@ -279,8 +279,8 @@ struct CueFile {
     #[serde(default)]
     during: Vec<String>,
     priority: Option<u8>,
-    cooldown_s: Option<f64>,
-    after_s: Option<f64>,
+    cooldown_s: Option<Num>,
+    after_s: Option<Num>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -295,7 +295,7 @@ struct ComparisonFile {
 #[derive(Debug, Deserialize)]
 struct SafetyFile {
     when: ComparisonFile,
-    for_s: Option<f64>,
+    for_s: Option<Num>,
     reason: String,
 }
 
@@ -457,38 +457,68 @@ impl Checker<'_> {
     }
 
     fn num(&mut self, place: &str, n: &Num) -> f64 {
+        self.num_read(place, n).unwrap_or(0.0)
+    }
+
+    /// The number at `place`, or `None` when it is not one (said).
+    fn num_read(&mut self, place: &str, n: &Num) -> Option<f64> {
         match n {
-            Num::Value(v) => self.finite(place, *v),
+            Num::Value(v) if !v.is_finite() => {
+                self.problem(place, format!("{v} is not a finite number"));
+                None
+            }
+            Num::Value(v) => Some(*v),
+            // A parameter that is not finite is said once, at its own key.
             Num::Expr(text) => match eval(text, self.params) {
-                Ok(v) => v,
+                Ok(v) => v.is_finite().then_some(v),
                 Err(reason) => {
                     self.problem(place, reason);
-                    0.0
+                    None
                 }
             },
         }
     }
 
-    /// Notes a problem when `value` is NaN or infinite.
-    fn finite(&mut self, place: &str, value: f64) -> f64 {
-        if !value.is_finite() {
-            self.problem(place, format!("{value} is not a finite number"));
-        }
-        value
+    /// The number at `place`, or `default` when not given.
+    fn num_or(&mut self, place: &str, n: Option<&Num>, default: f64) -> f64 {
+        n.map_or(default, |n| self.num(place, n))
     }
 
-    /// Seconds given at `place` (or the default): finite, and at least 0
-    /// (above 0 when `above_zero`).
-    fn seconds(&mut self, place: &str, given: Option<f64>, default: f64, above_zero: bool) -> f64 {
-        let Some(v) = given else {
+    /// Seconds given at `place` (or the default), a number or a sum:
+    /// finite, at least 0 (above 0 when `above_zero`) and at most
+    /// [`MAX_FILE_S`].
+    fn seconds(&mut self, place: &str, given: Option<&Num>, default: f64, above_zero: bool) -> f64 {
+        let Some(given) = given else {
             return default;
         };
-        if !v.is_finite() {
-            self.problem(place, format!("{v} is not a finite number"));
-        } else if above_zero && v <= 0.0 {
-            self.problem(place, "must be above 0");
-        } else if v < 0.0 {
-            self.problem(place, "must not be below 0");
+        match self.num_read(place, given) {
+            Some(v) => self.within_max(place, v, above_zero, MAX_FILE_S, "s"),
+            None => default,
+        }
+    }
+
+    /// A tolerance around a target, in the measurement's own unit.
+    fn tolerance(&mut self, place: &str, given: &Num) -> f64 {
+        match self.num_read(place, given) {
+            Some(v) => self.within_max(place, v, true, MAX_TOLERANCE, ""),
+            None => 0.0,
+        }
+    }
+
+    /// `v` checked to be above 0 (or at least 0) and at most `max`.
+    fn within_max(&mut self, place: &str, v: f64, above_zero: bool, max: f64, unit: &str) -> f64 {
+        let unit = if unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {unit}")
+        };
+        if above_zero && v <= 0.0 {
+            self.problem(
+                place,
+                format!("{v}{unit}: must be above 0 (at most {max}{unit})"),
+            );
+        } else if !(0.0..=max).contains(&v) {
+            self.problem(place, format!("{v}{unit} is not within 0-{max}{unit}"));
         }
         v
     }
@@ -712,6 +742,13 @@ fn format_number(v: f64) -> String {
         format!("{v:.1}")
     }
 }
+
+/// The longest time an exercise file may give (a hold, a grace, a cue's
+/// cooldown, a safety limit's duration, a repetition): ten minutes.
+pub const MAX_FILE_S: f64 = 600.0;
+/// The widest tolerance around a target, in the measurement's unit (a
+/// turn and a half, in degrees).
+const MAX_TOLERANCE: f64 = 540.0;
 
 /// The longest pass through the start position that `reps.pass_start_s`
 /// may allow: longer is staying there.
@@ -1012,12 +1049,12 @@ pub fn exercise_from_str(
                 )
             }
             _ => {
-                let min_radius = c.seconds(
-                    &format!("{place}.min_radius"),
-                    m.min_radius,
-                    DEFAULT_CIRCLE_MIN_RADIUS,
-                    true,
-                );
+                let place = format!("{place}.min_radius");
+                let min_radius = match m.min_radius.as_ref().map(|n| c.num_read(&place, n)) {
+                    None => DEFAULT_CIRCLE_MIN_RADIUS,
+                    Some(None) => 0.0,
+                    Some(Some(v)) => c.within_max(&place, v, true, MAX_CIRCLE_MIN_RADIUS, ""),
+                };
                 (
                     MeasureKind::Circle {
                         point: pts[0],
@@ -1204,23 +1241,19 @@ pub fn exercise_from_str(
             if !(1..=MAX_SETS).contains(&reps.sets) {
                 c.problem("reps.sets", format!("must be 1 to {MAX_SETS}"));
             }
-            c.finite("reps.min_rep_s", reps.min_rep_s);
-            c.finite("reps.max_rep_s", reps.max_rep_s);
-            if reps.min_rep_s < 0.0 {
-                c.problem("reps.min_rep_s", "must not be below 0");
-            }
-            if reps.max_rep_s != 0.0 && reps.max_rep_s < reps.min_rep_s {
+            let min_rep_s = c.seconds("reps.min_rep_s", reps.min_rep_s.as_ref(), 0.0, false);
+            let max_rep_s = c.seconds("reps.max_rep_s", reps.max_rep_s.as_ref(), 0.0, false);
+            if max_rep_s != 0.0 && max_rep_s < min_rep_s {
                 c.problem(
                     "reps.max_rep_s",
                     format!(
-                        "{} is below min_rep_s {}: no repetition could ever count",
-                        reps.max_rep_s, reps.min_rep_s
+                        "{max_rep_s} is below min_rep_s {min_rep_s}: no repetition could ever count"
                     ),
                 );
             }
             let skippable = skippable_stages(&mut c, reps, &counting, &phase_names);
-            c.finite("reps.pass_start_s", reps.pass_start_s);
-            if !(0.0..=MAX_PASS_START_S).contains(&reps.pass_start_s) {
+            let pass_start_s = c.num_or("reps.pass_start_s", reps.pass_start_s.as_ref(), 0.0);
+            if !(0.0..=MAX_PASS_START_S).contains(&pass_start_s) {
                 c.problem(
                     "reps.pass_start_s",
                     format!("must be 0 to {MAX_PASS_START_S} seconds"),
@@ -1230,10 +1263,10 @@ pub fn exercise_from_str(
                 counting,
                 per_set: reps.per_set,
                 sets: reps.sets,
-                min_rep_s: reps.min_rep_s,
-                max_rep_s: reps.max_rep_s,
+                min_rep_s,
+                max_rep_s,
                 skippable,
-                pass_start_s: reps.pass_start_s,
+                pass_start_s,
             }
         }
         None => {
@@ -1275,14 +1308,13 @@ pub fn exercise_from_str(
 
     let hold = file.hold.as_ref().map(|h| {
         let phase = c.index("hold.phase", "phase", &h.phase, &phase_names);
-        let target_s = c.num("hold.target_s", &h.target_s);
-        if target_s <= 0.0 {
-            c.problem("hold.target_s", "must be above 0");
-        }
+        let target_s = c.num_read("hold.target_s", &h.target_s).map_or(0.0, |v| {
+            c.within_max("hold.target_s", v, true, MAX_FILE_S, "s")
+        });
         Hold {
             phase,
             target_s,
-            grace_s: c.seconds("hold.grace_s", h.grace_s, DEFAULT_GRACE_S, false),
+            grace_s: c.seconds("hold.grace_s", h.grace_s.as_ref(), DEFAULT_GRACE_S, false),
         }
     });
     if let (Some(h), Counting::Sequence(seq)) = (&hold, &reps.counting)
@@ -1304,7 +1336,7 @@ pub fn exercise_from_str(
                 &measurement_names,
             );
             let target = c.range(&format!("{place}.target"), &f.target);
-            let tolerance = c.seconds(&format!("{place}.tolerance"), Some(f.tolerance), 0.0, true);
+            let tolerance = c.tolerance(&format!("{place}.tolerance"), &f.tolerance);
             FormCheck {
                 measurement,
                 target,
@@ -1366,7 +1398,7 @@ pub fn exercise_from_str(
                 measurement,
                 at,
                 target: c.range(&format!("{place}.target"), &r.target),
-                tolerance: c.seconds(&format!("{place}.tolerance"), Some(r.tolerance), 0.0, true),
+                tolerance: c.tolerance(&format!("{place}.tolerance"), &r.tolerance),
                 refuse,
                 cue_short: c.text(&format!("{place}.cue_short"), &r.cue_short),
                 cue_past: r
@@ -1406,13 +1438,13 @@ pub fn exercise_from_str(
                 priority: c.priority(&format!("{place}.priority"), q.priority),
                 cooldown_s: c.seconds(
                     &format!("{place}.cooldown_s"),
-                    q.cooldown_s,
+                    q.cooldown_s.as_ref(),
                     DEFAULT_CUE_COOLDOWN_S,
                     false,
                 ),
                 after_s: c.seconds(
                     &format!("{place}.after_s"),
-                    q.after_s,
+                    q.after_s.as_ref(),
                     DEFAULT_CUE_AFTER_S,
                     false,
                 ),
@@ -1436,7 +1468,7 @@ pub fn exercise_from_str(
                 when: c.comparison(&format!("{place}.when"), &s.when),
                 for_s: c.seconds(
                     &format!("{place}.for_s"),
-                    s.for_s,
+                    s.for_s.as_ref(),
                     DEFAULT_SAFETY_FOR_S,
                     false,
                 ),
