@@ -12,6 +12,16 @@ pub fn cut(text: &str, max_chars: usize) -> String {
     }
 }
 
+/// A number as a person reads it: as written below a million ("89",
+/// "0.5"), in powers of ten above ("-1e300"), never 300 digits.
+pub fn number(value: f64) -> String {
+    if value.is_finite() && value.abs() >= 1e6 {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -606,8 +606,6 @@ impl Session {
     }
 }
 
-/// The summary as text a person reads (and golden files hold): counts per
-/// exercise, then every repetition, hold, cue and stop with its time.
 /// Coaches the demonstrations of `exercises` one after another as a
 /// session of them coaches them (`run --source demo`), and says what the
 /// session did not complete: each exercise left undone, in order. Empty
@@ -649,6 +647,8 @@ pub fn demonstration_completes(exercises: &[Exercise], get_ready_s: f64) -> Opti
     Some(completed)
 }
 
+/// The summary as text a person reads (and golden files hold): counts per
+/// exercise, then every repetition, hold, cue and stop with its time.
 pub fn summary_text(summary: &SessionSummary) -> String {
     use std::fmt::Write;
     let side = |s: &Option<Side>| s.map(|s| format!(" {}", s.name())).unwrap_or_default();

@@ -354,7 +354,8 @@ fn exercises_check_reports_every_problem_and_fails() {
         "Counts a repetition for upright, then bent, then upright: 5 a set",
         "Hold: in 'bent' for 5 s, in form; a break under 1 s is forgiven",
         "Stops when knee_angle is below 95 for 1 s",
-        "Parameters (change with --param NAME=VALUE): knee_angle_deg = 135.",
+        "Parameters (change with --param NAME=VALUE): knee_angle_deg = 135 (90 to 150).",
+        "Demonstration coached again at knee_angle_deg = 90 and 150.",
         "Demonstration (59 s), coached: 5 repetitions, 5 holds (in form 6.2 s or more), 1 set, where a set is 5.",
         "drew \"Slide lower: bend your knees to 45 degrees\"",
     ] {
@@ -378,7 +379,14 @@ fn exercises_check_refuses_a_demonstration_that_counts_nothing() {
     let wall = std::fs::read_to_string(root().join("exercises/wall-slide.toml")).unwrap();
     // The figure never slides deep enough.
     let shallow = dir.join("shallow.toml");
-    std::fs::write(&shallow, wall.replace("thigh_deg = 35", "thigh_deg = 15")).unwrap();
+    std::fs::write(
+        &shallow,
+        wall.replace(
+            "thigh_deg = \"170 - knee_angle_deg\"",
+            "thigh_deg = \"150 - knee_angle_deg\"",
+        ),
+    )
+    .unwrap();
     let out = posecoach()
         .args(["exercises", "check"])
         .arg(&shallow)

@@ -543,7 +543,7 @@ fn durations_and_tolerances_may_be_sums_and_are_bounded() {
         (
             "for_s = 1.0",
             "for_s = 1e9",
-            "x.toml: safety[0].for_s: 1000000000 s is not within 0-600 s",
+            "x.toml: safety[0].for_s: 1e9 s is not within 0-600 s",
         ),
         (
             "target_s = 3",
@@ -914,4 +914,56 @@ fn a_demonstration_keeps_its_planted_points_still_while_it_moves() {
         standing_checked >= 3,
         "{standing_checked} standing demonstrations"
     );
+}
+
+#[test]
+fn a_parameter_is_bounded_by_its_range_or_by_its_unit() {
+    let with_range = GOOD.replacen(
+        "depth_deg = 120\n",
+        "depth_deg = 120\n\n[param_ranges]\ndepth_deg = [100, 130]\n",
+        1,
+    );
+    let load = |text: &str, value: f64| {
+        let overrides = BTreeMap::from([("depth_deg".to_string(), value)]);
+        match exercise_from_str(Path::new("x.toml"), text, &overrides) {
+            Ok(e) => Ok(e.param_ranges),
+            Err(e) => Err(e.lines()),
+        }
+    };
+    assert_eq!(
+        load(&with_range, 130.0).unwrap(),
+        BTreeMap::from([("depth_deg".to_string(), [100.0, 130.0])])
+    );
+    assert_eq!(
+        load(&with_range, 131.0).unwrap_err(),
+        ["x.toml: params.depth_deg: 131 is not within 100-130, the range this exercise allows"]
+    );
+    // Without a range, degrees go a turn and a half either way.
+    assert!(load(GOOD, 179.0).is_ok());
+    assert_eq!(
+        load(GOOD, -1e300).unwrap_err()[0],
+        "x.toml: params.depth_deg: -1e300 is not within -540-540, the range this exercise allows"
+    );
+    // A range must be of a parameter, low to high.
+    for (range, line) in [
+        (
+            "deep = [1, 2]",
+            "x.toml: param_ranges.deep: no such parameter under [params]",
+        ),
+        (
+            "depth_deg = [130, 100]",
+            "x.toml: param_ranges.depth_deg: [130, 100] is not a range from low to high",
+        ),
+    ] {
+        let text = GOOD.replacen(
+            "depth_deg = 120\n",
+            &format!("depth_deg = 120\n\n[param_ranges]\n{range}\n"),
+            1,
+        );
+        assert!(
+            problems_of(&text).contains(&line.to_string()),
+            "{:?}",
+            problems_of(&text)
+        );
+    }
 }

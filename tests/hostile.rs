@@ -976,9 +976,83 @@ fn a_documented_parameter_is_taken_across_its_range_or_refused_naming_the_bound(
         &[
             "--param hold_s=600",
             "inversion cannot be coached with it",
-            "0-600 s",
+            "params.hold_s: 600 is not within 5-300, the range this exercise allows",
         ],
     );
+}
+
+#[test]
+fn a_parameter_far_out_of_its_range_is_refused_from_the_flag_and_from_a_header() {
+    // Issue 26, smaller items: `--param knee_angle_deg=-1e300` was taken
+    // (the cue then said "come up to 1e300 degrees"), and a recording's
+    // header params were not checked at all.
+    let out = run(&[
+        "run",
+        "--source",
+        "demo",
+        "--exercise",
+        "wall-slide",
+        "--param",
+        "knee_angle_deg=-1e300",
+        "--no-window",
+        "--no-save",
+        "--mute",
+    ]);
+    let line = one_error_line(
+        &out,
+        1,
+        &[
+            "--param knee_angle_deg=-1e300",
+            "params.knee_angle_deg: -1e300 is not within 90-150",
+        ],
+    );
+    assert!(line.len() < 300, "{line}");
+    let dir = temp_dir("header-params");
+    for (params, words) in [
+        (
+            r#"{"knee_angle_deg":-1e300}"#,
+            vec![
+                "bad.posecoach: line 1: params knee_angle_deg=-1e300",
+                "wall-slide cannot be coached with it",
+                "not within 90-150",
+            ],
+        ),
+        (
+            r#"{"depth":3}"#,
+            vec![
+                "bad.posecoach: line 1: params depth",
+                "no such parameter; wall-slide takes knee_angle_deg",
+            ],
+        ),
+    ] {
+        let header = HEADER.replace(r#""params":{}"#, &format!(r#""params":{params}"#));
+        let path = session(&dir, "bad.posecoach", &[header, pose_line("0")]);
+        let data = dir.join("data");
+        for args in [
+            vec!["replay", path.to_str().unwrap()],
+            vec!["report", path.to_str().unwrap(), "-o"],
+            vec![
+                "history",
+                "--data-dir",
+                data.to_str().unwrap(),
+                "add",
+                path.to_str().unwrap(),
+            ],
+        ] {
+            let mut args = args;
+            let svg = dir.join("r.svg");
+            if args[0] == "report" {
+                args.push(svg.to_str().unwrap());
+            }
+            let out = run(&args);
+            one_error_line(&out, 1, &words);
+        }
+    }
+    // Within its range, the recorded value is coached.
+    let header = HEADER.replace(r#""params":{}"#, r#""params":{"knee_angle_deg":100}"#);
+    let path = session(&dir, "good.posecoach", &[header, pose_line("0")]);
+    succeeded(&run(&["replay", path.to_str().unwrap()]));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

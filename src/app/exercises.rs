@@ -135,8 +135,12 @@ pub fn check(files: &[PathBuf]) -> bool {
             })
         } else {
             load_exercise(path, &BTreeMap::new()).map(|e| {
-                let (shown, problems) = demo_lines(&e);
-                let problems = problems.iter().map(|p| format!("demo: {p}")).collect();
+                let (mut shown, problems) = demo_lines(&e);
+                let mut problems: Vec<String> =
+                    problems.iter().map(|p| format!("demo: {p}")).collect();
+                let (at_ends, end_problems) = range_end_lines(path, &e);
+                shown.extend(at_ends);
+                problems.extend(end_problems);
                 let mut said = posecoach::exercise::describe::describe(&e);
                 said.extend(shown);
                 (format!("exercise {}", e.id), said, problems)
@@ -232,6 +236,45 @@ fn demo_lines(e: &Exercise) -> (Vec<String>, Vec<String>) {
         });
     }
     (lines, report.problems)
+}
+
+/// The demonstration coached again at each end of each parameter range
+/// the file gives: every value a person may choose must be coachable.
+fn range_end_lines(path: &Path, e: &Exercise) -> (Vec<String>, Vec<String>) {
+    let mut said = Vec::new();
+    let mut problems = Vec::new();
+    for (name, ends) in &e.param_ranges {
+        for value in ends {
+            let at = format!("{name} = {}", posecoach::quote::number(*value));
+            let overrides = BTreeMap::from([(name.clone(), *value)]);
+            match load_exercise(path, &overrides) {
+                Err(err) => {
+                    problems.extend(err.lines().into_iter().map(|l| format!("at {at}: {l}")));
+                }
+                // Coached as a session coaches it: it must be completed (a
+                // mistake shown may not be one at every setting: going
+                // past 180 degrees of inversion is not possible).
+                Ok(moved) => {
+                    let completed = posecoach::session::demonstration_completes(
+                        std::slice::from_ref(&moved),
+                        0.0,
+                    );
+                    if completed.is_some_and(|ids| !ids.contains(&moved.id)) {
+                        problems.push(format!(
+                            "demo at {at}: the demonstration does not complete the exercise"
+                        ));
+                    }
+                }
+            }
+        }
+        let [low, high] = ends;
+        said.push(format!(
+            "Demonstration coached again at {name} = {} and {}.",
+            posecoach::quote::number(*low),
+            posecoach::quote::number(*high)
+        ));
+    }
+    (said, problems)
 }
 
 fn counted_text(e: &Exercise, r: &demo::DemoReport) -> String {

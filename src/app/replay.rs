@@ -206,7 +206,11 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let (plan, catalog) = resolve(&args.selection, header.as_ref())?;
+    let (plan, catalog) = resolve(
+        &args.selection,
+        header.as_ref(),
+        &args.source.display().to_string(),
+    )?;
     let mut runner = SessionRunner::new(plan.clone(), exercises_of(&plan, &catalog)?)?;
     if let Some(path) = &args.record {
         runner = runner.record_to(RecordTo {
@@ -302,9 +306,11 @@ pub(crate) fn warn_cut_off(path: &Path, line: Option<usize>) {
 /// The plan to coach (the arguments', else the recording's header: its
 /// exercises, routine, parameters and pause) and the catalog its exercises
 /// come from. A routine chosen here brings its own "get ready" pause.
+/// `source` names the recording in messages.
 pub(crate) fn resolve(
     selection: &Selection,
     header: Option<&Header>,
+    source: &str,
 ) -> anyhow::Result<(Plan, Catalog)> {
     let recorded = header.map(|h| &h.plan);
     let mut params = recorded.map(|p| p.params.clone()).unwrap_or_default();
@@ -337,64 +343,84 @@ pub(crate) fn resolve(
         },
         _ => bail!("give --exercise ID or --routine ID"),
     };
-    refused_params(selection, recorded, &plan, &catalog, &dirs)?;
+    if !plan.params.is_empty() {
+        // Names first, against the files as written: a value out of range
+        // is not an unknown exercise.
+        let as_written = Catalog::load(&dirs, &BTreeMap::new());
+        check_params(&selection.params, "--param", &plan.exercises, &as_written)?;
+        let recorded_only: BTreeMap<String, f64> = recorded
+            .map(|p| p.params.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(name, _)| !selection.params.contains_key(name))
+            .collect();
+        let header_place = format!("{source}: line 1: params");
+        // (Another exercise chosen for a recording takes none of its
+        // parameters: they are left unused.)
+        if selection.exercise.is_none() && selection.routine.is_none() {
+            check_params(&recorded_only, &header_place, &plan.exercises, &as_written)?;
+        }
+        refused_params(selection, &header_place, &plan, &catalog, &as_written)?;
+    }
     for problem in &catalog.problems {
         for line in problem.lines() {
             tracing::warn!("{line}");
         }
     }
-    check_params(&selection.params, &plan.exercises, &catalog)?;
     Ok((plan, catalog))
 }
 
-/// An exercise of the plan that its file refuses only with the `--param`
-/// values given (a bound its demonstration then breaks): one error naming
-/// the values and the bound, not a missing exercise.
+/// An exercise of the plan that its file refuses only with the parameter
+/// values given (`--param`, or the recording's header at `header_place`):
+/// one error naming the values and the range or bound, not a missing
+/// exercise.
 fn refused_params(
     selection: &Selection,
-    recorded: Option<&Plan>,
+    header_place: &str,
     plan: &Plan,
     catalog: &Catalog,
-    dirs: &[std::path::PathBuf],
+    without: &Catalog,
 ) -> anyhow::Result<()> {
-    let missing: Vec<&String> = plan
+    let Some(id) = plan
         .exercises
         .iter()
-        .filter(|id| catalog.exercise(id).is_none())
-        .collect();
-    if selection.params.is_empty() || missing.is_empty() {
-        return Ok(());
-    }
-    let without = Catalog::load(
-        dirs,
-        &recorded.map(|p| p.params.clone()).unwrap_or_default(),
-    );
-    let Some(id) = missing
-        .into_iter()
-        .find(|id| without.exercise(id).is_some())
+        .find(|id| catalog.exercise(id).is_none() && without.exercise(id).is_some())
     else {
         return Ok(());
     };
-    let given: Vec<String> = selection
+    let shown = |name: &String, value: &f64| format!("{name}={}", posecoach::quote::number(*value));
+    let (asked, recorded): (Vec<_>, Vec<_>) = plan
         .params
         .iter()
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect();
-    let why: Vec<String> = catalog
+        .partition(|(name, _)| selection.params.contains_key(*name));
+    let mut given = Vec::new();
+    if !asked.is_empty() {
+        let asked: Vec<String> = asked.into_iter().map(|(n, v)| shown(n, v)).collect();
+        given.push(format!("--param {}", asked.join(" ")));
+    }
+    if !recorded.is_empty() {
+        let recorded: Vec<String> = recorded.into_iter().map(|(n, v)| shown(n, v)).collect();
+        given.push(format!("{header_place} {}", recorded.join(" ")));
+    }
+    let problems: Vec<_> = catalog
         .problems
         .iter()
         // (The exercise's own file; not the routines left without it.)
         .filter(|p| p.path.extension().is_some_and(|e| e == "toml"))
         .filter(|p| !without.problems.iter().any(|w| w.path == p.path))
-        .flat_map(|p| {
-            p.problems
-                .iter()
-                .map(|q| format!("{}: {}", q.place, q.reason))
-        })
+        .flat_map(|p| p.problems.iter())
+        .collect();
+    // A value outside its parameter's range is the cause: what follows
+    // from it is left unsaid.
+    let own_range = problems.iter().any(|q| q.place.starts_with("params."));
+    let why: Vec<String> = problems
+        .iter()
+        .filter(|q| !own_range || q.place.starts_with("params."))
+        .map(|q| format!("{}: {}", q.place, q.reason))
         .collect();
     bail!(
-        "--param {}: {id} cannot be coached with it: {}",
-        given.join(" "),
+        "{}: {id} cannot be coached with it: {}",
+        given.join(", "),
         why.join("; ")
     )
 }
@@ -442,8 +468,11 @@ fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>) -> St
 
 /// Every `--param` names a parameter of an exercise being coached: a
 /// misspelt one would otherwise leave the default in force without a word.
+/// Every name in `params` (given at `place`) is a parameter of one of the
+/// exercises `ids`.
 fn check_params(
     params: &BTreeMap<String, f64>,
+    place: &str,
     ids: &[String],
     catalog: &Catalog,
 ) -> anyhow::Result<()> {
@@ -461,9 +490,9 @@ fn check_params(
             })
             .collect();
         if known.is_empty() {
-            bail!("--param {name}: {} takes no parameters", ids.join(", "));
+            bail!("{place} {name}: {} takes no parameters", ids.join(", "));
         }
-        bail!("--param {name}: no such parameter; {}", known.join("; "));
+        bail!("{place} {name}: no such parameter; {}", known.join("; "));
     }
     Ok(())
 }
@@ -487,7 +516,7 @@ pub(crate) fn engine_replay(
         user_exercises: user_exercises.cloned(),
         ..Default::default()
     };
-    let (plan, catalog) = resolve(&selection, Some(&header))?;
+    let (plan, catalog) = resolve(&selection, Some(&header), &path.display().to_string())?;
     let mut runner = SessionRunner::new(plan.clone(), exercises_of(&plan, &catalog)?)?;
     let cut = runner::replay_poses(&mut runner, path, |record, step, _| {
         let feedback = &step.feedback;

@@ -261,7 +261,10 @@ pub fn describe(e: &Exercise) -> Vec<String> {
         let params: Vec<String> = e
             .params
             .iter()
-            .map(|(k, v)| format!("{k} = {}", num(*v)))
+            .map(|(k, v)| match e.param_ranges.get(k) {
+                Some([low, high]) => format!("{k} = {} ({} to {})", num(*v), num(*low), num(*high)),
+                None => format!("{k} = {}", num(*v)),
+            })
             .collect();
         lines.push(format!(
             "Parameters (change with --param NAME=VALUE): {}.",

@@ -633,6 +633,9 @@ pub struct Exercise {
     /// Its parameters, with the values in force (the file's, or the
     /// person's own choice).
     pub params: std::collections::BTreeMap<String, f64>,
+    /// The parameters' ranges, low to high, that the file gives
+    /// (`[param_ranges]`; the others have the default for their unit).
+    pub param_ranges: std::collections::BTreeMap<String, [f64; 2]>,
     /// The file it was loaded from.
     pub source: PathBuf,
 }

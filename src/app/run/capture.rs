@@ -119,7 +119,7 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
             Ok((Opened::Recording(Box::new(reader)), info))
         }
         SourceSpec::Demo(selection) => {
-            let (plan, catalog) = replay::resolve(selection, None)?;
+            let (plan, catalog) = replay::resolve(selection, None, "")?;
             let exercises = replay::exercises_of(&plan, &catalog)?;
             let Some(motion) = demo::session_motion(&exercises, plan.get_ready_s) else {
                 anyhow::bail!(

@@ -283,7 +283,8 @@ impl Coach {
         control: Arc<Control>,
     ) -> anyhow::Result<Coach> {
         let selection = &args.selection;
-        let (plan, catalog) = super::super::replay::resolve(selection, info.header.as_ref())?;
+        let (plan, catalog) =
+            super::super::replay::resolve(selection, info.header.as_ref(), &info.name)?;
         let exercises = super::super::replay::exercises_of(&plan, &catalog)?;
         let started_at = super::super::data::now();
         let data_dir = super::super::data::data_dir(args.data_dir.as_deref())?;

@@ -94,7 +94,10 @@ impl Checker<'_> {
     fn bounded(&mut self, place: &str, n: &Num, limit: f64) -> f64 {
         let v = self.num(place, n);
         if v.abs() > limit {
-            self.problem(place, format!("{v} is beyond +-{limit}"));
+            self.problem(
+                place,
+                format!("{} is beyond +-{limit}", crate::quote::number(v)),
+            );
         }
         v
     }
@@ -115,7 +118,13 @@ impl Checker<'_> {
     fn demo_seconds(&mut self, place: &str, n: &Num) -> f64 {
         let v = self.num(place, n);
         if !(0.0..=MAX_DEMO_S).contains(&v) {
-            self.problem(place, format!("{v} s is not within 0-{MAX_DEMO_S} s"));
+            self.problem(
+                place,
+                format!(
+                    "{} s is not within 0-{MAX_DEMO_S} s",
+                    crate::quote::number(v)
+                ),
+            );
             return 0.0;
         }
         v

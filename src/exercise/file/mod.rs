@@ -91,6 +91,7 @@ struct ExerciseFile {
     sides: String,
     working_side: Option<String>,
     params: BTreeMap<String, f64>,
+    param_ranges: BTreeMap<String, [f64; 2]>,
     measurement: Vec<MeasurementFile>,
     /// Every measurement's name, readable or not, so that a broken
     /// measurement is not also reported as unknown wherever it is used.
@@ -140,6 +141,7 @@ impl ExerciseFile {
             sides: t.optional("sides").unwrap_or_else(|| "none".into()),
             working_side: t.optional("working_side"),
             params: t.optional("params").unwrap_or_default(),
+            param_ranges: t.optional("param_ranges").unwrap_or_default(),
             measurement: t.each("measurement"),
             measurement_names,
             phase: t.each("phase"),
@@ -512,13 +514,14 @@ impl Checker<'_> {
         } else {
             format!(" {unit}")
         };
+        let shown = crate::quote::number(v);
         if above_zero && v <= 0.0 {
             self.problem(
                 place,
-                format!("{v}{unit}: must be above 0 (at most {max}{unit})"),
+                format!("{shown}{unit}: must be above 0 (at most {max}{unit})"),
             );
         } else if !(0.0..=max).contains(&v) {
-            self.problem(place, format!("{v}{unit} is not within 0-{max}{unit}"));
+            self.problem(place, format!("{shown}{unit} is not within 0-{max}{unit}"));
         }
         v
     }
@@ -830,6 +833,71 @@ fn side_rule(c: &mut Checker, text: &str) -> Option<SideRule> {
     parsed
 }
 
+/// The range a parameter may take when its file gives none, by the unit
+/// its name ends in: degrees (a turn and a half either way), seconds (as
+/// any time in a file), or any other number.
+pub fn default_param_range(name: &str) -> [f64; 2] {
+    if name.ends_with("_deg") {
+        [-MAX_PARAM_DEG, MAX_PARAM_DEG]
+    } else if name.ends_with("_s") {
+        [0.0, MAX_FILE_S]
+    } else {
+        [-MAX_PARAM_OTHER, MAX_PARAM_OTHER]
+    }
+}
+
+/// How far a parameter in degrees may go without a range of its own.
+const MAX_PARAM_DEG: f64 = 540.0;
+/// How far any other parameter may go without a range of its own.
+const MAX_PARAM_OTHER: f64 = 1e6;
+
+/// `[params]` (with the person's own values in `params`) and
+/// `[param_ranges]`: every value finite and within its range, every range
+/// of a declared parameter and in order. Returns the ranges the file gives.
+fn check_params(
+    c: &mut Checker,
+    file: &ExerciseFile,
+    params: &BTreeMap<String, f64>,
+) -> BTreeMap<String, [f64; 2]> {
+    for (name, &[low, high]) in &file.param_ranges {
+        let place = format!("param_ranges.{name}");
+        if !params.contains_key(name) {
+            c.problem(place, "no such parameter under [params]");
+        } else if !(low.is_finite() && high.is_finite() && low <= high) {
+            c.problem(
+                place,
+                format!("[{low}, {high}] is not a range from low to high"),
+            );
+        }
+    }
+    let mut ranges = BTreeMap::new();
+    for (name, &value) in params {
+        let place = format!("params.{name}");
+        let [low, high] = file
+            .param_ranges
+            .get(name)
+            .copied()
+            .unwrap_or_else(|| default_param_range(name));
+        if !value.is_finite() {
+            c.problem(place, format!("{value} is not a finite number"));
+        } else if !(low..=high).contains(&value) {
+            c.problem(
+                place,
+                format!(
+                    "{} is not within {}-{}, the range this exercise allows",
+                    crate::quote::number(value),
+                    format_number(low),
+                    format_number(high)
+                ),
+            );
+        }
+        if file.param_ranges.contains_key(name) {
+            ranges.insert(name.clone(), [low, high]);
+        }
+    }
+    ranges
+}
+
 /// Parses and validates one exercise file's text. `overrides` replace
 /// parameter values (e.g. a user's chosen inversion angle).
 pub fn exercise_from_str(
@@ -862,14 +930,7 @@ pub fn exercise_from_str(
     if !c.problems.iter().any(|p| p.place == "name") {
         c.not_empty("name", &file.name);
     }
-    for (name, value) in &params {
-        if !value.is_finite() {
-            c.problem(
-                format!("params.{name}"),
-                format!("{value} is not a finite number"),
-            );
-        }
-    }
+    let param_ranges = check_params(&mut c, &file, &params);
     let view = match file.view.as_str() {
         "side" => View::Side,
         "front" => View::Front,
@@ -1611,6 +1672,7 @@ pub fn exercise_from_str(
         progress,
         demo,
         params: params.clone(),
+        param_ranges,
         source: path.to_path_buf(),
     })
 }
