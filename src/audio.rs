@@ -171,12 +171,38 @@ impl Renderer {
 }
 
 /// Runs espeak-ng and takes the samples of the WAV it writes.
+///
+/// - The text goes in on standard input: a cue (which may say how much
+///   pain a person reported) is not shown to other users in `ps`.
+/// - espeak-ng sets up its sound output even when it only writes a WAV,
+///   which leaves a `pulse` folder in the runtime folder: it is given a
+///   private one of its own, removed after.
 fn espeak_samples(espeak: &Path, text: &str) -> std::io::Result<Vec<i16>> {
-    let output = Command::new(espeak)
-        .args(["--stdout", "-s", &SPEECH_WPM.to_string(), "--", text])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()?;
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let runtime_dir = std::env::temp_dir().join(format!(
+        "posecoach-speech-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::Relaxed)
+    ));
+    crate::files::create_private_dir(&runtime_dir)?;
+    let spoken = (|| {
+        let mut child = Command::new(espeak)
+            .args(["--stdout", "-s", &SPEECH_WPM.to_string()])
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // One line: espeak-ng reads standard input to its end.
+            stdin.write_all(text.replace(['\n', '\r'], " ").as_bytes())?;
+        }
+        child.wait_with_output()
+    })();
+    let _ignored = std::fs::remove_dir_all(&runtime_dir);
+    let output = spoken?;
     if !output.status.success() {
         return Err(std::io::Error::other(format!("exit {}", output.status)));
     }
@@ -395,8 +421,18 @@ const MAX_DRAIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Speakers {
     pub fn new() -> Speakers {
+        Speakers::opened(true)
+    }
+
+    /// The speakers; `say_if_none` false keeps quiet about there being
+    /// none (a session started muted plays nothing).
+    pub fn opened(say_if_none: bool) -> Speakers {
         if !sound_output_present() {
-            tracing::warn!("no sound card or sound server found: sound is off");
+            if say_if_none {
+                tracing::warn!("no sound card or sound server found: sound is off");
+            } else {
+                tracing::debug!("no sound card or sound server found: sound is off");
+            }
             return Speakers::silent();
         }
         match rodio::DeviceSinkBuilder::open_default_sink() {

@@ -192,3 +192,58 @@ fn muted_sessions_are_silent() {
     assert!(samples.iter().all(|&s| s == 0));
     let _ = std::fs::remove_file(&wav);
 }
+
+#[cfg(unix)]
+#[test]
+fn speech_is_made_without_showing_the_cue_to_other_users_or_leaving_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let real = find_program("espeak-ng").expect("espeak-ng is installed by scripts/setup.sh");
+    // An espeak-ng that notes what it was given, then speaks.
+    let dir = std::env::temp_dir().join(format!("posecoach-audio-spy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let programs = dir.join("bin");
+    let runtime = dir.join("runtime");
+    std::fs::create_dir_all(&programs).unwrap();
+    std::fs::create_dir_all(&runtime).unwrap();
+    let spy = programs.join("espeak-ng");
+    std::fs::write(
+        &spy,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{log}.args'\ntee -a '{log}.in' | '{real}' \"$@\"\n",
+            log = dir.join("spy").display(),
+            real = real.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&spy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut command = Command::new(BIN);
+    command
+        .env("PATH", format!("{}:/usr/bin:/bin", programs.display()))
+        .env("XDG_RUNTIME_DIR", &runtime);
+    let wav = tmp("spied");
+    let (events, samples) = run_in(command, &wav, &[]);
+    let cue = events
+        .iter()
+        .find(|e| e["event"] == "cue")
+        .and_then(|e| e["text"].as_str())
+        .unwrap()
+        .to_string();
+    let args = std::fs::read_to_string(dir.join("spy.args")).unwrap();
+    let given = std::fs::read_to_string(dir.join("spy.in")).unwrap();
+    assert!(
+        !args.contains(&cue),
+        "the cue is not on the command line: {args}"
+    );
+    assert!(
+        given.contains(&cue),
+        "the cue went in on standard input: {given}"
+    );
+    assert!(samples.iter().any(|&s| s.unsigned_abs() > 2000), "spoken");
+    let left: Vec<_> = std::fs::read_dir(&runtime).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "nothing left in the runtime folder: {left:?}"
+    );
+    let _ = std::fs::remove_file(&wav);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -162,7 +162,7 @@ struct AudioThread {
 }
 
 impl AudioThread {
-    fn start(audio_out: Option<PathBuf>) -> anyhow::Result<AudioThread> {
+    fn start(audio_out: Option<PathBuf>, muted: bool) -> anyhow::Result<AudioThread> {
         let (sender, receiver) = std::sync::mpsc::channel::<(f64, Sound, Instant)>();
         let thread = std::thread::Builder::new()
             .name("audio".into())
@@ -170,7 +170,7 @@ impl AudioThread {
                 let mut renderer = Renderer::new();
                 let mut timeline = audio_out.as_deref().map(Timeline::new);
                 let speakers = if timeline.is_none() {
-                    Some(Speakers::new())
+                    Some(Speakers::opened(!muted))
                 } else {
                     None
                 };
@@ -327,7 +327,7 @@ impl Coach {
             history_dir: (!args.no_save && !args.review && !demonstration).then_some(data_dir),
             print_events: !(args.review && args.json),
             source_name: info.name.clone(),
-            audio: Some(AudioThread::start(args.audio_out.clone())?),
+            audio: Some(AudioThread::start(args.audio_out.clone(), args.mute)?),
             muted: args.mute,
             demonstration,
             note: None,
