@@ -3,7 +3,7 @@
 
 CARGO ?= cargo
 
-.PHONY: run test test-real setup setup-test bench lint
+.PHONY: run test test-real setup setup-test bench lint install uninstall test-install
 
 # With a camera and a display: the home screen, then coaching live (with a
 # camera and no display: the prevention routine, printed). Without a camera:
@@ -42,6 +42,21 @@ bench: setup-test
 	$(CARGO) run --release --quiet -- bench $(if $(MEDIAPIPE_PYTHON),--mediapipe $(MEDIAPIPE_PYTHON))
 	@if [ -n "$$DISPLAY" ]; then $(LIVE_BENCH) >/dev/null && $(LIVE_BENCH) --live >/dev/null; \
 	else xvfb-run -a -s "-screen 0 1400x900x24" sh -c '$(LIVE_BENCH) >/dev/null && $(LIVE_BENCH) --live >/dev/null'; fi
+
+# A user install, no root: PREFIX/bin/posecoach and PREFIX/share/posecoach/
+# (see scripts/install.sh). Uninstalling leaves the history and sessions.
+PREFIX ?= $(HOME)/.local
+install: setup
+	$(CARGO) build --release --quiet
+	@scripts/install.sh "$(PREFIX)"
+
+uninstall:
+	@scripts/install.sh --uninstall "$(PREFIX)"
+
+# Installs into a scratch prefix and runs it from elsewhere, as a newcomer
+# would, then uninstalls (CI runs it).
+test-install: setup-test
+	@scripts/test_install.sh
 
 lint:
 	$(CARGO) fmt --all -- --check

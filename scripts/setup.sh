@@ -44,7 +44,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ ! -f "$ORT_LIB" ]; then
+# The library, and its licence and third-party notices (installed beside it).
+if [ ! -f "$ORT_LIB" ] || [ ! -f "$ORT_DIR/lib/ThirdPartyNotices.txt" ]; then
   echo "setup: fetching ONNX Runtime $ORT_VERSION" >&2
   mkdir -p "$ORT_DIR/download" "$ORT_DIR/lib"
   if [ ! -f "$ORT_DIR/download/$ORT_WHEEL" ]; then
@@ -61,7 +62,10 @@ import sys, zipfile, pathlib
 wheel, out = sys.argv[1], pathlib.Path(sys.argv[2])
 with zipfile.ZipFile(wheel) as z:
     for name in z.namelist():
-        if name.startswith("onnxruntime/capi/libonnxruntime"):
+        if name.startswith("onnxruntime/capi/libonnxruntime") or name in (
+            "onnxruntime/LICENSE",
+            "onnxruntime/ThirdPartyNotices.txt",
+        ):
             target = out / pathlib.Path(name).name
             target.write_bytes(z.read(name))
 PY

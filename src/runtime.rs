@@ -3,7 +3,8 @@
 //! `ort` is built with `load-dynamic`: nothing links against ONNX Runtime at
 //! build time. The library comes from the PyPI wheel that `scripts/setup.sh`
 //! unpacks into `.ort/lib/`. We look for it, in order, at `ORT_DYLIB_PATH`,
-//! beside the executable, and in the checkout the binary was built from.
+//! beside the executable, in an installed copy's `share/posecoach/lib/`,
+//! and (for a binary in it) in the checkout the binary was built from.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -14,6 +15,8 @@ pub const ORT_DYLIB_ENV: &str = "ORT_DYLIB_PATH";
 pub const ORT_LIB_NAME: &str = "libonnxruntime.so";
 /// Where `scripts/setup.sh` puts it, relative to the checkout.
 const SETUP_LIB_DIR: &str = ".ort/lib";
+/// Where `make install` puts it, under `PREFIX/share/posecoach`.
+const INSTALLED_LIB_DIR: &str = "lib";
 /// The command that installs it.
 pub const SETUP_COMMAND: &str = "make setup";
 /// ONNX Runtime's official Linux builds (1.29 on) start a telemetry
@@ -59,11 +62,13 @@ pub fn candidate_paths() -> Vec<PathBuf> {
     {
         paths.push(dir.join(ORT_LIB_NAME));
     }
-    paths.push(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(SETUP_LIB_DIR)
-            .join(ORT_LIB_NAME),
-    );
+    if let Some(share) = crate::install::share_dir() {
+        paths.push(share.join(INSTALLED_LIB_DIR).join(ORT_LIB_NAME));
+    }
+    // Only a binary in the checkout looks in it.
+    if let Some(checkout) = crate::install::checkout() {
+        paths.push(checkout.join(SETUP_LIB_DIR).join(ORT_LIB_NAME));
+    }
     paths
 }
 
