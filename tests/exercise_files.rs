@@ -967,3 +967,20 @@ fn a_parameter_is_bounded_by_its_range_or_by_its_unit() {
         );
     }
 }
+
+#[test]
+fn a_file_repeating_a_long_broken_entry_is_said_in_at_most_51_short_lines() {
+    // Found by tests/fuzz_structured.rs: a 6000-character value repeated
+    // in 171 entries said 1 MB.
+    let long = "k".repeat(6000);
+    let mut text = GOOD.to_string();
+    for _ in 0..300 {
+        text.push_str(&format!(
+            "\n[[measurement]]\nname = \"{long}\"\nkind = 7\npoints = [\"{long}\"]\n"
+        ));
+    }
+    let lines = problems_of(&text);
+    assert_eq!(lines.len(), 51, "{}", lines.len());
+    assert_eq!(lines[50], "x.toml: and 250 more problems");
+    assert!(lines.iter().all(|l| l.len() < 500), "{:?}", lines[0]);
+}

@@ -52,10 +52,7 @@ impl Catalog {
             if !dir.is_dir() {
                 problems.push(FileError {
                     path: dir.clone(),
-                    problems: vec![Problem {
-                        place: "folder".into(),
-                        reason: "not found".into(),
-                    }],
+                    problems: vec![Problem::new("folder", "not found")],
                 });
                 continue;
             }
@@ -102,9 +99,11 @@ impl Catalog {
             .iter()
             .enumerate()
             .filter(|(_, id)| self.exercise(id).is_none())
-            .map(|(i, id)| Problem {
-                place: format!("exercises[{i}]"),
-                reason: format!("no exercise with id '{id}'"),
+            .map(|(i, id)| {
+                Problem::new(
+                    format!("exercises[{i}]"),
+                    format!("no exercise with id '{id}'"),
+                )
             })
             .collect()
     }

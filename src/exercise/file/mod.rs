@@ -43,6 +43,22 @@ pub struct Problem {
     pub reason: String,
 }
 
+impl Problem {
+    /// A problem, its place and reason cut short (a value or key quoted in
+    /// them can be a megabyte).
+    pub fn new(place: impl Into<String>, reason: impl Into<String>) -> Problem {
+        Problem {
+            place: crate::quote::cut(&place.into(), MAX_PLACE_CHARS),
+            reason: cut(&reason.into()),
+        }
+    }
+}
+
+/// The most problems said of one file; then only how many more.
+pub const MAX_PROBLEMS_SAID: usize = 50;
+/// A problem's place is cut to this many characters.
+const MAX_PLACE_CHARS: usize = 120;
+
 /// Why a file could not be loaded: all its problems.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.lines().join("\n"))]
@@ -53,20 +69,28 @@ pub struct FileError {
 
 impl FileError {
     /// One line per problem: `file: place: reason`.
+    /// At most [`MAX_PROBLEMS_SAID`], then one saying how many more.
     pub fn lines(&self) -> Vec<String> {
-        self.problems
+        let mut lines: Vec<String> = self
+            .problems
             .iter()
+            .take(MAX_PROBLEMS_SAID)
             .map(|p| format!("{}: {}: {}", self.path.display(), p.place, p.reason))
-            .collect()
+            .collect();
+        if self.problems.len() > MAX_PROBLEMS_SAID {
+            lines.push(format!(
+                "{}: and {} more problems",
+                self.path.display(),
+                self.problems.len() - MAX_PROBLEMS_SAID
+            ));
+        }
+        lines
     }
 
     fn single(path: &Path, place: impl Into<String>, reason: impl Into<String>) -> FileError {
         FileError {
             path: path.to_path_buf(),
-            problems: vec![Problem {
-                place: place.into(),
-                reason: cut(&reason.into()),
-            }],
+            problems: vec![Problem::new(place, reason)],
         }
     }
 }
@@ -375,10 +399,7 @@ impl Sections {
     /// The value at `key`, which must be there.
     fn required<T: serde::de::DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         if !self.table.contains_key(key) {
-            self.problems.push(Problem {
-                place: key.into(),
-                reason: "missing".into(),
-            });
+            self.problems.push(Problem::new(key, "missing"));
             return None;
         }
         self.optional(key)
@@ -390,10 +411,10 @@ impl Sections {
             return Vec::new();
         };
         let toml::Value::Array(items) = value else {
-            self.problems.push(Problem {
-                place: key.into(),
-                reason: format!("must be a list of tables ([[{key}]])"),
-            });
+            self.problems.push(Problem::new(
+                key,
+                format!("must be a list of tables ([[{key}]])"),
+            ));
             return Vec::new();
         };
         items
@@ -408,10 +429,7 @@ impl Sections {
     /// The problems found, with every key left unread as unknown.
     fn finish(mut self) -> Vec<Problem> {
         for key in self.table.keys() {
-            self.problems.push(Problem {
-                place: key.clone(),
-                reason: "unknown key".into(),
-            });
+            self.problems.push(Problem::new(key.clone(), "unknown key"));
         }
         self.problems
     }
@@ -427,18 +445,16 @@ fn deserialize_at<T: serde::de::DeserializeOwned>(
     let mut unknown = Vec::new();
     match serde_ignored::deserialize(value, |key| unknown.push(key.to_string())) {
         Ok(v) => {
-            problems.extend(unknown.into_iter().map(|key| Problem {
-                place: format!("{place}.{key}"),
-                reason: "unknown key".into(),
-            }));
+            problems.extend(
+                unknown
+                    .into_iter()
+                    .map(|key| Problem::new(format!("{place}.{key}"), "unknown key")),
+            );
             Some(v)
         }
         Err(e) => {
             let e: toml::de::Error = e;
-            problems.push(Problem {
-                place: place.into(),
-                reason: e.message().trim().replace('\n', " "),
-            });
+            problems.push(Problem::new(place, e.message().trim().replace('\n', " ")));
             None
         }
     }
@@ -452,10 +468,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn problem(&mut self, place: impl Into<String>, reason: impl Into<String>) {
-        self.problems.push(Problem {
-            place: place.into(),
-            reason: cut(&reason.into()),
-        });
+        self.problems.push(Problem::new(place, reason));
     }
 
     fn num(&mut self, place: &str, n: &Num) -> f64 {
@@ -1734,27 +1747,24 @@ pub fn routine_from_str(path: &Path, text: &str) -> Result<Routine, FileError> {
     let get_ready_s: Option<f64> = t.optional("get_ready_s");
     let mut problems = t.finish();
     if exercises.is_empty() {
-        problems.push(Problem {
-            place: "exercises".into(),
-            reason: "name at least one exercise".into(),
-        });
+        problems.push(Problem::new("exercises", "name at least one exercise"));
     }
     if exercises.len() > MAX_ROUTINE_EXERCISES {
-        problems.push(Problem {
-            place: "exercises".into(),
-            reason: format!(
+        problems.push(Problem::new(
+            "exercises",
+            format!(
                 "{} exercises: at most {MAX_ROUTINE_EXERCISES}",
                 exercises.len()
             ),
-        });
+        ));
     }
     if let Some(s) = get_ready_s
         && !(0.0..=MAX_GET_READY_S).contains(&s)
     {
-        problems.push(Problem {
-            place: "get_ready_s".into(),
-            reason: format!("{s} s is not within 0-{MAX_GET_READY_S} s"),
-        });
+        problems.push(Problem::new(
+            "get_ready_s",
+            format!("{s} s is not within 0-{MAX_GET_READY_S} s"),
+        ));
     }
     if !problems.is_empty() {
         return Err(FileError {
