@@ -182,19 +182,16 @@ fn change() -> impl Strategy<Value = Change> {
     ]
 }
 
-/// A tree of either kind, as far as changing it goes.
-trait Tree: Clone {
-    /// The nodes in a walk, each as its path of keys and indexes.
-    fn paths(&self) -> Vec<Vec<Step>>;
-    fn node_mut(&mut self, path: &[Step]) -> Option<&mut Self>;
-    fn remove(&mut self, path: &[Step]);
-    fn strings(&self, out: &mut Vec<String>);
-    fn number(value: f64) -> Option<Self>;
-    fn integer(value: i64) -> Self;
-    fn text(value: String) -> Self;
-    /// Repeats the node at `path` `n` times in its array, if it is in one.
-    fn repeat(&mut self, path: &[Step], n: usize);
-    fn graft(&mut self, path: &[Step], key: String, value: Self);
+/// A file's tree, whichever its format: TOML and JSON lines are read into
+/// it, changed, and written back.
+#[derive(Debug, Clone)]
+enum Node {
+    Table(Vec<(String, Node)>),
+    Array(Vec<Node>),
+    Float(f64),
+    Integer(i64),
+    Text(String),
+    Other(String),
 }
 
 #[derive(Debug, Clone)]
@@ -203,19 +200,93 @@ enum Step {
     Index(usize),
 }
 
-impl Tree for toml::Value {
+impl Node {
+    fn from_toml(v: &toml::Value) -> Node {
+        match v {
+            toml::Value::Table(t) => Node::Table(
+                t.iter()
+                    .map(|(k, v)| (k.clone(), Node::from_toml(v)))
+                    .collect(),
+            ),
+            toml::Value::Array(a) => Node::Array(a.iter().map(Node::from_toml).collect()),
+            toml::Value::Float(f) => Node::Float(*f),
+            toml::Value::Integer(i) => Node::Integer(*i),
+            toml::Value::String(s) => Node::Text(s.clone()),
+            other => Node::Other(other.to_string()),
+        }
+    }
+
+    fn to_toml(&self) -> toml::Value {
+        match self {
+            Node::Table(t) => {
+                toml::Value::Table(t.iter().map(|(k, v)| (k.clone(), v.to_toml())).collect())
+            }
+            Node::Array(a) => toml::Value::Array(a.iter().map(Node::to_toml).collect()),
+            Node::Float(f) => toml::Value::Float(*f),
+            Node::Integer(i) => toml::Value::Integer(*i),
+            Node::Text(s) => toml::Value::String(s.clone()),
+            Node::Other(s) => s
+                .parse::<bool>()
+                .map_or_else(|_| toml::Value::String(s.clone()), toml::Value::Boolean),
+        }
+    }
+
+    fn from_json(v: &serde_json::Value) -> Node {
+        match v {
+            serde_json::Value::Object(o) => Node::Table(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Node::from_json(v)))
+                    .collect(),
+            ),
+            serde_json::Value::Array(a) => Node::Array(a.iter().map(Node::from_json).collect()),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Node::Integer(i),
+                None => Node::Float(n.as_f64().unwrap_or(0.0)),
+            },
+            serde_json::Value::String(s) => Node::Text(s.clone()),
+            other => Node::Other(other.to_string()),
+        }
+    }
+
+    /// JSON text; a number JSON cannot hold is written as a crafted file
+    /// would (1e999, which reads as infinity).
+    fn to_json(&self) -> String {
+        match self {
+            Node::Table(t) => {
+                let fields: Vec<String> = t
+                    .iter()
+                    .map(|(k, v)| {
+                        format!("{}:{}", serde_json::Value::from(k.as_str()), v.to_json())
+                    })
+                    .collect();
+                format!("{{{}}}", fields.join(","))
+            }
+            Node::Array(a) => {
+                let items: Vec<String> = a.iter().map(Node::to_json).collect();
+                format!("[{}]", items.join(","))
+            }
+            Node::Float(f) if f.is_nan() => "null".into(),
+            Node::Float(f) if f.is_infinite() => if *f > 0.0 { "1e999" } else { "-1e999" }.into(),
+            Node::Float(f) => serde_json::Value::from(*f).to_string(),
+            Node::Integer(i) => i.to_string(),
+            Node::Text(s) => serde_json::Value::from(s.as_str()).to_string(),
+            Node::Other(s) => s.clone(),
+        }
+    }
+
+    /// The nodes in a walk, each as its path of keys and indexes.
     fn paths(&self) -> Vec<Vec<Step>> {
-        fn walk(v: &toml::Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+        fn walk(v: &Node, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
             out.push(path.clone());
             match v {
-                toml::Value::Table(t) => {
+                Node::Table(t) => {
                     for (k, v) in t {
                         path.push(Step::Key(k.clone()));
                         walk(v, path, out);
                         path.pop();
                     }
                 }
-                toml::Value::Array(a) => {
+                Node::Array(a) => {
                     for (i, v) in a.iter().enumerate() {
                         path.push(Step::Index(i));
                         walk(v, path, out);
@@ -230,12 +301,12 @@ impl Tree for toml::Value {
         out
     }
 
-    fn node_mut(&mut self, path: &[Step]) -> Option<&mut Self> {
+    fn node_mut(&mut self, path: &[Step]) -> Option<&mut Node> {
         let mut node = self;
         for step in path {
             node = match (node, step) {
-                (toml::Value::Table(t), Step::Key(k)) => t.get_mut(k)?,
-                (toml::Value::Array(a), Step::Index(i)) => a.get_mut(*i)?,
+                (Node::Table(t), Step::Key(k)) => &mut t.iter_mut().find(|(key, _)| key == k)?.1,
+                (Node::Array(a), Step::Index(i)) => a.get_mut(*i)?,
                 _ => return None,
             };
         }
@@ -247,184 +318,70 @@ impl Tree for toml::Value {
             return;
         };
         match (self.node_mut(parent), last) {
-            (Some(toml::Value::Table(t)), Step::Key(k)) => {
-                t.remove(k);
-            }
-            (Some(toml::Value::Array(a)), Step::Index(i)) if *i < a.len() => {
+            (Some(Node::Table(t)), Step::Key(k)) => t.retain(|(key, _)| key != k),
+            (Some(Node::Array(a)), Step::Index(i)) if *i < a.len() => {
                 a.remove(*i);
             }
             _ => {}
         }
     }
 
+    /// Every text and key the tree holds.
     fn strings(&self, out: &mut Vec<String>) {
         match self {
-            toml::Value::String(s) => out.push(s.clone()),
-            toml::Value::Table(t) => {
+            Node::Text(s) => out.push(s.clone()),
+            Node::Table(t) => {
                 for (k, v) in t {
                     out.push(k.clone());
                     v.strings(out);
                 }
             }
-            toml::Value::Array(a) => a.iter().for_each(|v| v.strings(out)),
+            Node::Array(a) => a.iter().for_each(|v| v.strings(out)),
             _ => {}
         }
     }
 
-    fn number(value: f64) -> Option<Self> {
-        Some(toml::Value::Float(value))
-    }
-
-    fn integer(value: i64) -> Self {
-        toml::Value::Integer(value)
-    }
-
-    fn text(value: String) -> Self {
-        toml::Value::String(value)
-    }
-
+    /// Repeats the node at `path` `n` times in its array, if it is in one.
     fn repeat(&mut self, path: &[Step], n: usize) {
         let Some((Step::Index(i), parent)) = path.split_last() else {
             return;
         };
-        if let Some(toml::Value::Array(a)) = self.node_mut(parent)
+        if let Some(Node::Array(a)) = self.node_mut(parent)
             && let Some(item) = a.get(*i).cloned()
         {
             a.splice(*i..*i, std::iter::repeat_n(item, n));
         }
     }
 
-    fn graft(&mut self, path: &[Step], key: String, value: Self) {
-        if let Some(toml::Value::Table(t)) = self.node_mut(path) {
-            t.insert(key, value);
-        }
-    }
-}
-
-impl Tree for serde_json::Value {
-    fn paths(&self) -> Vec<Vec<Step>> {
-        fn walk(v: &serde_json::Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
-            out.push(path.clone());
-            match v {
-                serde_json::Value::Object(o) => {
-                    for (k, v) in o {
-                        path.push(Step::Key(k.clone()));
-                        walk(v, path, out);
-                        path.pop();
-                    }
-                }
-                serde_json::Value::Array(a) => {
-                    for (i, v) in a.iter().enumerate() {
-                        path.push(Step::Index(i));
-                        walk(v, path, out);
-                        path.pop();
-                    }
-                }
-                _ => {}
-            }
-        }
-        let mut out = Vec::new();
-        walk(self, &mut Vec::new(), &mut out);
-        out
-    }
-
-    fn node_mut(&mut self, path: &[Step]) -> Option<&mut Self> {
-        let mut node = self;
-        for step in path {
-            node = match (node, step) {
-                (serde_json::Value::Object(o), Step::Key(k)) => o.get_mut(k)?,
-                (serde_json::Value::Array(a), Step::Index(i)) => a.get_mut(*i)?,
-                _ => return None,
-            };
-        }
-        Some(node)
-    }
-
-    fn remove(&mut self, path: &[Step]) {
-        let Some((last, parent)) = path.split_last() else {
-            return;
-        };
-        match (self.node_mut(parent), last) {
-            (Some(serde_json::Value::Object(o)), Step::Key(k)) => {
-                o.remove(k);
-            }
-            (Some(serde_json::Value::Array(a)), Step::Index(i)) if *i < a.len() => {
-                a.remove(*i);
-            }
-            _ => {}
-        }
-    }
-
-    fn strings(&self, out: &mut Vec<String>) {
-        match self {
-            serde_json::Value::String(s) => out.push(s.clone()),
-            serde_json::Value::Object(o) => {
-                for (k, v) in o {
-                    out.push(k.clone());
-                    v.strings(out);
-                }
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|v| v.strings(out)),
-            _ => {}
-        }
-    }
-
-    fn number(value: f64) -> Option<Self> {
-        // JSON has no NaN or infinity: a crafted file writes 1e999.
-        serde_json::Number::from_f64(value).map(serde_json::Value::Number)
-    }
-
-    fn integer(value: i64) -> Self {
-        serde_json::Value::from(value)
-    }
-
-    fn text(value: String) -> Self {
-        serde_json::Value::String(value)
-    }
-
-    fn repeat(&mut self, path: &[Step], n: usize) {
-        let Some((Step::Index(i), parent)) = path.split_last() else {
-            return;
-        };
-        if let Some(serde_json::Value::Array(a)) = self.node_mut(parent)
-            && let Some(item) = a.get(*i).cloned()
-        {
-            a.splice(*i..*i, std::iter::repeat_n(item, n));
-        }
-    }
-
-    fn graft(&mut self, path: &[Step], key: String, value: Self) {
-        if let Some(serde_json::Value::Object(o)) = self.node_mut(path) {
-            o.insert(key, value);
+    fn graft(&mut self, path: &[Step], key: String, value: Node) {
+        if let Some(Node::Table(t)) = self.node_mut(path) {
+            t.retain(|(k, _)| *k != key);
+            t.push((key, value));
         }
     }
 }
 
 /// `tree` with `changes` made, in order.
-fn changed<T: Tree>(tree: &T, changes: &[Change]) -> T {
+fn changed(tree: &Node, changes: &[Change]) -> Node {
     let mut tree = tree.clone();
     for change in changes {
         let paths = tree.paths();
         let at = |i: usize| &paths[i % paths.len()];
         let mut own = Vec::new();
         tree.strings(&mut own);
-        let set = |tree: &mut T, path: &[Step], value: T| {
+        let set = |tree: &mut Node, path: &[Step], value: Node| {
             if let Some(node) = tree.node_mut(path) {
                 *node = value;
             }
         };
         match change {
-            Change::Number(a, i) => {
-                if let Some(v) = T::number(NUMBERS[*i]) {
-                    set(&mut tree, at(*a), v);
-                }
-            }
-            Change::Integer(a, i) => set(&mut tree, at(*a), T::integer(INTEGERS[*i])),
-            Change::Text(a, i) => set(&mut tree, at(*a), T::text(TEXTS[*i].to_string())),
+            Change::Number(a, i) => set(&mut tree, at(*a), Node::Float(NUMBERS[*i])),
+            Change::Integer(a, i) => set(&mut tree, at(*a), Node::Integer(INTEGERS[*i])),
+            Change::Text(a, i) => set(&mut tree, at(*a), Node::Text(TEXTS[*i].to_string())),
             Change::OwnText(a, i) => {
                 if !own.is_empty() {
                     let text = own[i % own.len()].clone();
-                    set(&mut tree, at(*a), T::text(text));
+                    set(&mut tree, at(*a), Node::Text(text));
                 }
             }
             Change::Remove(a) => tree.remove(at(*a)),
@@ -442,7 +399,7 @@ fn changed<T: Tree>(tree: &T, changes: &[Change]) -> T {
             Change::Long(a, n) => {
                 let base = own.first().cloned().unwrap_or_else(|| "x".into());
                 let long: String = base.chars().cycle().take(*n).collect();
-                set(&mut tree, at(*a), T::text(long));
+                set(&mut tree, at(*a), Node::Text(long));
             }
         }
     }
@@ -513,11 +470,7 @@ fn peak_resident_mb() -> u64 {
 
 /// Runs `case` on `cases()` changed copies of `seeds`, each within the
 /// time and output bounds.
-fn fuzz<T: Tree + std::fmt::Debug>(
-    kind: &str,
-    seeds: &[T],
-    case: impl Fn(&T) -> CaseResult,
-) -> Tally {
+fn fuzz(kind: &str, seeds: &[Node], case: impl Fn(&Node) -> CaseResult) -> Tally {
     let mut runner = TestRunner::new(Config {
         cases: cases(),
         failure_persistence: None,
@@ -641,15 +594,15 @@ fn shipped_catalog() -> Catalog {
 
 #[test]
 fn changed_exercise_files_are_refused_or_coached_recorded_and_replayed() {
-    let seeds: Vec<toml::Value> = seeds("exercises", "toml")
+    let seeds: Vec<Node> = seeds("exercises", "toml")
         .into_iter()
-        .map(|(_, text)| toml::from_str(&text).unwrap())
+        .map(|(_, text)| Node::from_toml(&toml::from_str(&text).unwrap()))
         .collect();
     let dir = scratch("exercise");
     let recording = dir.join("case.posecoach");
     let no_overrides = BTreeMap::new();
     let tally = fuzz("exercise files", &seeds, |tree| {
-        let Ok(text) = toml::to_string(tree) else {
+        let Ok(text) = toml::to_string(&tree.to_toml()) else {
             return CaseResult::Refused(String::new());
         };
         match exercise_from_str(Path::new("x.toml"), &text, &no_overrides) {
@@ -669,15 +622,15 @@ fn changed_exercise_files_are_refused_or_coached_recorded_and_replayed() {
 
 #[test]
 fn changed_routines_are_refused_or_coached_recorded_and_replayed() {
-    let seeds: Vec<toml::Value> = seeds("exercises/routines", "toml")
+    let seeds: Vec<Node> = seeds("exercises/routines", "toml")
         .into_iter()
-        .map(|(_, text)| toml::from_str(&text).unwrap())
+        .map(|(_, text)| Node::from_toml(&toml::from_str(&text).unwrap()))
         .collect();
     let catalog = shipped_catalog();
     let dir = scratch("routine");
     let recording = dir.join("case.posecoach");
     let tally = fuzz("routines", &seeds, |tree| {
-        let Ok(text) = toml::to_string(tree) else {
+        let Ok(text) = toml::to_string(&tree.to_toml()) else {
             return CaseResult::Refused(String::new());
         };
         let routine = match routine_from_str(Path::new("r.toml"), &text) {
@@ -713,13 +666,13 @@ fn changed_routines_are_refused_or_coached_recorded_and_replayed() {
 fn changed_sessions_are_refused_or_replayed_recorded_and_replayed_again() {
     // Each shipped session's header and first frames and commands, as JSON
     // trees (one array of lines).
-    let seeds: Vec<serde_json::Value> = seeds("fixtures/sessions", "posecoach")
+    let seeds: Vec<Node> = seeds("fixtures/sessions", "posecoach")
         .into_iter()
         .map(|(_, text)| {
-            serde_json::Value::Array(
+            Node::Array(
                 text.lines()
                     .take(40)
-                    .map(|l| serde_json::from_str(l).unwrap())
+                    .map(|l| Node::from_json(&serde_json::from_str(l).unwrap()))
                     .collect(),
             )
         })
@@ -729,8 +682,8 @@ fn changed_sessions_are_refused_or_replayed_recorded_and_replayed_again() {
     let again = dir.join("again.posecoach");
     let tally = fuzz("sessions", &seeds, |tree| {
         let lines: Vec<String> = match tree {
-            serde_json::Value::Array(lines) => lines.iter().map(|l| l.to_string()).collect(),
-            other => vec![other.to_string()],
+            Node::Array(lines) => lines.iter().map(Node::to_json).collect(),
+            other => vec![other.to_json()],
         };
         std::fs::write(&given, lines.join("\n") + "\n").unwrap();
         let header = match Reader::open(&given) {
