@@ -3,7 +3,7 @@
 
 CARGO ?= cargo
 
-.PHONY: run test test-real setup setup-test bench lint install uninstall test-install
+.PHONY: run test test-real setup setup-test bench lint install uninstall test-install deb
 
 # With a camera and a display: the home screen, then coaching live (with a
 # camera and no display: the prevention routine, printed). Without a camera:
@@ -57,6 +57,12 @@ uninstall:
 # would, then uninstalls (CI runs it).
 test-install: setup-test
 	@scripts/test_install.sh
+
+# posecoach_VERSION_amd64.deb (plain dpkg-deb): its information and file
+# list are printed (see scripts/deb.sh).
+deb: setup
+	$(CARGO) build --release --quiet
+	@scripts/deb.sh
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -5,12 +5,16 @@
 #   scripts/install.sh PREFIX               install into PREFIX (~/.local)
 #   scripts/install.sh --uninstall PREFIX   remove exactly what was installed
 #
-# PREFIX/bin/posecoach, and in PREFIX/share/posecoach/ the models, the
-# exercises and routines, and the ONNX Runtime library with its licence and
-# third-party notices; a menu entry and its icon. Every file written is
-# listed in PREFIX/share/posecoach/installed-files.txt, and uninstalling
-# removes those and nothing else: the history and the recorded sessions
-# (also in ~/.local/share/posecoach by default) are the person's, and stay.
+# PREFIX/bin/posecoach; in PREFIX/share/posecoach/ the models, the
+# exercises and routines; in PREFIX/lib/posecoach/ the ONNX Runtime library
+# with its licence and third-party notices; a menu entry and its icon.
+# Every file written is listed in PREFIX/share/posecoach/installed-files.txt,
+# and uninstalling removes those and nothing else: the history and the
+# recorded sessions (also in ~/.local/share/posecoach by default) are the
+# person's, and stay.
+#
+# DESTDIR=STAGE puts the files under STAGE/PREFIX for a package (no list:
+# the package manager keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +24,9 @@ if [ "${1:-}" = "--uninstall" ]; then
   shift
 fi
 prefix=${1:?usage: scripts/install.sh [--uninstall] PREFIX}
-share=$prefix/share/posecoach
+root=${DESTDIR:-}
+share=$root$prefix/share/posecoach
+lib=$root$prefix/lib/posecoach
 manifest=$share/installed-files.txt
 
 if $uninstall; then
@@ -33,7 +39,7 @@ if $uninstall; then
   done < "$manifest"
   rm -f -- "$manifest"
   # Folders the install made, if nothing else is in them now.
-  for dir in "$share/lib" "$share/models" "$share/exercises/routines" "$share/exercises" "$share"; do
+  for dir in "$lib" "$share/models" "$share/exercises/routines" "$share/exercises" "$share"; do
     rmdir --ignore-fail-on-non-empty -- "$dir" 2>/dev/null || true
   done
   echo "uninstall: removed posecoach from $prefix (your history and sessions were left)"
@@ -49,7 +55,7 @@ put() { # put MODE SOURCE TARGET
   installed+=("$3")
 }
 
-put 755 target/release/posecoach "$prefix/bin/posecoach"
+put 755 target/release/posecoach "$root$prefix/bin/posecoach"
 for model in models/*.onnx; do
   put 644 "$model" "$share/models/$(basename "$model")"
 done
@@ -61,16 +67,20 @@ for file in exercises/routines/*.toml; do
   put 644 "$file" "$share/exercises/routines/$(basename "$file")"
 done
 # The library under its versioned name, as the wheel ships it.
-put 644 "$(readlink -f .ort/lib/libonnxruntime.so)" "$share/lib/libonnxruntime.so"
-put 644 .ort/lib/LICENSE "$share/lib/LICENSE-onnxruntime"
-put 644 .ort/lib/ThirdPartyNotices.txt "$share/lib/ThirdPartyNotices-onnxruntime.txt"
-put 644 scripts/desktop/posecoach.svg "$prefix/share/icons/hicolor/scalable/apps/posecoach.svg"
-desktop=$prefix/share/applications/posecoach.desktop
+put 644 "$(readlink -f .ort/lib/libonnxruntime.so)" "$lib/libonnxruntime.so"
+put 644 .ort/lib/LICENSE "$lib/LICENSE-onnxruntime"
+put 644 .ort/lib/ThirdPartyNotices.txt "$lib/ThirdPartyNotices-onnxruntime.txt"
+put 644 scripts/desktop/posecoach.svg "$root$prefix/share/icons/hicolor/scalable/apps/posecoach.svg"
+desktop=$root$prefix/share/applications/posecoach.desktop
 mkdir -p "$(dirname "$desktop")"
 sed "s|@BINDIR@|$prefix/bin|" scripts/desktop/posecoach.desktop.in > "$desktop"
 chmod 644 "$desktop"
 installed+=("$desktop")
 
+if [ -n "$root" ]; then
+  echo "install: staged in $root$prefix (${#installed[@]} files)"
+  exit 0
+fi
 printf '%s\n' "${installed[@]}" > "$manifest"
 echo "install: posecoach in $prefix/bin, its data in $share (${#installed[@]} files; make uninstall PREFIX=$prefix removes them)"
 case ":$PATH:" in

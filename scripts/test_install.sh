@@ -4,7 +4,9 @@
 # program runs (its version, the exercises, the headless demonstration, the
 # pose model on a photo) without opening one file of the checkout (strace
 # watches every path it opens); `make uninstall` then removes all of it
-# and leaves the person's history. `make test-install` runs this; so does CI.
+# and leaves the person's history. Then the Debian package (`make deb`),
+# unpacked into a scratch root (not installed on this machine), runs the
+# same way. `make test-install` runs this; so does CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 checkout=$(pwd -P)
@@ -51,3 +53,25 @@ make --no-print-directory uninstall PREFIX="$prefix" >/dev/null
 left=$(cd "$prefix" && find . -type f | sort)
 [ "$left" = "./share/posecoach/history.sqlite" ] || fail "after uninstall, left: $left"
 echo "test-install: installed, ran from $work (no file of the checkout opened), uninstalled; the history stayed"
+
+# The package: its files unpacked as dpkg would put them, under a scratch
+# root, and the program run from there.
+make --no-print-directory deb > "$work/deb.out"
+deb=$(sed -n 's/^deb: \(posecoach_.*\.deb\) .*/\1/p' "$work/deb.out")
+[ -f "$deb" ] || fail "make deb made no package: $(head -3 "$work/deb.out")"
+for wanted in usr/bin/posecoach usr/lib/posecoach/libonnxruntime.so usr/lib/posecoach/ThirdPartyNotices-onnxruntime.txt \
+  usr/share/posecoach/models/pose_detection.onnx usr/share/posecoach/exercises/routines/prevention.toml \
+  usr/share/man/man1/posecoach.1.gz usr/share/bash-completion/completions/posecoach \
+  usr/share/applications/posecoach.desktop usr/share/doc/posecoach/copyright; do
+  grep -q " \./$wanted\$" "$work/deb.out" || fail "the package lacks $wanted"
+done
+dpkg-deb --field "$deb" Depends | grep -q ffmpeg || fail "the package does not depend on ffmpeg"
+dpkg-deb -x "$deb" "$scratch/root"
+prefix=$scratch/root/usr
+rm -f "$deb"
+installed deb-version --version
+installed deb-demo run --source demo --routine prevention --no-save --no-window
+grep -q "wall-slide: 5 repetitions" "$work/deb-demo.out" || fail "deb demo: $(tail -5 "$work/deb-demo.out")"
+installed deb-pose pose photo.jpg
+grep -q "nose" "$work/deb-pose.out" || fail "deb pose: $(head -5 "$work/deb-pose.out")"
+echo "test-install: the Debian package's files run from $work the same way"

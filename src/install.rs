@@ -1,14 +1,16 @@
 //! Where the program's own data folders (`models/`, `exercises/`, the ONNX
 //! Runtime library) are: beside the executable, in an installed copy's
-//! `share/posecoach/` (`make install`: `PREFIX/bin/posecoach` and
-//! `PREFIX/share/posecoach/`), or, for a binary built in the checkout, the
-//! checkout's own. An installed copy never looks in the checkout it was
+//! `PREFIX/share/posecoach/` and `PREFIX/lib/posecoach/` (`make install`,
+//! the Debian package: `PREFIX/bin/posecoach`), or, for a binary built in
+//! the checkout, the checkout's own. An installed copy never looks in the checkout it was
 //! built from: that folder may be gone or changed.
 
 use std::path::{Path, PathBuf};
 
 /// The installed data folder under the prefix: `PREFIX/share/posecoach`.
 pub const SHARE_SUBDIR: &str = "share/posecoach";
+/// The installed library folder (ONNX Runtime): `PREFIX/lib/posecoach`.
+pub const LIB_SUBDIR: &str = "lib/posecoach";
 
 /// The running executable, its symlinks resolved.
 fn current_exe() -> Option<PathBuf> {
@@ -30,8 +32,16 @@ pub fn checkout() -> Option<PathBuf> {
 
 /// `PREFIX/share/posecoach` for an executable in `PREFIX/bin`.
 pub fn share_dir() -> Option<PathBuf> {
-    let exe = current_exe()?;
-    Some(exe.parent()?.parent()?.join(SHARE_SUBDIR))
+    Some(prefix()?.join(SHARE_SUBDIR))
+}
+
+/// `PREFIX/lib/posecoach` for an executable in `PREFIX/bin`.
+pub fn lib_dir() -> Option<PathBuf> {
+    Some(prefix()?.join(LIB_SUBDIR))
+}
+
+fn prefix() -> Option<PathBuf> {
+    Some(current_exe()?.parent()?.parent()?.to_path_buf())
 }
 
 /// The folder `name`: the environment variable `env` if set, else `name`

@@ -198,6 +198,13 @@ enum Command {
         #[command(subcommand)]
         action: Option<ExercisesAction>,
     },
+    /// Write the manual page (posecoach.1) and the bash, zsh and fish
+    /// completions into DIR: for packaging.
+    #[command(hide = true)]
+    PackageFiles {
+        /// The folder to write them into (made if missing).
+        dir: PathBuf,
+    },
     /// List the cameras this machine offers.
     Cameras {
         /// Print a JSON list.
@@ -602,6 +609,7 @@ fn main() -> ExitCode {
             .map(|()| true),
         },
         Command::Cameras { json } => app::cameras::run(json).map(|()| true),
+        Command::PackageFiles { dir } => package_files(&dir).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -657,4 +665,24 @@ fn exit_on_bad_arguments(e: &clap::Error) -> ! {
         None => eprintln!("{}", said.join(" ")),
     }
     std::process::exit(2);
+}
+
+/// The manual page and shell completions, from the argument definitions.
+fn package_files(dir: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use clap::CommandFactory as _;
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let page = dir.join("posecoach.1");
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    std::fs::write(&page, out).with_context(|| format!("{}: cannot write", page.display()))?;
+    for shell in [
+        clap_complete::Shell::Bash,
+        clap_complete::Shell::Zsh,
+        clap_complete::Shell::Fish,
+    ] {
+        clap_complete::generate_to(shell, &mut Cli::command(), "posecoach", dir)
+            .with_context(|| format!("{}: cannot write the {shell} completions", dir.display()))?;
+    }
+    Ok(())
 }

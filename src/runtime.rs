@@ -3,7 +3,7 @@
 //! `ort` is built with `load-dynamic`: nothing links against ONNX Runtime at
 //! build time. The library comes from the PyPI wheel that `scripts/setup.sh`
 //! unpacks into `.ort/lib/`. We look for it, in order, at `ORT_DYLIB_PATH`,
-//! beside the executable, in an installed copy's `share/posecoach/lib/`,
+//! beside the executable, in an installed copy's `lib/posecoach/`,
 //! and (for a binary in it) in the checkout the binary was built from.
 
 use std::path::{Path, PathBuf};
@@ -15,8 +15,6 @@ pub const ORT_DYLIB_ENV: &str = "ORT_DYLIB_PATH";
 pub const ORT_LIB_NAME: &str = "libonnxruntime.so";
 /// Where `scripts/setup.sh` puts it, relative to the checkout.
 const SETUP_LIB_DIR: &str = ".ort/lib";
-/// Where `make install` puts it, under `PREFIX/share/posecoach`.
-const INSTALLED_LIB_DIR: &str = "lib";
 /// The command that installs it.
 pub const SETUP_COMMAND: &str = "make setup";
 /// ONNX Runtime's official Linux builds (1.29 on) start a telemetry
@@ -62,8 +60,8 @@ pub fn candidate_paths() -> Vec<PathBuf> {
     {
         paths.push(dir.join(ORT_LIB_NAME));
     }
-    if let Some(share) = crate::install::share_dir() {
-        paths.push(share.join(INSTALLED_LIB_DIR).join(ORT_LIB_NAME));
+    if let Some(lib) = crate::install::lib_dir() {
+        paths.push(lib.join(ORT_LIB_NAME));
     }
     // Only a binary in the checkout looks in it.
     if let Some(checkout) = crate::install::checkout() {
