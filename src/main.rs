@@ -441,6 +441,7 @@ fn exec_without_telemetry() {
 
 fn main() -> ExitCode {
     exec_without_telemetry();
+    quiet_when_the_reader_goes_away();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -634,6 +635,26 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
         };
         kind == Some(std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// `posecoach exercises | head -3`: the reader closes the pipe, and the
+/// next line printed (`println!`) panics. That is the end the reader asked
+/// for, not a crash: the process ends quietly (what is recorded is already
+/// on disk, line by line).
+fn quiet_when_the_reader_goes_away() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
 }
 
 /// Help and version print as clap prints them; a mistake in the arguments

@@ -906,6 +906,22 @@ fn a_closed_pipe_ends_quietly() {
         "{}",
         text(&out.stderr)
     );
+    // A listing printed line by line (`exercises | head -1`), its reader
+    // gone before the first line: no panic, no message, success.
+    for args in [vec!["exercises"], vec!["history", "--weeks", "1"]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = posecoach()
+            .args(&args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+            .wait_with_output()
+            .unwrap();
+        assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
+        assert!(out.status.success(), "{args:?}: {:?}", out.status);
+    }
 }
 
 #[test]
