@@ -253,7 +253,7 @@ struct RunOptions {
     /// Do not save the session, nor add it to the history.
     #[arg(long, conflicts_with = "record")]
     no_save: bool,
-    /// Also record the frames (JPEG, at most 960 px) in the session file.
+    /// Also record the frames (JPEG, at most 800 px) in the session file.
     /// Off by default: video of you at home is private.
     #[arg(long, conflicts_with = "no_save")]
     with_video: bool,

@@ -584,9 +584,10 @@ fn draw_reading(
 }
 
 fn score_colour(score: f64) -> Rgb {
-    if score >= 80.0 {
+    use crate::exercise::engine::{ACCEPTABLE_FORM_SCORE, GOOD_FORM_SCORE};
+    if score >= GOOD_FORM_SCORE {
         GOOD
-    } else if score >= 50.0 {
+    } else if score >= ACCEPTABLE_FORM_SCORE {
         WARN
     } else {
         DANGER

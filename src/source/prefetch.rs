@@ -13,10 +13,13 @@ pub const PREFETCH_FRAMES: usize = 2;
 
 type Read = (Result<Option<Frame>, SourceError>, Option<f64>);
 
-/// `source`, read ahead by [`PREFETCH_FRAMES`].
+/// `source`, read ahead by [`PREFETCH_FRAMES`] on the "prefetch" thread,
+/// which is joined when this is dropped.
 #[derive(Debug)]
 pub struct Prefetched {
-    frames: Receiver<Read>,
+    /// `None` once dropped (which tells the reader to stop).
+    frames: Option<Receiver<Read>>,
+    reader: Option<std::thread::JoinHandle<()>>,
     progress: Option<f64>,
     ended: bool,
 }
@@ -25,20 +28,35 @@ impl Prefetched {
     pub fn new(mut source: Box<dyn FrameSource + Send>) -> Prefetched {
         let (sender, frames) = bounded::<Read>(PREFETCH_FRAMES);
         // The reader stops at the end of the source, or when the caller
-        // drops its end (a session that finished early).
-        std::thread::spawn(move || {
-            loop {
-                let next = source.next_frame();
-                let at_end = matches!(next, Ok(None));
-                if sender.send((next, source.progress())).is_err() || at_end {
-                    return;
+        // drops its end (a session that finished early). A thread that
+        // cannot start is a reader stopped: the first frame says so.
+        let reader = std::thread::Builder::new()
+            .name("prefetch".into())
+            .spawn(move || {
+                loop {
+                    let next = source.next_frame();
+                    let at_end = matches!(next, Ok(None));
+                    if sender.send((next, source.progress())).is_err() || at_end {
+                        return;
+                    }
                 }
-            }
-        });
+            })
+            .ok();
         Prefetched {
-            frames,
+            frames: Some(frames),
+            reader,
             progress: None,
             ended: false,
+        }
+    }
+}
+
+impl Drop for Prefetched {
+    fn drop(&mut self) {
+        // The reader's next send fails: it ends after the frame it is on.
+        self.frames = None;
+        if let Some(reader) = self.reader.take() {
+            let _ignored = reader.join();
         }
     }
 }
@@ -48,7 +66,10 @@ impl FrameSource for Prefetched {
         if self.ended {
             return Ok(None);
         }
-        match self.frames.recv() {
+        let Some(frames) = &self.frames else {
+            return Ok(None);
+        };
+        match frames.recv() {
             Ok((next, progress)) => {
                 self.progress = progress;
                 self.ended = matches!(next, Ok(None));

@@ -34,10 +34,12 @@ use self::tally::{Refused, SetDone, Tally};
 use super::model::*;
 
 /// A form cue shows only after its condition held this long (a file's own
-/// cues say how long with `after_s`).
-const CUE_MIN_CONDITION_MS: f64 = 400.0;
+/// cues say how long with `after_s`, by default the same).
+pub const CUE_MIN_CONDITION_MS: f64 = 400.0;
 /// The form score at which form is still acceptable (edge of tolerance).
-const ACCEPTABLE_FORM_SCORE: f64 = 50.0;
+pub const ACCEPTABLE_FORM_SCORE: f64 = 50.0;
+/// The form score from which form is good (shown green).
+pub const GOOD_FORM_SCORE: f64 = 80.0;
 /// Out of every phase this long before starting, the person is told the
 /// start position (the exercise's first instruction).
 const START_HINT_MS: f64 = 2000.0;

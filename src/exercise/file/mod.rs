@@ -26,7 +26,7 @@ const MIN_CUE_PRIORITY: u8 = 1;
 const MAX_CUE_PRIORITY: u8 = 9;
 const DEFAULT_CUE_COOLDOWN_S: f64 = 5.0;
 /// A cue's condition must hold this long (long enough to ignore jitter).
-const DEFAULT_CUE_AFTER_S: f64 = 0.4;
+const DEFAULT_CUE_AFTER_S: f64 = crate::exercise::engine::CUE_MIN_CONDITION_MS / 1000.0;
 const DEFAULT_SAFETY_FOR_S: f64 = 0.5;
 const DEFAULT_GET_READY_S: f64 = 10.0;
 /// Jitter-proof minimum radius of a circle, as a fraction of the torso.
