@@ -611,6 +611,9 @@ impl Session {
 /// session did not complete: each exercise left undone, in order. Empty
 /// when the routine's demonstration goes through every exercise.
 pub fn check_demonstration(exercises: &[Exercise], get_ready_s: f64) -> Vec<String> {
+    if let Some(too_long) = crate::exercise::demo::session_demo_problem(exercises, get_ready_s) {
+        return vec![too_long];
+    }
     let Some(completed) = demonstration_completes(exercises, get_ready_s) else {
         return vec!["no exercise of it has a demonstration".into()];
     };

@@ -647,6 +647,10 @@ fn changed_routines_are_refused_or_coached_recorded_and_replayed() {
             .iter()
             .filter_map(|id| catalog.exercise(id).cloned())
             .collect();
+        // As `exercises check` and `run --source demo` refuse it.
+        if let Some(too_long) = demo::session_demo_problem(&exercises, routine.get_ready_s) {
+            return CaseResult::Refused(too_long);
+        }
         let plan = Plan {
             exercises: routine.exercises.clone(),
             routine: Some(routine.id.clone()),

@@ -1296,3 +1296,42 @@ fn a_folder_of_broken_images_is_a_few_lines_and_an_error_when_none_can_be_read()
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_routine_whose_demonstration_would_last_hours_is_refused_before_it_is_made() {
+    // Found by tests/fuzz_structured.rs: shoulder rolls listed 43 times
+    // (under the 50-exercise bound) made a 3-hour demonstration that took
+    // 16 s to coach.
+    let dir = temp_dir("long-routine");
+    let routines = dir.join("routines");
+    std::fs::create_dir_all(&routines).unwrap();
+    let ids = vec!["\"shoulder-rolls\""; 20].join(", ");
+    let routine = routines.join("many.toml");
+    std::fs::write(
+        &routine,
+        format!("format = 1\nid = \"many\"\nname = \"Many\"\nexercises = [{ids}]\n"),
+    )
+    .unwrap();
+    let out = run(&["exercises", "check", routine.to_str().unwrap()]);
+    one_error_line(&out, 1, &["many.toml", "would last 88 min: at most 60 min"]);
+    let started = Instant::now();
+    let out = run(&[
+        "run",
+        "--source",
+        "demo",
+        "--routine",
+        "many",
+        "--exercises",
+        dir.to_str().unwrap(),
+        "--no-window",
+        "--no-save",
+        "--mute",
+    ]);
+    one_error_line(&out, 1, &["many", "would last 88 min"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

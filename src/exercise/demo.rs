@@ -362,6 +362,47 @@ const BETWEEN_EXERCISES_S: f64 = 2.0;
 /// pause, so that its coaching begins with the figure still.
 const SETTLE_S: f64 = 1.0;
 
+/// The longest a session's demonstration (`session_motion`) may last: an
+/// hour. Every shipped routine's is far shorter; a routine repeating one
+/// long exercise dozens of times is refused (`exercises check`, `run
+/// --source demo`) before its frames are made.
+pub const MAX_SESSION_DEMO_S: f64 = 3600.0;
+
+/// How long `session_motion` of these would last, without making it.
+pub fn session_demo_s(exercises: &[Exercise], get_ready_s: f64) -> f64 {
+    let mut lengths: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
+    let mut total_s = 0.0;
+    let mut first = true;
+    for exercise in exercises {
+        let Some(demo) = exercise.demo.as_ref() else {
+            continue;
+        };
+        let length_s = *lengths.entry(exercise.id.as_str()).or_insert_with(|| {
+            let sets = f64::from(exercise.reps.sets.clamp(1, MAX_SETS));
+            seconds_of(&demo.motion(true))
+                + (sets - 1.0) * (BETWEEN_EXERCISES_S + demo.duration_s())
+        });
+        if !first {
+            total_s += BETWEEN_EXERCISES_S + get_ready_s + SETTLE_S;
+        }
+        first = false;
+        total_s += length_s;
+    }
+    total_s
+}
+
+/// Why a session of these cannot be demonstrated (it would last too long).
+pub fn session_demo_problem(exercises: &[Exercise], get_ready_s: f64) -> Option<String> {
+    let length_s = session_demo_s(exercises, get_ready_s);
+    (length_s > MAX_SESSION_DEMO_S).then(|| {
+        format!(
+            "its demonstration would last {:.0} min: at most {:.0} min",
+            length_s / 60.0,
+            MAX_SESSION_DEMO_S / 60.0
+        )
+    })
+}
+
 /// The demonstrations of a session's exercises one after another, as the
 /// session coaches them: with mistakes, and each next one's start pose
 /// held through the "get ready" pause between them. A demonstration shows

@@ -121,6 +121,9 @@ fn open(spec: &SourceSpec) -> anyhow::Result<(Opened, SourceInfo)> {
         SourceSpec::Demo(selection) => {
             let (plan, catalog) = replay::resolve(selection, None, "")?;
             let exercises = replay::exercises_of(&plan, &catalog)?;
+            if let Some(too_long) = demo::session_demo_problem(&exercises, plan.get_ready_s) {
+                anyhow::bail!("{}: {too_long}", plan.label());
+            }
             let Some(motion) = demo::session_motion(&exercises, plan.get_ready_s) else {
                 anyhow::bail!(
                     "{} has no demonstration ([demo] in its file)",
