@@ -2,8 +2,8 @@
 //! Runtime library) are: beside the executable, in an installed copy's
 //! `PREFIX/share/posecoach/` and `PREFIX/lib/posecoach/` (`make install`,
 //! the Debian package: `PREFIX/bin/posecoach`), or, for a binary built in
-//! the checkout, the checkout's own. An installed copy never looks in the checkout it was
-//! built from: that folder may be gone or changed.
+//! the checkout, the checkout's own. An installed copy never looks in the
+//! checkout it was built from: that folder may be gone or changed.
 
 use std::path::{Path, PathBuf};
 

@@ -35,4 +35,13 @@ mod tests {
             80 + "... (cut)".len()
         );
     }
+
+    #[test]
+    fn numbers_past_a_million_are_written_in_powers_of_ten() {
+        assert_eq!(number(89.0), "89");
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(number(-1e300), "-1e300");
+        assert_eq!(number(1.5e7), "1.5e7");
+        assert_eq!(number(f64::NAN), "NaN");
+    }
 }

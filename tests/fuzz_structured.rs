@@ -423,6 +423,14 @@ fn seeds(dir: &str, ext: &str) -> Vec<(PathBuf, String)> {
     out
 }
 
+/// The shipped TOML files of `dir`, as trees.
+fn toml_seeds(dir: &str) -> Vec<Node> {
+    seeds(dir, "toml")
+        .into_iter()
+        .map(|(_, text)| Node::from_toml(&toml::from_str(&text).unwrap()))
+        .collect()
+}
+
 fn scratch(kind: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "posecoach-fuzz-structured-{kind}-{}",
@@ -594,10 +602,7 @@ fn shipped_catalog() -> Catalog {
 
 #[test]
 fn changed_exercise_files_are_refused_or_coached_recorded_and_replayed() {
-    let seeds: Vec<Node> = seeds("exercises", "toml")
-        .into_iter()
-        .map(|(_, text)| Node::from_toml(&toml::from_str(&text).unwrap()))
-        .collect();
+    let seeds = toml_seeds("exercises");
     let dir = scratch("exercise");
     let recording = dir.join("case.posecoach");
     let no_overrides = BTreeMap::new();
@@ -622,10 +627,7 @@ fn changed_exercise_files_are_refused_or_coached_recorded_and_replayed() {
 
 #[test]
 fn changed_routines_are_refused_or_coached_recorded_and_replayed() {
-    let seeds: Vec<Node> = seeds("exercises/routines", "toml")
-        .into_iter()
-        .map(|(_, text)| Node::from_toml(&toml::from_str(&text).unwrap()))
-        .collect();
+    let seeds = toml_seeds("exercises/routines");
     let catalog = shipped_catalog();
     let dir = scratch("routine");
     let recording = dir.join("case.posecoach");

@@ -348,16 +348,16 @@ pub(crate) fn resolve(
         // is not an unknown exercise.
         let as_written = Catalog::load(&dirs, &BTreeMap::new());
         check_params(&selection.params, "--param", &plan.exercises, &as_written)?;
-        let recorded_only: BTreeMap<String, f64> = recorded
-            .map(|p| p.params.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(name, _)| !selection.params.contains_key(name))
-            .collect();
         let header_place = format!("{source}: line 1: params");
         // (Another exercise chosen for a recording takes none of its
         // parameters: they are left unused.)
         if selection.exercise.is_none() && selection.routine.is_none() {
+            let recorded_only: BTreeMap<String, f64> = recorded
+                .map(|p| p.params.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(name, _)| !selection.params.contains_key(name))
+                .collect();
             check_params(&recorded_only, &header_place, &plan.exercises, &as_written)?;
         }
         refused_params(selection, &header_place, &plan, &catalog, &as_written)?;
@@ -466,10 +466,9 @@ fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>) -> St
     }
 }
 
-/// Every `--param` names a parameter of an exercise being coached: a
-/// misspelt one would otherwise leave the default in force without a word.
-/// Every name in `params` (given at `place`) is a parameter of one of the
-/// exercises `ids`.
+/// Every name in `params` (given at `place`: `--param`, or a recording's
+/// header) is a parameter of one of the exercises `ids`: a misspelt one
+/// would otherwise leave the default in force without a word.
 fn check_params(
     params: &BTreeMap<String, f64>,
     place: &str,

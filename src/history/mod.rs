@@ -302,10 +302,7 @@ impl History {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
         check_health(&conn).map_err(|e| fail(e.to_string()))?;
         // Whose file it is, read-only, before anything is written to it.
-        let schema_error = |e| match e {
-            schema::SchemaError::Sql(e) => fail(explain(&e)),
-            other => fail(other.to_string()),
-        };
+        let schema_error = |e| fail(schema_reason(e));
         schema::check_identity(&mut conn).map_err(schema_error)?;
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
             .map_err(sql)?;
@@ -354,10 +351,7 @@ impl History {
             .map_err(sql)?;
             check_health(&conn).map_err(|e| fail(e.to_string()))?;
         }
-        let version = schema::check_identity(&mut conn).map_err(|e| match e {
-            schema::SchemaError::Sql(e) => fail(explain(&e)),
-            other => fail(other.to_string()),
-        })?;
+        let version = schema::check_identity(&mut conn).map_err(|e| fail(schema_reason(e)))?;
         if version < schema::current_version() {
             drop(conn);
             return Self::open(path).map(Some).map_err(|e| {
@@ -512,13 +506,14 @@ impl History {
             )
             .and_then(|mut stmt| {
                 stmt.query_map([from_date], |r| {
+                    let id: i64 = r.get(0)?;
                     let name = match r.get::<_, String>(2) {
                         Ok(date) if date.len() == "YYYY-MM-DD".len() => {
-                            format!("session {} of {date}", r.get::<_, i64>(0)?)
+                            format!("session {id} of {date}")
                         }
-                        _ => format!("session {}", r.get::<_, i64>(0)?),
+                        _ => format!("session {id}"),
                     };
-                    Ok((r.get::<_, i64>(0)?, name, session_of(r)))
+                    Ok((id, name, session_of(r)))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()
             })
@@ -726,6 +721,14 @@ fn immutable_uri(path: &Path) -> String {
         }
     }
     uri + "?immutable=1"
+}
+
+/// Why the schema check refused a file, in words a person can act on.
+fn schema_reason(e: schema::SchemaError) -> String {
+    match e {
+        schema::SchemaError::Sql(e) => explain(&e),
+        other => other.to_string(),
+    }
 }
 
 /// A SQLite error in words a person can act on.

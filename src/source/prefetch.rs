@@ -17,8 +17,7 @@ type Read = (Result<Option<Frame>, SourceError>, Option<f64>);
 /// which is joined when this is dropped.
 #[derive(Debug)]
 pub struct Prefetched {
-    /// `None` once dropped (which tells the reader to stop).
-    frames: Option<Receiver<Read>>,
+    frames: Receiver<Read>,
     reader: Option<std::thread::JoinHandle<()>>,
     progress: Option<f64>,
     ended: bool,
@@ -43,7 +42,7 @@ impl Prefetched {
             })
             .ok();
         Prefetched {
-            frames: Some(frames),
+            frames,
             reader,
             progress: None,
             ended: false,
@@ -54,7 +53,10 @@ impl Prefetched {
 impl Drop for Prefetched {
     fn drop(&mut self) {
         // The reader's next send fails: it ends after the frame it is on.
-        self.frames = None;
+        drop(std::mem::replace(
+            &mut self.frames,
+            crossbeam_channel::never(),
+        ));
         if let Some(reader) = self.reader.take() {
             let _ignored = reader.join();
         }
@@ -66,10 +68,7 @@ impl FrameSource for Prefetched {
         if self.ended {
             return Ok(None);
         }
-        let Some(frames) = &self.frames else {
-            return Ok(None);
-        };
-        match frames.recv() {
+        match self.frames.recv() {
             Ok((next, progress)) => {
                 self.progress = progress;
                 self.ended = matches!(next, Ok(None));

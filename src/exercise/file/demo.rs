@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{Checker, Num};
+use super::{Checker, MAX_ABS_DEG, Num};
 use crate::exercise::body::{FPS, FrontPose, SidePose};
 use crate::exercise::demo::{Demo, DemoPart, DemoStep, Figure, Prop};
 use crate::exercise::model::{Side, View};
@@ -14,11 +14,6 @@ const DEFAULT_LEAD_IN_S: f64 = 1.0;
 /// Longest demonstration: ten minutes covers a full set of the guide's
 /// longest exercise (one-minute inversions) several times over.
 const MAX_DEMO_S: f64 = 600.0;
-/// A segment direction beyond a turn and a half either way is a typing
-/// mistake. (Not one turn: a direction written as a sum with a parameter,
-/// as the inversion's "195 + target_angle_deg", reaches 375 at the
-/// parameter's documented 180, head straight down.)
-const MAX_ABS_DEG: f64 = 540.0;
 /// An offset in the body model's picture (1280x1000 px) beyond this is off
 /// the picture.
 const MAX_ABS_PX: f64 = 500.0;

@@ -762,9 +762,15 @@ fn format_number(v: f64) -> String {
 /// The longest time an exercise file may give (a hold, a grace, a cue's
 /// cooldown, a safety limit's duration, a repetition): ten minutes.
 pub const MAX_FILE_S: f64 = 600.0;
+/// An angle beyond a turn and a half either way is a typing mistake: a
+/// demonstration's segment direction, a parameter in degrees without a
+/// range of its own. (Not one turn: a direction written as a sum with a
+/// parameter, as the inversion's "195 + target_angle_deg", reaches 375 at
+/// the parameter's documented 180, head straight down.)
+pub(super) const MAX_ABS_DEG: f64 = 540.0;
 /// The widest tolerance around a target, in the measurement's unit (a
 /// turn and a half, in degrees).
-const MAX_TOLERANCE: f64 = 540.0;
+const MAX_TOLERANCE: f64 = MAX_ABS_DEG;
 
 /// The longest pass through the start position that `reps.pass_start_s`
 /// may allow: longer is staying there.
@@ -851,7 +857,7 @@ fn side_rule(c: &mut Checker, text: &str) -> Option<SideRule> {
 /// any time in a file), or any other number.
 pub fn default_param_range(name: &str) -> [f64; 2] {
     if name.ends_with("_deg") {
-        [-MAX_PARAM_DEG, MAX_PARAM_DEG]
+        [-MAX_ABS_DEG, MAX_ABS_DEG]
     } else if name.ends_with("_s") {
         [0.0, MAX_FILE_S]
     } else {
@@ -859,8 +865,6 @@ pub fn default_param_range(name: &str) -> [f64; 2] {
     }
 }
 
-/// How far a parameter in degrees may go without a range of its own.
-const MAX_PARAM_DEG: f64 = 540.0;
 /// How far any other parameter may go without a range of its own.
 const MAX_PARAM_OTHER: f64 = 1e6;
 
